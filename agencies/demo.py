@@ -1,0 +1,104 @@
+"""Fictional demo data: an invented county task force. No real agency or person.
+
+Every demo login shares one password and, for roles that need MFA, one documented
+authenticator secret (README: "Demo logins"). Both are public: never seed a real deployment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
+from django.db import transaction
+from django.utils import timezone
+
+from agencies.models import Agency, Sector, User
+from agencies.roles import Role
+
+DEMO_PASSWORD = "juniper-demo-portal"  # noqa: S105 - public by design, documented in the README
+DEMO_TOTP_SECRET = "JUNIPERDEMOAUTHENTICATORSECRETAA"  # noqa: S105 - public by design
+DEMO_COUNTY = "Juniper County"
+
+AGENCIES: list[tuple[str, Sector, bool, bool]] = [
+    # name, sector, co-chair, bound by victim-service confidentiality
+    ("Safe Harbor Survivor Center", Sector.VICTIM_SERVICES, True, True),
+    ("Juniper County Sheriff's Office", Sector.LAW_ENFORCEMENT, True, False),
+    ("Juniper County District Attorney", Sector.PROSECUTION, False, False),
+    ("Bridgeway Family Services", Sector.VICTIM_SERVICES, False, True),
+    ("Juniper General Hospital", Sector.HEALTH, False, False),
+    ("Juniper County Child Welfare", Sector.CHILD_WELFARE, False, False),
+    ("Juniper Valley School District", Sector.EDUCATION, False, False),
+    ("Lantern Legal Aid", Sector.LEGAL_AID, False, False),
+    ("New Roots Immigrant Services", Sector.IMMIGRATION, False, False),
+    ("Juniper Interfaith Coalition", Sector.COMMUNITY, False, False),
+]
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    email: str
+    first_name: str
+    last_name: str
+    agency: str
+    role: Role
+
+
+LOGINS: list[DemoLogin] = [
+    DemoLogin("coordinator@demo.example.org", "Rowan", "Calloway", "Safe Harbor Survivor Center", Role.COORDINATOR),
+    DemoLogin("advocate@demo.example.org", "Marisol", "Quenby", "Safe Harbor Survivor Center", Role.REFERRAL_OFFICER),
+    DemoLogin(
+        "detective@demo.example.org", "Dale", "Ferrant", "Juniper County Sheriff's Office", Role.REFERRAL_OFFICER
+    ),
+    DemoLogin("nurse@demo.example.org", "Priya", "Castellane", "Juniper General Hospital", Role.REFERRAL_OFFICER),
+    DemoLogin("admin@demo.example.org", "Morgan", "Ashdown", "Juniper County Sheriff's Office", Role.AGENCY_ADMIN),
+    DemoLogin("member@demo.example.org", "Jordan", "Pellow", "Juniper Valley School District", Role.MEMBER),
+    DemoLogin("grants@demo.example.org", "Avery", "Lindqvist", "Safe Harbor Survivor Center", Role.GRANT_MANAGER),
+]
+
+
+def current_demo_code() -> str:
+    """The code the demo authenticator shows now (what an authenticator app would display)."""
+    from allauth.mfa import app_settings
+
+    return format_hotp_value(hotp_value(DEMO_TOTP_SECRET, int(timezone.now().timestamp()) // app_settings.TOTP_PERIOD))
+
+
+@transaction.atomic
+def seed_agencies_and_people() -> dict[str, Agency]:
+    agencies = {}
+    for name, sector, cochair, confidential in AGENCIES:
+        agency, _ = Agency.objects.update_or_create(
+            name=name,
+            defaults={
+                "sector": sector,
+                "county": DEMO_COUNTY,
+                "is_cochair": cochair,
+                "is_confidential_provider": confidential,
+                "is_active": True,
+                "referral_prefix": "JUN",
+            },
+        )
+        agencies[name] = agency
+    for login in LOGINS:
+        _seed_login(login, agencies[login.agency])
+    return agencies
+
+
+def _seed_login(login: DemoLogin, agency: Agency) -> User:
+    user = User.objects.filter(email=login.email).first()
+    if user is None:
+        user = User.objects.create_user(login.email, DEMO_PASSWORD, agency=agency, role=login.role)
+    user.first_name, user.last_name, user.agency, user.role, user.is_active = (
+        login.first_name,
+        login.last_name,
+        agency,
+        login.role,
+        True,
+    )
+    user.save()
+    EmailAddress.objects.update_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
+    if user.requires_mfa and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, DEMO_TOTP_SECRET)
+    return user

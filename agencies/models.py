@@ -1,0 +1,178 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from agencies.roles import MFA_REQUIRED_ROLES, PERMISSIONS, Action, Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+
+class Sector(models.TextChoices):
+    LAW_ENFORCEMENT = "law_enforcement", "Law enforcement"
+    PROSECUTION = "prosecution", "Prosecution"
+    VICTIM_SERVICES = "victim_services", "Victim services"
+    HEALTH = "health", "Health care"
+    CHILD_WELFARE = "child_welfare", "Child welfare"
+    EDUCATION = "education", "Education"
+    LEGAL_AID = "legal_aid", "Legal aid"
+    IMMIGRATION = "immigration", "Immigration services"
+    COMMUNITY = "community", "Community and faith"
+    GOVERNMENT = "government", "Government"
+
+
+class AgencyQuerySet(models.QuerySet["Agency"]):
+    def for_user(self, user: User | AnonymousUser) -> AgencyQuerySet:
+        """The member directory: every signed-in member sees the active agencies."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.has_role(Role.COORDINATOR):
+            return self.all()
+        return self.filter(Q(is_active=True) | Q(pk=user.agency_id))
+
+
+class Agency(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    sector = models.CharField(max_length=32, choices=Sector.choices)
+    county = models.CharField(max_length=100)
+    is_cochair = models.BooleanField("co-chairs the task force", default=False)
+    is_confidential_provider = models.BooleanField(
+        "bound by victim-service confidentiality (VAWA/VOCA/FVPSA)",
+        default=False,
+        help_text="Referrals sent by such an agency need a written, time-limited consent.",
+    )
+    is_active = models.BooleanField(default=True)
+    referral_prefix = models.CharField(
+        max_length=6, blank=True, help_text="Prefix of reference codes; defaults to the county's initials."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AgencyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "agencies"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserQuerySet(models.QuerySet["User"]):
+    def for_user(self, user: User | AnonymousUser) -> UserQuerySet:
+        """People a user may manage: their own agency's, or everyone for a coordinator."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.can(Action.INVITE_TO_ANY_AGENCY):
+            return self.all()
+        if user.can(Action.MANAGE_OWN_AGENCY_PEOPLE):
+            return self.filter(agency_id=user.agency_id)
+        return self.filter(pk=user.pk)
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields: object) -> User:
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields: object) -> User:
+        fields.setdefault("is_staff", True)
+        fields.setdefault("is_superuser", True)
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractUser):
+    """A person of a member agency. Sign-in is by email; there is no username."""
+
+    username = None  # type: ignore[assignment]
+    email = models.EmailField("email address", unique=True)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="people", null=True, blank=True)
+    role = models.CharField(max_length=32, choices=Role.choices, default=Role.MEMBER)
+    time_zone = models.CharField(max_length=64, blank=True, help_text="Empty: the task force's time zone.")
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "email"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_superuser=True) | Q(agency__isnull=False), name="user_member_of_an_agency"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    def clean(self) -> None:
+        super().clean()
+        if self.role == Role.COORDINATOR and self.agency_id and not self.agency.is_cochair:
+            raise ValidationError({"role": "Coordinators belong to a co-chair agency."})
+
+    def has_role(self, *roles: Role) -> bool:
+        return self.is_active and self.role in roles
+
+    def can(self, action: Action) -> bool:
+        """The permission check every view, selector and API endpoint uses."""
+        if not self.is_active or self.agency_id is None:
+            return False
+        if self.role == Role.COORDINATOR and not self.agency.is_cochair:
+            return False
+        return self.role in PERMISSIONS[action]
+
+    @property
+    def requires_mfa(self) -> bool:
+        return self.is_superuser or self.is_staff or self.role in MFA_REQUIRED_ROLES
+
+    def lacks_required_mfa(self) -> bool:
+        """True while a person whose role needs MFA has not enrolled an authenticator app."""
+        from allauth.mfa.models import Authenticator
+
+        if not self.requires_mfa:
+            return False
+        return not Authenticator.objects.filter(user=self, type=Authenticator.Type.TOTP).exists()
+
+
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def for_user(self, user: User | AnonymousUser) -> InvitationQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        if user.can(Action.INVITE_TO_ANY_AGENCY):
+            return self.all()
+        if user.can(Action.INVITE_TO_OWN_AGENCY):
+            return self.filter(agency_id=user.agency_id)
+        return self.none()
+
+
+class Invitation(models.Model):
+    """A single-use, expiring invitation. The link carries a signature of the id, not a stored secret."""
+
+    email = models.EmailField()
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="invitations")
+    role = models.CharField(max_length=32, choices=Role.choices)
+    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="invitations_sent")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.OneToOneField(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="invitation_accepted"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation of {self.email} to {self.agency}"

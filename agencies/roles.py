@@ -1,0 +1,57 @@
+"""Roles and what each may do: the one place where permissions are expressed."""
+
+from enum import StrEnum
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    MEMBER = "member", "Member"
+    REFERRAL_OFFICER = "referral_officer", "Referral officer"
+    AGENCY_ADMIN = "agency_admin", "Agency administrator"
+    COORDINATOR = "coordinator", "Task-force coordinator"
+    GRANT_MANAGER = "grant_manager", "Grant manager"
+
+
+class Action(StrEnum):
+    VIEW_TASKFORCE_CONTENT = "view_taskforce_content"
+    HANDLE_REFERRALS = "handle_referrals"
+    INVITE_TO_OWN_AGENCY = "invite_to_own_agency"
+    INVITE_TO_ANY_AGENCY = "invite_to_any_agency"
+    MANAGE_OWN_AGENCY_PEOPLE = "manage_own_agency_people"
+    ADMIT_AGENCIES = "admit_agencies"
+    RUN_MEETINGS = "run_meetings"
+    VIEW_AGENCY_AUDIT = "view_agency_audit"
+    VIEW_TASKFORCE_AUDIT = "view_taskforce_audit"
+    VIEW_REPORTS = "view_reports"
+    EXPORT_REPORTS = "export_reports"
+    USE_API_TOKENS = "use_api_tokens"
+
+
+_EVERYONE = frozenset(Role)
+
+PERMISSIONS: dict[Action, frozenset[Role]] = {
+    Action.VIEW_TASKFORCE_CONTENT: _EVERYONE,
+    Action.HANDLE_REFERRALS: frozenset({Role.REFERRAL_OFFICER}),
+    Action.INVITE_TO_OWN_AGENCY: frozenset({Role.AGENCY_ADMIN, Role.COORDINATOR}),
+    Action.INVITE_TO_ANY_AGENCY: frozenset({Role.COORDINATOR}),
+    Action.MANAGE_OWN_AGENCY_PEOPLE: frozenset({Role.AGENCY_ADMIN, Role.COORDINATOR}),
+    Action.ADMIT_AGENCIES: frozenset({Role.COORDINATOR}),
+    Action.RUN_MEETINGS: frozenset({Role.COORDINATOR}),
+    Action.VIEW_AGENCY_AUDIT: frozenset({Role.AGENCY_ADMIN, Role.COORDINATOR}),
+    Action.VIEW_TASKFORCE_AUDIT: frozenset({Role.COORDINATOR}),
+    Action.VIEW_REPORTS: frozenset({Role.GRANT_MANAGER, Role.COORDINATOR}),
+    Action.EXPORT_REPORTS: frozenset({Role.GRANT_MANAGER, Role.COORDINATOR}),
+    Action.USE_API_TOKENS: _EVERYONE,
+}
+
+# Roles whose holders can see case data or an audit trail of it: they must use MFA.
+# Referral officers see referrals; coordinators see case-review minutes and the whole
+# trail; agency administrators see their agency's trail (who viewed which referral).
+MFA_REQUIRED_ROLES: frozenset[Role] = frozenset({Role.REFERRAL_OFFICER, Role.AGENCY_ADMIN, Role.COORDINATOR})
+
+# Which roles each inviter may hand out. Coordinators exist only in co-chair agencies.
+GRANTABLE_ROLES: dict[Role, frozenset[Role]] = {
+    Role.AGENCY_ADMIN: frozenset({Role.MEMBER, Role.REFERRAL_OFFICER, Role.AGENCY_ADMIN, Role.GRANT_MANAGER}),
+    Role.COORDINATOR: frozenset(Role),
+}

@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+from allauth.account.models import EmailAddress
+from allauth.usersessions.models import UserSession
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from agencies.models import Agency, Invitation, User
+from agencies.roles import GRANTABLE_ROLES, Action, Role
+from audit.models import AuditEvent
+from audit.services import audit_record
+
+_INVITATION_SALT = "agencies.invitation"
+
+
+def invitation_token(invitation: Invitation) -> str:
+    """The link's secret: a signature of the invitation id, so nothing secret is stored."""
+    return signing.dumps(invitation.pk, salt=_INVITATION_SALT)
+
+
+def invitation_from_token(token: str) -> Invitation | None:
+    """The open invitation a token stands for, or None if it is forged, used, revoked or expired."""
+    try:
+        pk = signing.loads(token, salt=_INVITATION_SALT, max_age=settings.INVITATION_LIFETIME)
+    except signing.BadSignature:
+        return None
+    return (
+        Invitation.objects.filter(
+            pk=pk, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+        .select_related("agency")
+        .first()
+    )
+
+
+def _check_may_invite(*, actor: User, agency: Agency, role: Role) -> None:
+    if agency.pk != actor.agency_id and not actor.can(Action.INVITE_TO_ANY_AGENCY):
+        raise PermissionDenied("You can invite people to your own agency only.")
+    if not actor.can(Action.INVITE_TO_OWN_AGENCY) or role not in GRANTABLE_ROLES.get(Role(actor.role), frozenset()):
+        raise PermissionDenied("Your role cannot hand out that role.")
+    if role == Role.COORDINATOR and not agency.is_cochair:
+        raise ValidationError({"role": "Coordinators belong to a co-chair agency."})
+    if not agency.is_active:
+        raise ValidationError({"agency": "That agency is not active."})
+
+
+@transaction.atomic
+def invitation_send(*, actor: User, email: str, agency: Agency, role: Role) -> Invitation:
+    email = email.strip().lower()
+    _check_may_invite(actor=actor, agency=agency, role=role)
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": "Someone with that email address already has an account."})
+    invitation = Invitation.objects.create(
+        email=email,
+        agency=agency,
+        role=role,
+        invited_by=actor,
+        expires_at=timezone.now() + settings.INVITATION_LIFETIME,
+    )
+    audit_record(
+        actor=actor, event=AuditEvent.INVITATION_SENT, target=invitation, target_label=email, detail={"role": role}
+    )
+    from agencies.tasks import send_invitation_email
+
+    transaction.on_commit(lambda: send_invitation_email.delay(invitation.pk))
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, actor: User, invitation: Invitation) -> Invitation:
+    if invitation.accepted_at is None and invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+        audit_record(actor=actor, event=AuditEvent.INVITATION_REVOKED, target=invitation, target_label=invitation.email)
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, first_name: str, last_name: str, password: str) -> User:
+    """Creates the account. The email counts as verified: the link was delivered to it."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None or invitation.revoked_at is not None:
+        raise ValidationError("This invitation has already been used.")
+    user = User.objects.create_user(
+        invitation.email,
+        password,
+        first_name=first_name,
+        last_name=last_name,
+        agency=invitation.agency,
+        role=invitation.role,
+    )
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    audit_record(actor=user, event=AuditEvent.INVITATION_ACCEPTED, target=invitation, target_label=user.email)
+    return user
+
+
+@transaction.atomic
+def person_change_role(*, actor: User, person: User, role: Role) -> User:
+    _check_may_invite(actor=actor, agency=person.agency, role=role)
+    if person.pk == actor.pk:
+        raise ValidationError({"role": "Ask another administrator to change your own role."})
+    previous = person.role
+    if previous != role:
+        person.role = role
+        person.save(update_fields=["role"])
+        audit_record(actor=actor, event=AuditEvent.ROLE_CHANGED, target=person, detail={"from": previous, "to": role})
+    return person
+
+
+@transaction.atomic
+def person_deactivate(*, actor: User, person: User) -> User:
+    """Deactivation is immediate: every session ends and every API token stops working."""
+    if person.pk == actor.pk:
+        raise ValidationError("You cannot deactivate yourself.")
+    person.is_active = False
+    person.save(update_fields=["is_active"])
+    from api.services import api_tokens_revoke_all
+
+    api_tokens_revoke_all(user=person)
+    for session in UserSession.objects.filter(user=person):
+        session.end()
+    audit_record(actor=actor, event=AuditEvent.PERSON_DEACTIVATED, target=person)
+    return person
+
+
+@transaction.atomic
+def person_reactivate(*, actor: User, person: User) -> User:
+    person.is_active = True
+    person.save(update_fields=["is_active"])
+    audit_record(actor=actor, event=AuditEvent.PERSON_REACTIVATED, target=person)
+    return person
+
+
+@transaction.atomic
+def agency_admit(*, actor: User, name: str, sector: str, county: str, is_confidential_provider: bool) -> Agency:
+    if not actor.can(Action.ADMIT_AGENCIES):
+        raise PermissionDenied
+    agency = Agency.objects.create(
+        name=name, sector=sector, county=county, is_confidential_provider=is_confidential_provider
+    )
+    audit_record(actor=actor, event=AuditEvent.AGENCY_ADMITTED, target=agency)
+    return agency

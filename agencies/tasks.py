@@ -1,0 +1,29 @@
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from agencies.models import Invitation
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5, acks_late=True)
+def send_invitation_email(invitation_id: int) -> None:
+    """Sends (again) the link of an open invitation; running it twice sends the same link twice, harmlessly."""
+    from agencies.services import invitation_token
+
+    invitation = (
+        Invitation.objects.select_related("agency", "invited_by")
+        .filter(pk=invitation_id, accepted_at__isnull=True, revoked_at__isnull=True)
+        .first()
+    )
+    if invitation is None:
+        return
+    link = settings.PORTAL_BASE_URL.rstrip("/") + reverse("invitation_accept", args=[invitation_token(invitation)])
+    context = {"invitation": invitation, "link": link, "taskforce_name": settings.TASKFORCE_NAME}
+    send_mail(
+        subject=f"You are invited to the {settings.TASKFORCE_NAME} portal",
+        message=render_to_string("agencies/email/invitation.txt", context),
+        from_email=None,
+        recipient_list=[invitation.email],
+    )

@@ -1,0 +1,149 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from agencies import selectors, services
+from agencies.access import requires
+from agencies.forms import AgencyForm, InvitationAcceptForm, InvitationForm, RoleForm
+from agencies.roles import Action, Role
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "agencies/home.html", {"agency": request.user.agency})
+
+
+@requires(Action.VIEW_TASKFORCE_CONTENT)
+def directory(request: HttpRequest) -> HttpResponse:
+    agencies = selectors.agencies_for(user=request.user)
+    return render(request, "agencies/directory.html", {"agencies": agencies})
+
+
+@requires(Action.VIEW_TASKFORCE_CONTENT)
+def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    agency = selectors.agency_get(user=request.user, pk=pk)
+    return render(request, "agencies/agency_detail.html", {"agency": agency})
+
+
+@requires(Action.ADMIT_AGENCIES)
+def agency_admit(request: HttpRequest) -> HttpResponse:
+    form = AgencyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        agency = services.agency_admit(actor=request.user, **form.cleaned_data)
+        messages.success(request, f"{agency.name} is now a member agency. Invite its first administrator.")
+        return redirect("agencies:detail", pk=agency.pk)
+    return render(request, "agencies/agency_admit.html", {"form": form})
+
+
+@requires(Action.MANAGE_OWN_AGENCY_PEOPLE)
+def people(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.people_for(user=request.user), 50).get_page(request.GET.get("page"))
+    invitations = selectors.invitations_for(user=request.user).filter(accepted_at__isnull=True, revoked_at__isnull=True)
+    return render(request, "agencies/people.html", {"page": page, "invitations": invitations})
+
+
+@requires(Action.MANAGE_OWN_AGENCY_PEOPLE)
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.person_get(user=request.user, pk=pk)
+    form = RoleForm(request.POST or None, initial={"role": person.role})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_change_role(actor=request.user, person=person, role=Role(form.cleaned_data["role"]))
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error("role", _message(error))
+        else:
+            messages.success(request, f"{person} is now {person.get_role_display().lower()}.")
+            return redirect("agencies:person", pk=person.pk)
+    return render(request, "agencies/person_detail.html", {"person": person, "form": form})
+
+
+@require_POST
+@requires(Action.MANAGE_OWN_AGENCY_PEOPLE)
+def person_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.person_get(user=request.user, pk=pk)
+    try:
+        services.person_deactivate(actor=request.user, person=person)
+    except ValidationError as error:
+        messages.error(request, _message(error))
+    else:
+        messages.success(request, f"{person} is deactivated: their sessions and API tokens have ended.")
+    return redirect("agencies:person", pk=person.pk)
+
+
+@require_POST
+@requires(Action.MANAGE_OWN_AGENCY_PEOPLE)
+def person_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.person_get(user=request.user, pk=pk)
+    services.person_reactivate(actor=request.user, person=person)
+    messages.success(request, f"{person} can sign in again.")
+    return redirect("agencies:person", pk=person.pk)
+
+
+@requires(Action.INVITE_TO_OWN_AGENCY)
+def invitation_create(request: HttpRequest) -> HttpResponse:
+    form = InvitationForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.invitation_send(
+                actor=request.user, **{**form.cleaned_data, "role": Role(form.cleaned_data["role"])}
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        except PermissionDenied as error:
+            form.add_error(None, _message(error))
+        else:
+            messages.success(request, f"Invitation sent to {invitation.email}. The link works once, for 7 days.")
+            return redirect("agencies:people")
+    return render(request, "agencies/invitation_form.html", {"form": form})
+
+
+@require_POST
+@requires(Action.INVITE_TO_OWN_AGENCY)
+def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = selectors.invitation_get(user=request.user, pk=pk)
+    services.invitation_revoke(actor=request.user, invitation=invitation)
+    messages.success(request, f"The invitation of {invitation.email} no longer works.")
+    return redirect("agencies:people")
+
+
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """Public: the only way to create an account."""
+    invitation = services.invitation_from_token(token)
+    if invitation is None:
+        return render(request, "agencies/invitation_invalid.html", status=404)
+    form = InvitationAcceptForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invitation_accept(
+                invitation=invitation,
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+                password=form.cleaned_data["password1"],
+            )
+        except ValidationError:
+            return render(request, "agencies/invitation_invalid.html", status=404)
+        login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
+        messages.success(request, "Welcome. Your account is ready.")
+        return redirect("home")
+    return render(request, "agencies/invitation_accept.html", {"form": form, "invitation": invitation})
+
+
+def _message(error: ValidationError | PermissionDenied) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error) or "Your role does not allow this."
+
+
+def _add_errors(form: InvitationForm, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)

@@ -1,0 +1,60 @@
+"""GET /healthz: database, cache and broker, as JSON; 200 when all are up, else 503."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from taskforce.celery import app as celery_app
+
+
+def _database() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return connection.vendor
+
+
+def _cache() -> str:
+    key = "healthz-probe"
+    cache.set(key, "ok", timeout=10)
+    if cache.get(key) != "ok":
+        raise RuntimeError("cache did not return what was written")
+    return cache.__class__.__name__
+
+
+def _broker() -> str:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return "in-process (no broker configured)"
+    with celery_app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
+    return "redis"
+
+
+CHECKS: dict[str, Callable[[], str]] = {"database": _database, "cache": _cache, "broker": _broker}
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    report: dict[str, dict[str, object]] = {}
+    for name, check in CHECKS.items():
+        started = time.perf_counter()
+        try:
+            detail = check()
+        except Exception as error:
+            report[name] = {"ok": False, "error": error.__class__.__name__}
+        else:
+            report[name] = {"ok": True, "backend": detail}
+        report[name]["ms"] = round((time.perf_counter() - started) * 1000, 1)
+    healthy = all(item["ok"] for item in report.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", "checks": report}, status=200 if healthy else 503
+    )

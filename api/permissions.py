@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rest_framework.permissions import BasePermission
+
+from agencies.roles import Action
+
+if TYPE_CHECKING:
+    from rest_framework.request import Request
+    from rest_framework.views import APIView
+
+
+class HasRequiredMFA(BasePermission):
+    """Token or session, a person whose role needs MFA must have enrolled an authenticator."""
+
+    message = "Set up two-factor authentication in the portal first."
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return not (request.user.is_authenticated and request.user.lacks_required_mfa())
+
+
+def action_permission(action: Action) -> type[BasePermission]:
+    """A DRF permission class for one action of the role map."""
+
+    class CanDo(BasePermission):
+        message = "Your role does not allow this."
+
+        def has_permission(self, request: Request, view: APIView) -> bool:
+            return request.user.is_authenticated and request.user.can(action)
+
+    CanDo.__name__ = f"Can_{action.value}"
+    return CanDo

@@ -1,0 +1,33 @@
+from django.db.models import QuerySet
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from agencies.models import Agency
+from agencies.selectors import agencies_for
+from api.v1.serializers import AgencySerializer, MeSerializer
+
+
+class MeView(APIView):
+    @extend_schema(responses=MeSerializer, summary="The signed-in person, their agency and what they may do")
+    def get(self, request: Request) -> Response:
+        return Response(MeSerializer(request.user).data)
+
+
+class AgencyFilter(filters.FilterSet):
+    class Meta:
+        model = Agency
+        fields = ["sector", "county", "is_cochair", "is_confidential_provider", "is_active"]
+
+
+class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
+    """The directory of member agencies, read-only for members."""
+
+    serializer_class = AgencySerializer
+    filterset_class = AgencyFilter
+
+    def get_queryset(self) -> QuerySet[Agency]:
+        return agencies_for(user=self.request.user)

@@ -1,0 +1,32 @@
+"""Web pages to create and revoke personal API tokens."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from agencies.access import requires
+from agencies.roles import Action
+from api.forms import ApiTokenForm
+from api.models import ApiToken
+from api.services import api_token_create, api_token_revoke
+
+
+@requires(Action.USE_API_TOKENS)
+def token_list(request: HttpRequest) -> HttpResponse:
+    form = ApiTokenForm(request.POST or None)
+    raw = None
+    if request.method == "POST" and form.is_valid():
+        _, raw = api_token_create(user=request.user, name=form.cleaned_data["name"])
+        form = ApiTokenForm()
+    tokens = ApiToken.objects.for_user(request.user)
+    return render(request, "api/token_list.html", {"form": form, "tokens": tokens, "raw_token": raw})
+
+
+@require_POST
+@requires(Action.USE_API_TOKENS)
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken.objects.for_user(request.user), pk=pk)
+    api_token_revoke(actor=request.user, token=token)
+    messages.success(request, f"The token “{token.name}” no longer works.")
+    return redirect("tokens:list")

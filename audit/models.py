@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from django.conf import settings
+from django.db import models
+
+from agencies.roles import Action
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from agencies.models import User
+
+
+class AuditEvent(models.TextChoices):
+    SIGNED_IN = "auth.signed_in", "Signed in"
+    SIGN_IN_FAILED = "auth.sign_in_failed", "Sign-in failed"
+    SIGNED_OUT = "auth.signed_out", "Signed out"
+    LOCKED_OUT = "auth.locked_out", "Locked out after repeated failures"
+    SESSION_EXPIRED = "auth.session_expired", "Session expired"
+    MFA_ENABLED = "auth.mfa_enabled", "Authenticator added"
+    MFA_DISABLED = "auth.mfa_disabled", "Authenticator removed"
+    INVITATION_SENT = "people.invitation_sent", "Invitation sent"
+    INVITATION_REVOKED = "people.invitation_revoked", "Invitation revoked"
+    INVITATION_ACCEPTED = "people.invitation_accepted", "Invitation accepted"
+    ROLE_CHANGED = "people.role_changed", "Role changed"
+    PERSON_DEACTIVATED = "people.deactivated", "Person deactivated"
+    PERSON_REACTIVATED = "people.reactivated", "Person reactivated"
+    AGENCY_ADMITTED = "agencies.admitted", "Agency admitted"
+    AGENCY_CHANGED = "agencies.changed", "Agency changed"
+    TOKEN_CREATED = "api.token_created", "API token created"
+    TOKEN_REVOKED = "api.token_revoked", "API token revoked"
+    # Case data: every view, change and export.
+    REFERRAL_VIEWED = "referral.viewed", "Referral viewed"
+    REFERRAL_CREATED = "referral.created", "Referral created"
+    REFERRAL_SENT = "referral.sent", "Referral sent"
+    REFERRAL_TRANSITIONED = "referral.transitioned", "Referral status changed"
+    REFERRAL_COMMENTED = "referral.commented", "Comment added"
+    REFERRAL_FLAGGED = "referral.flagged", "Flagged for case review"
+    REFERRAL_LISTED = "referral.listed", "Referral list viewed"
+    CONSENT_RECORDED = "consent.recorded", "Consent recorded"
+    CONSENT_REVOKED = "consent.revoked", "Consent revoked"
+    DEIDENTIFICATION_REFUSED = "privacy.refused", "Text refused by the de-identification guard"
+    EXPORTED = "data.exported", "Data exported"
+
+
+class Outcome(models.TextChoices):
+    SUCCESS = "success", "Success"
+    FAILURE = "failure", "Failure"
+    DENIED = "denied", "Denied"
+
+
+class AppendOnlyError(RuntimeError):
+    pass
+
+
+class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
+    def for_user(self, user: User | AnonymousUser) -> AuditEntryQuerySet:
+        """Coordinators see the task force's trail; agency administrators their agency's."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.can(Action.VIEW_TASKFORCE_AUDIT):
+            return self.all()
+        if user.can(Action.VIEW_AGENCY_AUDIT):
+            return self.filter(agency_id=user.agency_id)
+        return self.none()
+
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("The audit trail is append-only.")
+
+    def delete(self) -> NoReturn:  # type: ignore[override]
+        raise AppendOnlyError("The audit trail is append-only.")
+
+
+class AuditEntry(models.Model):
+    """One row per event; never changed, never deleted (a database trigger enforces it on PostgreSQL)."""
+
+    occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Snapshots: the trail must still say who it was if a person or agency is renamed.
+    actor_email = models.CharField(max_length=254, blank=True)
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    agency_name = models.CharField(max_length=200, blank=True)
+    event = models.CharField(max_length=40, choices=AuditEvent.choices)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.SUCCESS)
+    target_type = models.CharField(max_length=60, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    target_label = models.CharField(max_length=200, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        verbose_name_plural = "audit entries"
+        indexes = [
+            models.Index(fields=["target_type", "target_id", "-occurred_at"]),
+            models.Index(fields=["agency", "-occurred_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.get_event_display()}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("The audit trail is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("The audit trail is append-only.")

@@ -1,0 +1,35 @@
+// Portal behaviour without inline scripts (the Content Security Policy forbids them).
+(function () {
+  "use strict";
+
+  // Quick exit on public pages: Escape or the button replaces the page with a neutral site,
+  // and replaces this history entry so that Back does not return here.
+  function quickExit() {
+    var target = document.body.getAttribute("data-quick-exit") || "https://www.weather.gov/";
+    window.location.replace(target);
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    if (document.body.hasAttribute("data-quick-exit")) {
+      document.addEventListener("keydown", function (event) {
+        if (event.key === "Escape") { quickExit(); }
+      });
+      var button = document.getElementById("quick-exit");
+      if (button) { button.addEventListener("click", quickExit); }
+    }
+
+    // Warn two minutes before the 30-minute idle limit; any request to the server resets it.
+    var idle = parseInt(document.body.getAttribute("data-idle-seconds") || "0", 10);
+    var dialog = document.getElementById("idle-warning");
+    if (idle > 0 && dialog) {
+      var warnAfter = Math.max(idle - 120, 30) * 1000;
+      var timer = window.setTimeout(show, warnAfter);
+      function show() { dialog.hidden = false; document.getElementById("idle-stay").focus(); }
+      document.getElementById("idle-stay").addEventListener("click", function () {
+        fetch("/api/v1/me/", { credentials: "same-origin" }).then(function (response) {
+          if (response.ok) { dialog.hidden = true; window.clearTimeout(timer); timer = window.setTimeout(show, warnAfter); }
+          else { window.location.reload(); }
+        });
+      });
+    }
+  });
+})();
