@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -43,7 +43,9 @@ class SessionLifetimeMiddleware:
         if now - last_seen > settings.SESSION_IDLE_TIMEOUT or now - started > settings.SESSION_ABSOLUTE_TIMEOUT:
             return True
         session.setdefault(_STARTED, now.isoformat())
-        session[_LAST_SEEN] = now.isoformat()
+        # Minute precision is enough for a 30-minute limit, and spares a session write per request.
+        if now - last_seen >= timedelta(minutes=1) or _LAST_SEEN not in session:
+            session[_LAST_SEEN] = now.isoformat()
         return False
 
 

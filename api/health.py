@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
@@ -24,6 +24,7 @@ def _database() -> str:
 
 def _cache() -> str:
     key = "healthz-probe"
+    cache = caches["default"]
     cache.set(key, "ok", timeout=10)
     if cache.get(key) != "ok":
         raise RuntimeError("cache did not return what was written")
@@ -33,9 +34,9 @@ def _cache() -> str:
 def _broker() -> str:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return "in-process (no broker configured)"
-    with celery_app.connection_for_write() as conn:
+    with celery_app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
         conn.ensure_connection(max_retries=1, timeout=2)
-    return "redis"
+    return conn.transport_cls if isinstance(conn.transport_cls, str) else "broker"
 
 
 CHECKS: dict[str, Callable[[], str]] = {"database": _database, "cache": _cache, "broker": _broker}

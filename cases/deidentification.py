@@ -1,0 +1,761 @@
+"""The de-identification guard: free text that identifies a survivor is refused, never stored.
+
+VAWA/VOCA/FVPSA grantees may not share personally identifying information (34 U.S.C. 12291(b)(2)),
+so every free-text field that can hold case information goes through `ensure_deidentified` (or the
+Django validator `validate_deidentified`) in forms, the API and imports.
+
+Design notes:
+- Detection favours recall: a caseworker can always rephrase, a leaked identifier cannot be unsent.
+- Findings and messages carry the kind and the position, never the value, so that nothing refused
+  can reach a response, a log line or an email. This module logs nothing.
+- Structured identifiers are found with regexes compiled once at import (and `phonenumbers` for
+  phones); personal names with the US census name lists bundled in the `names` package plus
+  context cues, loaded lazily once.
+- Overlapping findings are resolved by confidence tier, then length: a cue such as "SSN" or
+  "passport" makes a number more specific than its bare shape.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import ipaddress
+import itertools
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from importlib import resources
+from typing import NamedTuple
+
+import phonenumbers
+
+__all__ = [
+    "DeidentificationError",
+    "Finding",
+    "IdentifierKind",
+    "describe_findings",
+    "ensure_deidentified",
+    "find_identifiers",
+    "validate_deidentified",
+]
+
+
+class IdentifierKind(enum.StrEnum):
+    PHONE = "phone"
+    EMAIL = "email"
+    SSN = "ssn"
+    ID_NUMBER = "id_number"
+    CARD_OR_ACCOUNT = "card_or_account"
+    STREET_ADDRESS = "street_address"
+    DATE = "date"
+    PERSON_NAME = "person_name"
+    LICENSE_PLATE = "license_plate"
+    SOCIAL_HANDLE = "social_handle"
+    URL = "url"
+    IP_ADDRESS = "ip_address"
+    CASE_NUMBER = "case_number"
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self]
+
+
+K = IdentifierKind
+
+_LABELS: dict[IdentifierKind, str] = {
+    K.PHONE: "a phone number",
+    K.EMAIL: "an email address",
+    K.SSN: "a Social Security number",
+    K.ID_NUMBER: "an ID number (passport, license, A-number or similar)",
+    K.CARD_OR_ACCOUNT: "a card or account number",
+    K.STREET_ADDRESS: "a street address",
+    K.DATE: "an exact date (only month and year are allowed)",
+    K.PERSON_NAME: "a person's name",
+    K.LICENSE_PLATE: "a license plate",
+    K.SOCIAL_HANDLE: "a social media handle",
+    K.URL: "a web address",
+    K.IP_ADDRESS: "an IP address",
+    K.CASE_NUMBER: "a case or docket number",
+}
+
+_WHY = "the portal must not hold anything that identifies a survivor."
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Where an identifier sits: `start` is 0-based, `end` exclusive (like a slice)."""
+
+    kind: IdentifierKind
+    start: int
+    end: int
+
+    def describe(self) -> str:
+        """Kind and 1-based inclusive character range; never the value itself."""
+        return f"{self.kind.label}, characters {self.start + 1}-{self.end}"
+
+    def message(self) -> str:
+        """One sentence for the caseworker who typed the text."""
+        return (
+            f"This text looks like it contains {self.kind.label} "
+            f"(characters {self.start + 1}-{self.end}). Remove it: {_WHY}"
+        )
+
+
+class DeidentificationError(ValueError):
+    """Raised by `ensure_deidentified`; its text lists kinds and positions, never values."""
+
+    def __init__(self, findings: Iterable[Finding]) -> None:
+        self.findings: list[Finding] = list(findings)
+        super().__init__(_summary(self.findings))
+
+
+def _summary(findings: list[Finding]) -> str:
+    if len(findings) == 1:
+        return findings[0].message()
+    listed = "; ".join(f.describe() for f in findings)
+    return f"This text looks like it contains identifying details: {listed}. Remove them: {_WHY}"
+
+
+def find_identifiers(text: str) -> list[Finding]:
+    """All identifiers in `text`, sorted by position, overlaps resolved to the most specific."""
+    if not text:
+        return []
+    allowed = [m.span() for m in _ALLOWED.finditer(text)]
+    candidates = [c for c in _candidates(text) if not _within_any(c, allowed)]
+    return _resolve(candidates)
+
+
+def ensure_deidentified(text: str) -> None:
+    findings = find_identifiers(text)
+    if findings:
+        raise DeidentificationError(findings)
+
+
+def describe_findings(findings: Iterable[Finding]) -> list[str]:
+    """One caseworker-facing sentence per finding (kind and position, never the value)."""
+    return [finding.message() for finding in findings]
+
+
+def validate_deidentified(value: str) -> None:
+    """Django validator for model and form fields: one error (code "identifier") per finding."""
+    from django.core.exceptions import ValidationError  # lazy: the guard itself must not need Django
+
+    findings = find_identifiers(value)
+    if findings:
+        raise ValidationError([ValidationError(m, code="identifier") for m in describe_findings(findings)])
+
+
+# --- Candidates and their resolution -------------------------------------------------------------
+
+
+class _Candidate(NamedTuple):
+    kind: IdentifierKind
+    start: int
+    end: int
+    tier: int  # 3: confirmed by a cue or checksum, 2: a distinctive shape, 1: a bare long number, 0: a name
+
+
+# Tie-break between kinds when tier and length are equal: the more specific kind first.
+_KIND_ORDER = {kind: i for i, kind in enumerate([
+    K.EMAIL, K.URL, K.IP_ADDRESS, K.SSN, K.CARD_OR_ACCOUNT, K.CASE_NUMBER, K.ID_NUMBER, K.DATE,
+    K.LICENSE_PLATE, K.PHONE, K.STREET_ADDRESS, K.SOCIAL_HANDLE, K.PERSON_NAME,
+])}
+
+
+def _resolve(candidates: list[_Candidate]) -> list[Finding]:
+    accepted: list[_Candidate] = []
+    for cand in sorted(candidates, key=lambda c: (-c.tier, c.start - c.end, _KIND_ORDER[c.kind])):
+        if all(cand.end <= other.start or cand.start >= other.end for other in accepted):
+            accepted.append(cand)
+    return [Finding(c.kind, c.start, c.end) for c in sorted(accepted, key=lambda c: c.start)]
+
+
+def _within_any(cand: _Candidate, spans: list[tuple[int, int]]) -> bool:
+    return any(start <= cand.start and cand.end <= end for start, end in spans)
+
+
+def _candidates(text: str) -> Iterator[_Candidate]:
+    for rule in _RULES:
+        yield from rule.scan(text)
+    yield from _phones(text)
+    yield from _names(text)
+
+
+# Things that look like identifiers but are the portal's own vocabulary: referral reference codes
+# (county prefix, year, sequence), statute citations and money amounts.
+_ALLOWED = re.compile(
+    r"\b[A-Z]{3}-\d{4}-\d{5}\b"
+    r"|\b\d+\s+(?:U\.?\s?S\.?\s?C\.?|C\.?\s?F\.?\s?R\.?)\s*(?:§+\s*)?\d+(?:[.-]\d+)*(?:\(\w+\))*"
+    r"|\$\s?\d[\d,]*(?:\.\d+)?"
+)
+
+
+# --- Rules for structured identifiers ------------------------------------------------------------
+
+
+def _always(_match: re.Match[str]) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class _Rule:
+    kind: IdentifierKind
+    tier: int
+    pattern: re.Pattern[str]
+    accept: Callable[[re.Match[str]], bool] = _always
+
+    def scan(self, text: str) -> Iterator[_Candidate]:
+        """Yield the span of group "v" when the pattern has one (the value after a cue)."""
+        has_value = "v" in self.pattern.groupindex
+        for match in self.pattern.finditer(text):
+            if self.accept(match):
+                start, end = match.span("v") if has_value else match.span()
+                yield _Candidate(self.kind, start, end, self.tier)
+
+
+def _rx(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    return re.compile(pattern, flags | re.VERBOSE)
+
+
+def _digits(value: str) -> str:
+    return re.sub(r"\D", "", value)
+
+
+def _luhn_ok(number: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(number)):
+        d = int(ch) * (2 if i % 2 else 1)
+        total += d - 9 if d > 9 else d
+    return total % 10 == 0
+
+
+def _card(match: re.Match[str]) -> bool:
+    digits = _digits(match.group())
+    return 13 <= len(digits) <= 19 and _luhn_ok(digits)
+
+
+def _iban(match: re.Match[str]) -> bool:
+    compact = match.group().replace(" ", "")
+    rearranged = compact[4:] + compact[:4]
+    return int("".join(str(int(ch, 36)) for ch in rearranged)) % 97 == 1
+
+
+def _ipv6(match: re.Match[str]) -> bool:
+    value = match.group()
+    if "::" not in value and value.count(":") != 7:
+        return False  # a time such as 10:30:15 is not an address
+    try:
+        ipaddress.IPv6Address(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _numeric_date(match: re.Match[str]) -> bool:
+    a, b, year = int(match["a"]), int(match["b"]), match["y"]
+    if match["sep"] == "." and len(year) != 4:
+        return False  # 2.1.10 is a version number, 11.23.2007 a date
+    return (1 <= a <= 12 and 1 <= b <= 31) or (1 <= b <= 12 and 1 <= a <= 31)
+
+
+def _day_of_month(match: re.Match[str]) -> bool:
+    return 1 <= int(match["d"]) <= 31
+
+
+# Values after a cue that are vocabulary, not identifiers: a bare year, a year range or quarter,
+# a form or visa class (I-914, T-1, H-2A).
+_NOT_AN_ID = re.compile(
+    r"(?:19|20)\d\d(?:\s*[-/]\s*(?:19|20)?\d\d|-?[QH][1-4])?|[QH][1-4]-?(?:19|20)\d\d|[A-Z]-\d{1,4}[A-Z]?",
+    re.IGNORECASE,
+)
+
+
+def _cued_value(min_digits: int) -> Callable[[re.Match[str]], bool]:
+    def accept(match: re.Match[str]) -> bool:
+        value = match["v"]
+        return len(_digits(value)) >= min_digits and not _NOT_AN_ID.fullmatch(value)
+
+    return accept
+
+
+def _plate(match: re.Match[str]) -> bool:
+    compact = re.sub(r"[\s-]", "", match["v"])
+    return 4 <= len(compact) <= 8 and any(ch.isdigit() for ch in compact) and not _NOT_AN_ID.fullmatch(compact)
+
+
+def _phone_after_cue(match: re.Match[str]) -> bool:
+    return 7 <= len(_digits(match["v"])) <= 15 and not _ISO_DATE.fullmatch(match["v"])
+
+
+_COURT_WORDS = {"family", "juvenile", "municipal", "district", "circuit", "supreme", "superior", "probate",
+                "drug", "tribal", "federal", "criminal", "civil", "traffic", "appeals", "the"}
+
+
+def _street(match: re.Match[str]) -> bool:
+    # "2 Family Court hearings" counts hearings; it is not 2 Family Court.
+    return not (match["type"].lower() in {"court", "ct"} and match["name"].split()[-1].lower() in _COURT_WORDS)
+
+
+_TLDS = (
+    r"com|org|net|edu|gov|mil|info|biz|io|co|us|me|ly|app|ai|tv|xyz|online|site|link|gg|ru|uk|ca|mx|gt"
+    r"|hn|sv|de|fr|es|nl|br|ph|cn|au|eu|club|live|shop|store|top|vip|cc|ws"
+)
+_URL_TAIL = r"""[^\s<>"']*[^\s<>"'.,;:!?)\]]"""
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+)
+_STATE_CODES = (
+    r"AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM"
+    r"|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|PR"
+)
+_STREET_TYPES = (
+    r"street|st|avenue|ave|av|road|rd|boulevard|blvd|drive|dr|lane|ln|court|ct|way|place|pl|terrace|ter"
+    r"|circle|cir|parkway|pkwy|highway|hwy|trail|trl|square|sq|plaza|alley|loop|pike|turnpike|crescent"
+    r"|grove|heights|crossing|expressway|freeway"
+)
+# Optional words between a cue and its value: "passport number is X", "acct ending in 4821".
+_FILLER = r"(?:[\s:\#=]*(?:number|num|nbr|no\.|no|is|was|reads|ending\s+in|ending|ends\s+in|of|id)(?!\w))*[\s:\#=-]*"
+_ISO_DATE = _rx(r"(?<![\w.-])(?:19|20)\d{2}(?P<s>[-/.])(?:0?[1-9]|1[0-2])(?P=s)(?:0?[1-9]|[12]\d|3[01])(?![\w-]|\.\d)")
+
+_RULES: tuple[_Rule, ...] = (
+    # Email, plain and obfuscated ("name at domain dot org", "name[at]domain[dot]org").
+    _Rule(K.EMAIL, 3, _rx(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")),
+    _Rule(K.EMAIL, 3, _rx(rf"""
+        \b[\w+-]+(?:(?:\s+dot\s+|\.)[\w+-]+)*
+        (?:\s*[(\[{{<]\s*at\s*[)\]}}>]\s*|\s+at\s+)
+        [\w-]+(?:(?:\s*[(\[{{<]\s*dot\s*[)\]}}>]\s*|\s+dot\s+|\.)[\w-]+)*?
+        (?:\s*[(\[{{<]\s*dot\s*[)\]}}>]\s*|\s+dot\s+)(?:{_TLDS})\b
+        """, re.IGNORECASE)),
+    _Rule(K.EMAIL, 3, _rx(rf"\b[\w.+-]+\s*[(\[{{<]\s*at\s*[)\]}}>]\s*[\w-]+(?:\.[\w-]+)*\.(?:{_TLDS})\b", re.I)),
+    # Web addresses: with a scheme, with www., or a bare domain with a known top-level domain.
+    _Rule(K.URL, 3, _rx(rf"\b(?:https?|ftp)://{_URL_TAIL}", re.IGNORECASE)),
+    _Rule(K.URL, 3, _rx(rf"\bwww\.{_URL_TAIL}", re.IGNORECASE)),
+    _Rule(K.URL, 2, _rx(rf"""
+        (?<![@\w.-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:{_TLDS})\b(?!\.\w|@)(?:/{_URL_TAIL})?
+        """, re.IGNORECASE)),
+    # Social media handles: @name, or a platform cue followed by a user name.
+    # A handle starts with a letter or underscore, so "@3pm" stays a time.
+    _Rule(K.SOCIAL_HANDLE, 2, _rx(r"(?<![\w@.])@[A-Za-z_][\w.]{1,29}\w")),
+    _Rule(K.SOCIAL_HANDLE, 3, _rx(r"""
+        \b(?:ig|insta(?:gram)?|snap(?:chat)?|tik\s?tok|twitter|fb|facebook|telegram|kik|discord|threads
+           |onlyfans|reddit|youtube|twitch|tumblr|skype)\b
+        (?:[^\S\n]*[:=][^\S\n]*
+          |\s+(?:handle|user(?:name)?|account|profile|name|id)(?:\s+(?:is|was))?[\s:=]*(?=@|[\w.]*[\d_.])
+          |\s+(?:is|was|as)\s+(?=@|[\w.]*[\d_.]))
+        @?(?P<v>\w[\w.#]{1,29}\w)
+        """, re.IGNORECASE)),
+    # IP addresses.
+    _Rule(K.IP_ADDRESS, 3, _rx(r"""
+        (?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?!\d|\.\d)
+        """)),
+    _Rule(K.IP_ADDRESS, 3, _rx(r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])"), _ipv6),
+    # Social Security numbers: the 3-2-4 shape, or nine (or the last four) digits after a cue.
+    _Rule(K.SSN, 3, _rx(r"(?<![\d-])(?!000)\d{3}(?P<s>[-\s])(?!00)\d{2}(?P=s)(?!0000)\d{4}(?![\d-])")),
+    _Rule(K.SSN, 3, _rx(rf"""
+        (?:\bSSN\b|\bS\.S\.N\.?|\bSS\s?\#|\bSS\s?No\.?|\bsoc(?:ial)?\.?\s+sec(?:urity)?\b\.?(?:\s+card)?)
+        {_FILLER}(?:last\s+(?:4|four)(?:\s+digits)?[\s:]*)?
+        (?P<v>\d{{3}}[-\s]?\d{{2}}[-\s]?\d{{4}}|\d{{4}})(?![\d-])
+        """, re.IGNORECASE)),
+    # Cards (Luhn-valid), IBANs, and numbers after an account cue.
+    _Rule(K.CARD_OR_ACCOUNT, 3, _rx(r"(?<![\w-])\d(?:[ -]?\d){12,18}(?![\w-])"), _card),
+    _Rule(K.CARD_OR_ACCOUNT, 3, _rx(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,3})?\b"), _iban),
+    _Rule(K.CARD_OR_ACCOUNT, 3, _rx(rf"""
+        \b(?:(?<!green\s)(?<!\bid\s)card|account|acct\.?|a/c|routing|iban|checking|savings)
+        {_FILLER}(?P<v>\d(?:[ -]?\d){{3,30}})(?![\w-])
+        """, re.IGNORECASE), _cued_value(4)),
+    # Case, docket and report numbers: after a cue, or in a court's format.
+    _Rule(K.CASE_NUMBER, 3, _rx(rf"""
+        \b(?:case|docket|cause|complaint|incident|report|citation|warrant|indictment|petition|file)\b
+        {_FILLER}(?P<v>(?=[\w:/-]*\d)[A-Za-z0-9](?:[A-Za-z0-9]|[-:/](?=[A-Za-z0-9])){{3,24}})(?![\w-])
+        """, re.IGNORECASE), _cued_value(3)),
+    _Rule(K.CASE_NUMBER, 2, _rx(r"""
+        (?<![\w-])(?:\d:\d{2}-[A-Za-z]{2,4}-\d{3,6}
+                    |(?:19|20)?\d{2}-?[A-Z]{1,4}-?\d{3,7}
+                    |[A-Z]{1,4}-?\d{2,4}-\d{3,7})(?![\w-])
+        """)),
+    # ID numbers: A-numbers, values after an ID cue, and bare long numbers as a last resort.
+    _Rule(K.ID_NUMBER, 3, _rx(r"(?<![\w-])A(?:[-\s\#]?\d{3}[-\s]?\d{3}[-\s]?\d{3}|-?\d{8})(?![\w-])")),
+    _Rule(K.ID_NUMBER, 3, _rx(rf"""
+        (?:\b(?:passports?|pasaporte|(?:driver['\u2019]?s?|driving)\s+licen[cs]e|licen[cs]e(?!\s+plate)
+            |(?-i:DL|D\.L\.)|(?-i:ID|I\.D\.)|id\s+card|(?-i:A)[-\s]?(?:number|no\.?|\#)
+            |alien\s+(?:registration\s+)?(?:number|no\.?|\#)|uscis|receipt\s+(?:number|no\.?|\#)|(?-i:EAD)
+            |green\s+card|visa\s+(?:number|no\.?|\#|foil)|i-94|medicaid|medicare|(?-i:MRN)|medical\s+record
+            |(?:inmate|booking|jail)\s+(?:number|no\.?|\#)|(?-i:SID|FBI|NCIC)\s+(?:number|no\.?|\#)
+            |matr[ií]cula|c[ée]dula|(?-i:DNI|CURP|ITIN|EIN|TIN)|birth\s+certificate|work\s+permit)(?!\w))
+        {_FILLER}
+        (?P<v>\d{{2,5}}(?:\s\d{{2,5}}){{1,4}}(?![\w-])
+             |(?=[\w-]*\d)[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){{3,24}}(?![\w-]))
+        """, re.IGNORECASE), _cued_value(3)),
+    _Rule(K.ID_NUMBER, 1, _rx(r"(?<![\w-])[A-Z]{1,3}\d{6,12}(?![\w-])")),
+    _Rule(K.ID_NUMBER, 1, _rx(r"(?<![\w.,$-])\d{8,}(?![\w-]|[.,]\d)")),
+    # Dates with a day: numeric, ISO, with a month name, or anything after a date-of-birth cue.
+    _Rule(K.DATE, 3, _rx(rf"""
+        (?:\bDOB\b|\bD\.O\.B\.?|\bdate\s+of\s+birth\b|\bbirth\s*date\b|\bbirthday\b|\bborn(?:\s+on)?\b)
+        [\s:.-]*(?:(?:is|was|of)\s+)?
+        (?P<v>\d{{1,2}}[/.-]\d{{1,2}}(?:[/.-]\d{{2,4}})?|\d{{6}}(?:\d{{2}})?)(?![\w/-]|\.\d)
+        """, re.IGNORECASE)),
+    _Rule(K.DATE, 2, _rx(r"""
+        (?<![\w/.-])(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?![\w/-]|\.\d)
+        """), _numeric_date),
+    _Rule(K.DATE, 2, _ISO_DATE),
+    _Rule(K.DATE, 2, _rx(rf"""
+        \b{_MONTH}\.?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\b(?!:)(?:,?\s*(?:19|20)\d{{2}}\b)?
+        """), _day_of_month),
+    _Rule(K.DATE, 2, _rx(rf"""
+        \b(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b\.?(?:,?\s*(?:19|20)\d{{2}}\b)?
+        """), _day_of_month),
+    # License plates: after a plate cue (optionally with the state), or a plate shape near a vehicle.
+    _Rule(K.LICENSE_PLATE, 3, _rx(rf"""
+        \b(?:(?:licen[cs]e|registration|number)\s+plates?|plates?|tags?)\b
+        (?:\s+(?:number|no\.?|\#|is|was|reads|read|shows?))*[\s:\#,]*
+        (?:\(?(?-i:{_STATE_CODES})\)?\s+)?
+        (?P<v>[A-Z0-9]{{1,4}}(?:[ -]?[A-Z0-9]{{1,5}})?)(?![\w-])
+        """, re.IGNORECASE), _plate),
+    _Rule(K.LICENSE_PLATE, 2, _rx(r"""
+        \b(?i:car|truck|van|suv|sedan|pickup|vehicle|minivan|camry|civic|accord|corolla|altima|impala
+             |tahoe|explorer|honda|toyota|ford|chevy|chevrolet|nissan|dodge|jeep|kia|hyundai)\b[^.;\n]{0,40}?
+        (?<![\w-])(?P<v>[A-Z]{3}[ -]?\d{3,4}|\d[A-Z]{3}\d{3}|[A-Z]{2}\d{2}\s?[A-Z]{3})(?![\w-])
+        """), _plate),
+    # Phones after a phone cue, for foreign local numbers that phonenumbers cannot place.
+    _Rule(K.PHONE, 3, _rx(r"""
+        \b(?:phone|cell(?:\s*phone)?|mobile|tel|telephone|whats\s?app|signal|celular|cel|text|call)\b
+        [^\S\n]*(?:(?:is|at|on|:|\#|no\.?)[^\S\n]*)*(?P<v>\+?\d[\d\s().-]{5,18}\d)(?!\d)
+        """, re.IGNORECASE), _phone_after_cue),
+    # Street addresses, highway addresses, PO boxes, apartments, ZIP codes.
+    _Rule(K.STREET_ADDRESS, 2, _rx(rf"""
+        \b\d{{1,6}}[A-Za-z]?(?:-\d{{1,4}})?\s+
+        (?:(?i:[NSEW]|N[EW]|S[EW]|north|south|east|west)\.?\s+)?
+        (?P<name>(?:[A-Z][\w'.-]*|\d{{1,3}}(?i:st|nd|rd|th))(?:\s+(?:[A-Z][\w'.-]*|\d{{1,3}}(?i:st|nd|rd|th))){{0,3}})
+        \s+(?P<type>(?i:{_STREET_TYPES}))\b\.?
+        (?:,?\s*(?i:apt|apartment|unit|suite|ste|lot|trailer|\#)\.?\s*\#?\s*\w{{1,5}}\b)?
+        """), _street),
+    _Rule(K.STREET_ADDRESS, 2, _rx(r"""
+        \b\d{1,6}\s+(?:(?i:[NSEW]|north|south|east|west)\.?\s+)?
+        (?i:highway|hwy\.?|route|rte\.?|state\s+road|county\s+(?:road|rd\.?)|farm\s+road|(?-i:FM|US|SR|CR))
+        [\s-]*\d{1,4}[A-Z]?\b
+        """)),
+    _Rule(K.STREET_ADDRESS, 2, _rx(r"\b(?:p\.?\s?o\.?\s*box|post\s+office\s+box)\s*\#?\s*\d{1,6}\b", re.I)),
+    _Rule(K.STREET_ADDRESS, 2, _rx(r"\b(?:(?i:apt|apartment|unit|trailer)|Lot)\.?\s*\#?\s*\d{1,5}[A-Za-z]?\b")),
+    _Rule(K.STREET_ADDRESS, 2, _rx(rf"\b(?:(?:{_STATE_CODES})|(?i:zip(?:\s*code)?:?))\s+\d{{5}}(?:-\d{{4}})?\b")),
+)
+
+
+def _phones(text: str) -> Iterator[_Candidate]:
+    """US numbers in any common layout, and international numbers written with + or 011."""
+    for match in phonenumbers.PhoneNumberMatcher(text, "US", leniency=phonenumbers.Leniency.POSSIBLE):
+        number = match.number
+        # A North American area code (or a local 7-digit number) never starts with 0 or 1: such a
+        # digit run is an ID number, not a phone.
+        if number.country_code == 1 and not re.fullmatch(r"[2-9](?:\d{9}|\d{6})", str(number.national_number)):
+            continue
+        yield _Candidate(K.PHONE, match.start, match.end, 2)
+
+
+# --- Personal names ------------------------------------------------------------------------------
+
+# How many of the census names count as names: beyond these the lists are mostly rare names and
+# ordinary words ("Client", "Needs" and "Harbor" are all census surnames).
+_FIRST_NAMES_PER_LIST = {"dist.female.first": 1500, "dist.male.first": 700}
+_LAST_NAMES = 25000
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    first: frozenset[str]
+    last: frozenset[str]
+
+
+@functools.cache
+def _lexicon() -> _Lexicon:
+    first = frozenset().union(*(_read_names(name, n) for name, n in _FIRST_NAMES_PER_LIST.items()))
+    return _Lexicon(first=first, last=_read_names("dist.all.last", _LAST_NAMES))
+
+
+def _read_names(filename: str, limit: int) -> frozenset[str]:
+    """The `limit` most frequent names of one census list (lines are ordered by frequency)."""
+    with (resources.files("names") / filename).open(encoding="ascii") as lines:
+        return frozenset(line.split(maxsplit=1)[0] for line in itertools.islice(lines, limit) if line.strip())
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.upper().split())
+
+
+# Capitalised for reasons other than being a name.
+_STOP = _words("""
+    monday tuesday wednesday thursday friday saturday sunday january february march april may june july
+    august september october november december jan feb mar apr jun jul aug sep sept oct nov dec
+    english spanish french portuguese creole haitian kiche quiche mam qeqchi kaqchikel qanjobal kanjobal
+    ixil tzotzil tzeltal mixtec mixteco zapotec nahuatl garifuna arabic chinese mandarin cantonese
+    vietnamese korean japanese tagalog filipino filipina hindi urdu punjabi bengali nepali somali swahili
+    amharic tigrinya russian ukrainian polish romanian albanian turkish farsi persian dari pashto hmong
+    thai khmer lao burmese indonesian asl
+    american mexican guatemalan honduran salvadoran salvadorian nicaraguan cuban dominican puerto rican
+    colombian venezuelan ecuadorian peruvian brazilian indian nigerian ghanaian kenyan ethiopian eritrean
+    sudanese congolese moldovan latino latina latinx hispanic black white asian native indigenous african
+    european canadian mayan maya
+    mexico guatemala honduras nicaragua panama cuba haiti jamaica colombia venezuela ecuador peru brazil
+    chile argentina bolivia china india philippines vietnam thailand korea japan nigeria ghana kenya
+    ethiopia eritrea somalia sudan congo ukraine russia moldova romania albania turkey iran iraq
+    afghanistan pakistan bangladesh nepal jordan israel chad canada america usa europe africa asia
+    alabama alaska arizona arkansas california colorado connecticut delaware florida georgia hawaii idaho
+    illinois indiana iowa kansas kentucky louisiana maine maryland massachusetts michigan minnesota
+    mississippi missouri montana nebraska nevada hampshire jersey york carolina dakota ohio oklahoma
+    oregon pennsylvania rhode tennessee texas utah vermont virginia washington wisconsin wyoming
+    christian catholic muslim islamic jewish hindu buddhist sikh mormon evangelical protestant lutheran
+    methodist baptist pentecostal orthodox christmas easter thanksgiving ramadan eid god lord
+    visa continued presence certification declaration form supplement section act code title tvpa vawa
+    voca fvpsa asylum parole
+    zoom teams google facebook instagram snapchat tiktok whatsapp telegram uber lyft greyhound amtrak
+    walmart amazon craigslist honda toyota ford chevy chevrolet nissan dodge jeep kia hyundai camry civic
+""")
+
+# A capitalised group holding one of these is an organisation, a place or an event, not a person.
+_ORG_WORDS = _words("""
+    county office department dept police center centre services service shelter house home homes church
+    parish mosque temple synagogue hospital clinic health medical court courthouse district task force
+    coalition alliance network project program programme foundation association ministries ministry
+    charities society university college school schools academy unit division bureau agency commission
+    council board committee authority legal aid welfare family families children women men human
+    witness immigration homeland security investigations federal state national patrol
+    probation corrections jail detention customs border labor justice public defender advocacy crisis
+    hotline sanctuary haven inc llc corp company bank restaurant hotel motel inn farm farms dairy market
+    salon spa store mall airport station park lake river valley hills mountain city town village township
+    region consulate embassy resource resources outreach partnership trust fund institute library army
+    law training meeting conference summit workshop webinar review report plan policy protocol guide
+    manual intake advisory impact statement
+    street avenue road boulevard drive lane way place terrace circle parkway highway trail
+""")
+
+# Words that start the name of a place ("El Salvador", "San Diego", "New York").
+_PLACE_LEADS = _words("el la los las san santa santo puerto costa new north south east west united")
+
+# Titles and roles: whatever capitalised word follows is a name ("Detective Ramirez", "Sra. Gutierrez").
+_TITLES = _words("""
+    mr mrs ms miss mx dr prof sr sra srta senor senora senorita don dona tio tia
+    detective det officer ofc deputy dep sgt sergeant lt lieutenant capt captain chief agent special
+    trooper judge sheriff marshal investigator inv attorney atty advocate counselor nurse pastor rev
+    reverend coach teacher principal
+""")
+
+# People the note talks about: the following word is a name when it is a known name
+# ("her boyfriend Marcus") or set off by commas ("Victim, Ixchel Tzul, speaks ...").
+_RELATIONS = _words("""
+    client victim survivor youth minor juvenile patient resident student mother father sister brother aunt
+    auntie uncle mom mum mama dad papa stepfather
+    stepmother stepdad stepmom cousin grandmother grandma grandfather grandpa boyfriend girlfriend husband
+    wife partner fiance fiancee son daughter child baby niece nephew friend roommate coworker neighbor
+    trafficker pimp employer boss recruiter suspect manager supervisor foreman owner landlord sponsor
+    guardian caregiver
+""")
+
+# First names that are also everyday words: at the start of a sentence they are probably the word.
+_WORDLIKE_FIRST_NAMES = _words("""
+    rose ruby crystal dawn grace amber april june holly sue joy pearl constance misty daisy sandy iris opal
+    melody candy faith may hope angel ginger olive jewel charity autumn summer ivy dale dee lee gay cherry
+    queen jade sierra princess precious raven ivory sunny brook fawn windy soon sun lacy robin violet merry
+    venus santa cruz ma mi lan son will mark bill frank guy ray don jack dean glen gene chase sterling
+    august junior buddy rocky rusty cliff clay cole drew miles reed ward grant rex max pat chuck rod rob
+    hal nick ty van al mack brain young kay eve lynn jan carol trinidad
+""")
+
+# Particles inside a name ("Juan de la Cruz"); other connectors join organisation names.
+_NAME_PARTICLES = {"de", "del", "la", "las", "los", "da", "di", "du", "dos", "das", "van", "von", "der", "den",
+                   "bin", "al", "el", "y"}
+_CONNECTORS = _NAME_PARTICLES | {"of", "for", "and", "the", "on", "against", "in", "&"}
+# Abbreviations whose period does not end a sentence inside a name ("Det. Ramirez", "St. Luke's").
+_ABBREVIATIONS = _words("mr mrs ms mx dr prof sr sra srta det ofc dep sgt lt capt inv atty rev st mt ft jr")
+
+_STRONG_CUE = (
+    r"named|goes\s+by|go\s+by|went\s+by|aka|a\.k\.a\.?|alias|nicknamed?|known\s+as|street\s+name"
+    r"|calls\s+(?:him|her|them)sel(?:f|ves)|name\s+is|name\s+was|name['\u2019]s|names?\s*:|first\s+name"
+    r"|last\s+name|surname|(?:man|woman|guy|girl|boy|person|someone|somebody|lady|dude|trafficker|pimp"
+    r"|recruiter|boss)\s+(?:is\s+|was\s+)?called"
+)
+_TITLE_BEFORE = re.compile(
+    rf"\b(?:(?:{'|'.join(_ABBREVIATIONS)})\.|(?:{'|'.join(_TITLES)})|(?:{_STRONG_CUE}))\s*[\"\u201c']?\s*$",
+    re.IGNORECASE,
+)
+_RELATION_BEFORE = re.compile(
+    rf"\b(?P<word>{'|'.join(_RELATIONS)})(?:['\u2019]s)?(?P<comma>,)?\s+$",
+    re.IGNORECASE,
+)
+_LOWERCASE_AFTER_CUE = re.compile(
+    rf"\b(?:{_STRONG_CUE})\s*[:,]?\s*(?:[\"\u201c'\u2018](?P<quoted>[^\"\u201d'\u2019\n]{{1,30}})[\"\u201d'\u2019]"
+    r"|(?P<word>[a-z][a-z'-]+))",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+|-[^\W\d_]+)*")
+_LOOKBACK = 40  # characters searched for a cue before a name
+
+
+@dataclass(frozen=True)
+class _Token:
+    start: int
+    end: int
+    text: str
+    key: str  # upper case, no accents or apostrophes, no possessive 's: how the census lists spell it
+
+    @classmethod
+    def of(cls, match: re.Match[str]) -> _Token:
+        text = match.group()
+        bare = re.sub(r"['\u2019]s$", "", text)
+        plain = unicodedata.normalize("NFKD", bare).encode("ascii", "ignore").decode()
+        return cls(match.start(), match.end(), text, plain.replace("'", "").replace("\u2019", "").upper())
+
+    def parts(self) -> list[str]:
+        return self.key.split("-")
+
+    def in_any(self, words: frozenset[str]) -> bool:
+        return any(part in words for part in self.parts())
+
+
+def _names(text: str) -> Iterator[_Candidate]:
+    lexicon = _lexicon()
+    tokens = [_Token.of(m) for m in _WORD.finditer(text)]
+    for group in _capitalised_groups(text, tokens):
+        if _is_organisation(group):
+            continue
+        for segment in _segments(group):
+            span = _name_span(text, segment, lexicon)
+            if span:
+                yield _Candidate(K.PERSON_NAME, *span, 0)
+    yield from _all_caps_names(text, tokens, lexicon)
+    yield from _names_after_cue(text, lexicon)
+
+
+def _is_capitalised(text: str, token: _Token) -> bool:
+    if len(token.text) == 1:  # an initial: "Juan C. Mendoza"
+        return token.text.isupper() and text[token.end:token.end + 1] == "."
+    return token.text[0].isupper() and any(ch.islower() for ch in token.text)
+
+
+def _adjacent(text: str, left: _Token, right: _Token) -> bool:
+    gap = text[left.end:right.start]
+    if re.fullmatch(r"[ \t]+", gap):
+        return True
+    abbreviated = len(left.text) == 1 or left.key in _ABBREVIATIONS
+    return abbreviated and re.fullmatch(r"\.[ \t]*", gap) is not None
+
+
+def _capitalised_groups(text: str, tokens: list[_Token]) -> list[list[_Token]]:
+    """Runs of capitalised words, joined across connectors ("Department of Labor")."""
+    groups: list[list[_Token]] = []
+    current: list[_Token] = []
+    for i, token in enumerate(tokens):
+        if _is_capitalised(text, token):
+            if current and not _adjacent(text, current[-1], token):
+                groups.append(current)
+                current = []
+            current.append(token)
+            continue
+        following = tokens[i + 1] if i + 1 < len(tokens) else None
+        if (current and following and token.text.lower() in _CONNECTORS and _is_capitalised(text, following)
+                and _adjacent(text, current[-1], token) and _adjacent(text, token, following)):
+            current.append(token)
+            continue
+        if current:
+            groups.append(current)
+            current = []
+    if current:
+        groups.append(current)
+    return groups
+
+
+def _is_organisation(group: list[_Token]) -> bool:
+    if len(group) > 1 and group[0].key in _PLACE_LEADS:
+        return True
+    return any(token.in_any(_ORG_WORDS) for token in group)
+
+
+def _segments(group: list[_Token]) -> Iterator[list[_Token]]:
+    """Split a group at connectors that are not name particles ("Maria and Jose")."""
+    segment: list[_Token] = []
+    for token in group:
+        if token.text.lower() in _CONNECTORS - _NAME_PARTICLES:
+            yield segment
+            segment = []
+        else:
+            segment.append(token)
+    yield segment
+
+
+def _sentence_start(text: str, token: _Token) -> bool:
+    before = text[:token.start].rstrip(" \t\"'\u201c\u2018([*\u2022-")
+    return not before or before[-1] in ".!?:;\n"
+
+
+def _name_span(text: str, segment: list[_Token], lexicon: _Lexicon) -> tuple[int, int] | None:
+    tokens = list(segment)
+    cue = _cue_before(text, tokens[0].start) if tokens else None
+    while tokens and tokens[0].key in _TITLES | _RELATIONS:
+        cue = "title" if tokens[0].key in _TITLES else "relation"
+        tokens.pop(0)
+    tokens = list(itertools.takewhile(lambda t: not t.in_any(_STOP), tokens))
+    while tokens and tokens[-1].text.lower() in _NAME_PARTICLES:
+        tokens.pop()
+    if not tokens:
+        return None
+    if cue is None and _sentence_start(text, tokens[0]) and not tokens[0].in_any(lexicon.first | lexicon.last):
+        tokens = tokens[1:]  # the capital is the sentence's, not a name's: "Met Maria Lopez"
+        if not tokens:
+            return None
+        mid_sentence = True
+    else:
+        mid_sentence = not _sentence_start(text, tokens[0])
+    if _looks_like_name(text, tokens, cue, mid_sentence, lexicon):
+        return tokens[0].start, tokens[-1].end
+    return None
+
+
+def _cue_before(text: str, start: int) -> str | None:
+    window = text[max(0, start - _LOOKBACK):start]
+    if _TITLE_BEFORE.search(window):
+        return "title"
+    relation = _RELATION_BEFORE.search(window)
+    if relation:
+        return "apposition" if relation["comma"] else "relation"
+    return None
+
+
+def _looks_like_name(text: str, tokens: list[_Token], cue: str | None, mid_sentence: bool,
+                     lexicon: _Lexicon) -> bool:
+    known = any(t.in_any(lexicon.first | lexicon.last) for t in tokens)
+    if cue == "title":
+        return True
+    if cue == "apposition" and (known or text[tokens[-1].end:tokens[-1].end + 1] in {",", ")", "-"}):
+        return True
+    if cue == "relation" and known:
+        return True
+    first = tokens[0]
+    if not first.in_any(lexicon.first):
+        return False
+    if len(tokens) > 1 and any(t.in_any(lexicon.last) for t in tokens[1:]):
+        return True
+    return mid_sentence or first.key not in _WORDLIKE_FIRST_NAMES
+
+
+def _all_caps_names(text: str, tokens: list[_Token], lexicon: _Lexicon) -> Iterator[_Candidate]:
+    """"MARIA LOPEZ": two or three upper-case words, a known first name then a known surname."""
+    for i in range(len(tokens) - 1):
+        run = [tokens[i]]
+        for token in tokens[i + 1:i + 3]:
+            if not (token.text.isupper() and len(token.text) > 1 and _adjacent(text, run[-1], token)):
+                break
+            run.append(token)
+        head = run[0]
+        if (len(run) > 1 and head.text.isupper() and len(head.text) > 1 and head.key in lexicon.first
+                and run[-1].key in lexicon.last
+                and not any(t.in_any(_STOP | _ORG_WORDS) for t in run)):
+            yield _Candidate(K.PERSON_NAME, head.start, run[-1].end, 0)
+
+
+def _names_after_cue(text: str, lexicon: _Lexicon) -> Iterator[_Candidate]:
+    """Lower-case or quoted names after a naming cue: 'goes by "Flaca"', 'named sunny'."""
+    for match in _LOWERCASE_AFTER_CUE.finditer(text):
+        if match["quoted"]:
+            yield _Candidate(K.PERSON_NAME, *match.span("quoted"), 0)
+        elif match["word"].upper() in lexicon.first:
+            yield _Candidate(K.PERSON_NAME, *match.span("word"), 0)
