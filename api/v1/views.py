@@ -1,5 +1,4 @@
 from django.db.models import QuerySet
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.request import Request
@@ -8,6 +7,7 @@ from rest_framework.views import APIView
 
 from agencies.models import Agency
 from agencies.selectors import agencies_for
+from api.filters import PortalFilterSet
 from api.v1.serializers import AgencySerializer, MeSerializer
 
 
@@ -17,7 +17,7 @@ class MeView(APIView):
         return Response(MeSerializer(request.user).data)
 
 
-class AgencyFilter(filters.FilterSet):
+class AgencyFilter(PortalFilterSet):
     class Meta:
         model = Agency
         fields = ["sector", "county", "is_cochair", "is_confidential_provider", "is_active"]

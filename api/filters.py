@@ -1,0 +1,39 @@
+"""Filter conventions: a malformed filter value is a 400, never silently ignored."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db import models
+from django_filters import rest_framework as filters
+
+
+class StrictNullBooleanField(forms.NullBooleanField):
+    _VALUES = {"true": True, "1": True, "false": False, "0": False}
+
+    def to_python(self, value: Any) -> bool | None:
+        if value in (None, ""):
+            return None
+        if isinstance(value, bool):
+            return value
+        try:
+            return self._VALUES[str(value).lower()]
+        except KeyError:
+            raise forms.ValidationError("Use true or false.", code="invalid") from None
+
+    def validate(self, value: Any) -> None:
+        return None
+
+
+class StrictBooleanFilter(filters.BooleanFilter):
+    field_class = StrictNullBooleanField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # DRF's BooleanWidget turns anything unknown into "no filter"; read the raw text instead.
+        kwargs.setdefault("widget", forms.TextInput)
+        super().__init__(*args, **kwargs)
+
+
+class PortalFilterSet(filters.FilterSet):
+    FILTER_DEFAULTS = {**filters.FilterSet.FILTER_DEFAULTS, models.BooleanField: {"filter_class": StrictBooleanFilter}}
