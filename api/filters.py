@@ -37,3 +37,12 @@ class StrictBooleanFilter(filters.BooleanFilter):
 
 class PortalFilterSet(filters.FilterSet):
     FILTER_DEFAULTS = {**filters.FilterSet.FILTER_DEFAULTS, models.BooleanField: {"filter_class": StrictBooleanFilter}}
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        # An empty value for a typed filter (a date, a choice, a boolean) is a mistake, not "no filter".
+        for name, declared in self.filters.items():
+            if self.data.get(name) == "" and not isinstance(declared, filters.CharFilter):
+                self.form.add_error(name, "Give a value, or leave this parameter out.")
+                valid = False
+        return valid

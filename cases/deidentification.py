@@ -17,6 +17,7 @@ Design notes:
 
 from __future__ import annotations
 
+import bisect
 import enum
 import functools
 import ipaddress
@@ -61,16 +62,16 @@ class IdentifierKind(enum.StrEnum):
         return _LABELS[self]
 
 
-K = IdentifierKind
+K = IdentifierKind  # short alias for the tables below; not exported
 
 _LABELS: dict[IdentifierKind, str] = {
     K.PHONE: "a phone number",
     K.EMAIL: "an email address",
     K.SSN: "a Social Security number",
-    K.ID_NUMBER: "an ID number (passport, license, A-number or similar)",
+    K.ID_NUMBER: "an ID number",
     K.CARD_OR_ACCOUNT: "a card or account number",
     K.STREET_ADDRESS: "a street address",
-    K.DATE: "an exact date (only month and year are allowed)",
+    K.DATE: "a full date",
     K.PERSON_NAME: "a person's name",
     K.LICENSE_PLATE: "a license plate",
     K.SOCIAL_HANDLE: "a social media handle",
@@ -80,6 +81,11 @@ _LABELS: dict[IdentifierKind, str] = {
 }
 
 _WHY = "the portal must not hold anything that identifies a survivor."
+# What to write instead, where that is not obvious.
+_HINTS: dict[IdentifierKind, str] = {
+    K.DATE: " Month and year alone are fine.",
+    K.PERSON_NAME: " Refer to people by their role (client, mother, employer) or by the reference code.",
+}
 
 
 @dataclass(frozen=True)
@@ -98,7 +104,7 @@ class Finding:
         """One sentence for the caseworker who typed the text."""
         return (
             f"This text looks like it contains {self.kind.label} "
-            f"(characters {self.start + 1}-{self.end}). Remove it: {_WHY}"
+            f"(characters {self.start + 1}-{self.end}). Remove it: {_WHY}{_HINTS.get(self.kind, '')}"
         )
 
 
@@ -157,18 +163,36 @@ class _Candidate(NamedTuple):
 
 
 # Tie-break between kinds when tier and length are equal: the more specific kind first.
-_KIND_ORDER = {kind: i for i, kind in enumerate([
-    K.EMAIL, K.URL, K.IP_ADDRESS, K.SSN, K.CARD_OR_ACCOUNT, K.CASE_NUMBER, K.ID_NUMBER, K.DATE,
-    K.LICENSE_PLATE, K.PHONE, K.STREET_ADDRESS, K.SOCIAL_HANDLE, K.PERSON_NAME,
-])}
+_KIND_ORDER = {
+    kind: i
+    for i, kind in enumerate(
+        [
+            K.EMAIL,
+            K.URL,
+            K.IP_ADDRESS,
+            K.SSN,
+            K.CARD_OR_ACCOUNT,
+            K.CASE_NUMBER,
+            K.ID_NUMBER,
+            K.DATE,
+            K.LICENSE_PLATE,
+            K.PHONE,
+            K.STREET_ADDRESS,
+            K.SOCIAL_HANDLE,
+            K.PERSON_NAME,
+        ]
+    )
+}
 
 
 def _resolve(candidates: list[_Candidate]) -> list[Finding]:
-    accepted: list[_Candidate] = []
+    """Keep the most confident, then longest, candidate wherever candidates overlap."""
+    accepted: list[_Candidate] = []  # sorted by start, never overlapping
     for cand in sorted(candidates, key=lambda c: (-c.tier, c.start - c.end, _KIND_ORDER[c.kind])):
-        if all(cand.end <= other.start or cand.start >= other.end for other in accepted):
-            accepted.append(cand)
-    return [Finding(c.kind, c.start, c.end) for c in sorted(accepted, key=lambda c: c.start)]
+        i = bisect.bisect(accepted, cand.start, key=lambda c: c.start)
+        if (i == 0 or accepted[i - 1].end <= cand.start) and (i == len(accepted) or cand.end <= accepted[i].start):
+            accepted.insert(i, cand)
+    return [Finding(c.kind, c.start, c.end) for c in accepted]
 
 
 def _within_any(cand: _Candidate, spans: list[tuple[int, int]]) -> bool:
@@ -176,8 +200,9 @@ def _within_any(cand: _Candidate, spans: list[tuple[int, int]]) -> bool:
 
 
 def _candidates(text: str) -> Iterator[_Candidate]:
+    lowered = text.lower()
     for rule in _RULES:
-        yield from rule.scan(text)
+        yield from rule.scan(text, lowered)
     yield from _phones(text)
     yield from _names(text)
 
@@ -204,9 +229,14 @@ class _Rule:
     tier: int
     pattern: re.Pattern[str]
     accept: Callable[[re.Match[str]], bool] = _always
+    # Lower-case substrings of which one must occur for the pattern to have a chance: a cheap
+    # test that keeps the guard fast, since most notes mention no email, URL or plate at all.
+    needs: tuple[str, ...] = ()
 
-    def scan(self, text: str) -> Iterator[_Candidate]:
+    def scan(self, text: str, lowered: str) -> Iterator[_Candidate]:
         """Yield the span of group "v" when the pattern has one (the value after a cue)."""
+        if self.needs and not any(word in lowered for word in self.needs):
+            return
         has_value = "v" in self.pattern.groupindex
         for match in self.pattern.finditer(text):
             if self.accept(match):
@@ -216,6 +246,10 @@ class _Rule:
 
 def _rx(pattern: str, flags: int = 0) -> re.Pattern[str]:
     return re.compile(pattern, flags | re.VERBOSE)
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.upper().split())
 
 
 def _digits(value: str) -> str:
@@ -260,7 +294,8 @@ def _numeric_date(match: re.Match[str]) -> bool:
 
 
 def _day_of_month(match: re.Match[str]) -> bool:
-    return 1 <= int(match["d"]) <= 31
+    day = re.match(r"\d+", match["d"] or match["d2"])
+    return day is not None and 1 <= int(day.group()) <= 31
 
 
 # Values after a cue that are vocabulary, not identifiers: a bare year, a year range or quarter,
@@ -281,20 +316,21 @@ def _cued_value(min_digits: int) -> Callable[[re.Match[str]], bool]:
 
 def _plate(match: re.Match[str]) -> bool:
     compact = re.sub(r"[\s-]", "", match["v"])
-    return 4 <= len(compact) <= 8 and any(ch.isdigit() for ch in compact) and not _NOT_AN_ID.fullmatch(compact)
+    return 4 <= len(compact) <= 9 and any(ch.isdigit() for ch in compact) and not _NOT_AN_ID.fullmatch(compact)
 
 
 def _phone_after_cue(match: re.Match[str]) -> bool:
     return 7 <= len(_digits(match["v"])) <= 15 and not _ISO_DATE.fullmatch(match["v"])
 
 
-_COURT_WORDS = {"family", "juvenile", "municipal", "district", "circuit", "supreme", "superior", "probate",
-                "drug", "tribal", "federal", "criminal", "civil", "traffic", "appeals", "the"}
+_COURT_WORDS = _words(
+    "family juvenile municipal district circuit supreme superior probate drug tribal federal criminal civil traffic"
+)
 
 
 def _street(match: re.Match[str]) -> bool:
     # "2 Family Court hearings" counts hearings; it is not 2 Family Court.
-    return not (match["type"].lower() in {"court", "ct"} and match["name"].split()[-1].lower() in _COURT_WORDS)
+    return not (match["type"].lower() in {"court", "ct"} and match["name"].split()[-1].upper() in _COURT_WORDS)
 
 
 _TLDS = (
@@ -306,6 +342,9 @@ _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
     r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
 )
+# Between a month and its day: spaces, after a period only when the month is abbreviated ("Jan. 5").
+_MONTH_DAY_GAP = r"(?:(?:(?<=Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec)|(?<=Sept))\.)?[ \t]+"
+_MONTH_PREFIXES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _STATE_CODES = (
     r"AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM"
     r"|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|PR"
@@ -315,69 +354,170 @@ _STREET_TYPES = (
     r"|circle|cir|parkway|pkwy|highway|hwy|trail|trl|square|sq|plaza|alley|loop|pike|turnpike|crescent"
     r"|grove|heights|crossing|expressway|freeway"
 )
+_STREET_WORD = r"(?:[A-Z][\w'.-]*|\d{1,3}(?i:st|nd|rd|th))"  # "Maple", "O'Connor", "27th"
 # Optional words between a cue and its value: "passport number is X", "acct ending in 4821".
 _FILLER = r"(?:[\s:\#=]*(?:number|num|nbr|no\.|no|is|was|reads|ending\s+in|ending|ends\s+in|of|id)(?!\w))*[\s:\#=-]*"
 _ISO_DATE = _rx(r"(?<![\w.-])(?:19|20)\d{2}(?P<s>[-/.])(?:0?[1-9]|1[0-2])(?P=s)(?:0?[1-9]|[12]\d|3[01])(?![\w-]|\.\d)")
 
+_VEHICLES = (
+    "car|truck|van|suv|sedan|pickup|vehicle|minivan|camry|civic|accord|corolla|altima|impala|tahoe|explorer"
+    "|honda|toyota|ford|chevy|chevrolet|nissan|dodge|jeep|kia|hyundai"
+)
+_PLATFORMS = (
+    "ig|insta|instagram|snap|snapchat|tiktok|tik tok|twitter|fb|facebook|telegram|kik|discord|threads|onlyfans"
+    "|reddit|youtube|twitch|tumblr|skype"
+)
+_ORDINAL_DAY = r"[0-3]?\d(?:st|nd|rd|th)?"
+
 _RULES: tuple[_Rule, ...] = (
     # Email, plain and obfuscated ("name at domain dot org", "name[at]domain[dot]org").
-    _Rule(K.EMAIL, 3, _rx(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")),
-    _Rule(K.EMAIL, 3, _rx(rf"""
-        \b[\w+-]+(?:(?:\s+dot\s+|\.)[\w+-]+)*
+    _Rule(K.EMAIL, 3, _rx(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}"), needs=("@",)),
+    _Rule(
+        K.EMAIL,
+        3,
+        _rx(
+            rf"""
+        \b[\w+-]+(?:(?:\s+dot\s+|\.)[\w+-]+){{0,3}}
         (?:\s*[(\[{{<]\s*at\s*[)\]}}>]\s*|\s+at\s+)
-        [\w-]+(?:(?:\s*[(\[{{<]\s*dot\s*[)\]}}>]\s*|\s+dot\s+|\.)[\w-]+)*?
+        [\w-]+(?:(?:\s*[(\[{{<]\s*dot\s*[)\]}}>]\s*|\s+dot\s+|\.)[\w-]+){{0,3}}?
         (?:\s*[(\[{{<]\s*dot\s*[)\]}}>]\s*|\s+dot\s+)(?:{_TLDS})\b
-        """, re.IGNORECASE)),
-    _Rule(K.EMAIL, 3, _rx(rf"\b[\w.+-]+\s*[(\[{{<]\s*at\s*[)\]}}>]\s*[\w-]+(?:\.[\w-]+)*\.(?:{_TLDS})\b", re.I)),
+        """,
+            re.IGNORECASE,
+        ),
+        needs=("dot",),
+    ),
+    _Rule(
+        K.EMAIL,
+        3,
+        _rx(
+            rf"""
+        \b[\w.+-]+\s*[(\[{{<]\s*at\s*[)\]}}>]\s*[\w-]+(?:\.[\w-]+)*\.(?:{_TLDS})\b
+        """,
+            re.IGNORECASE,
+        ),
+        needs=("at)", "at]", "at}", "at>", "at )", "at ]"),
+    ),
     # Web addresses: with a scheme, with www., or a bare domain with a known top-level domain.
-    _Rule(K.URL, 3, _rx(rf"\b(?:https?|ftp)://{_URL_TAIL}", re.IGNORECASE)),
-    _Rule(K.URL, 3, _rx(rf"\bwww\.{_URL_TAIL}", re.IGNORECASE)),
-    _Rule(K.URL, 2, _rx(rf"""
+    _Rule(K.URL, 3, _rx(rf"\b(?:https?|ftp)://{_URL_TAIL}", re.IGNORECASE), needs=("://",)),
+    _Rule(K.URL, 3, _rx(rf"\bwww\.{_URL_TAIL}", re.IGNORECASE), needs=("www.",)),
+    _Rule(
+        K.URL,
+        2,
+        _rx(
+            rf"""
         (?<![@\w.-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:{_TLDS})\b(?!\.\w|@)(?:/{_URL_TAIL})?
-        """, re.IGNORECASE)),
-    # Social media handles: @name, or a platform cue followed by a user name.
-    # A handle starts with a letter or underscore, so "@3pm" stays a time.
-    _Rule(K.SOCIAL_HANDLE, 2, _rx(r"(?<![\w@.])@[A-Za-z_][\w.]{1,29}\w")),
-    _Rule(K.SOCIAL_HANDLE, 3, _rx(r"""
-        \b(?:ig|insta(?:gram)?|snap(?:chat)?|tik\s?tok|twitter|fb|facebook|telegram|kik|discord|threads
-           |onlyfans|reddit|youtube|twitch|tumblr|skype)\b
+        """,
+            re.IGNORECASE,
+        ),
+        needs=tuple(f".{tld}" for tld in _TLDS.split("|")),
+    ),
+    # Social media handles: @name (starting with a letter, so "@3pm" stays a time), or a platform
+    # cue followed by a user name.
+    _Rule(K.SOCIAL_HANDLE, 2, _rx(r"(?<![\w@.])@[A-Za-z_][\w.]{1,29}\w"), needs=("@",)),
+    _Rule(
+        K.SOCIAL_HANDLE,
+        3,
+        _rx(
+            rf"""
+        \b(?:{_PLATFORMS})\b
         (?:[^\S\n]*[:=][^\S\n]*
           |\s+(?:handle|user(?:name)?|account|profile|name|id)(?:\s+(?:is|was))?[\s:=]*(?=@|[\w.]*[\d_.])
           |\s+(?:is|was|as)\s+(?=@|[\w.]*[\d_.]))
-        @?(?P<v>\w[\w.#]{1,29}\w)
-        """, re.IGNORECASE)),
+        (?P<v>@?\w[\w.\#]{{1,29}}\w)
+        """,
+            re.IGNORECASE,
+        ),
+        needs=tuple(_PLATFORMS.split("|")),
+    ),
     # IP addresses.
-    _Rule(K.IP_ADDRESS, 3, _rx(r"""
+    _Rule(
+        K.IP_ADDRESS,
+        3,
+        _rx(r"""
         (?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?!\d|\.\d)
-        """)),
-    _Rule(K.IP_ADDRESS, 3, _rx(r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])"), _ipv6),
+        """),
+        needs=(".",),
+    ),
+    _Rule(
+        K.IP_ADDRESS,
+        3,
+        _rx(r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])"),
+        _ipv6,
+        needs=("::", ":0", ":1", ":2", ":3", ":4", ":5", ":6", ":7", ":8", ":9", ":a", ":b", ":c", ":d", ":e", ":f"),
+    ),
     # Social Security numbers: the 3-2-4 shape, or nine (or the last four) digits after a cue.
     _Rule(K.SSN, 3, _rx(r"(?<![\d-])(?!000)\d{3}(?P<s>[-\s])(?!00)\d{2}(?P=s)(?!0000)\d{4}(?![\d-])")),
-    _Rule(K.SSN, 3, _rx(rf"""
+    _Rule(
+        K.SSN,
+        3,
+        _rx(
+            rf"""
         (?:\bSSN\b|\bS\.S\.N\.?|\bSS\s?\#|\bSS\s?No\.?|\bsoc(?:ial)?\.?\s+sec(?:urity)?\b\.?(?:\s+card)?)
         {_FILLER}(?:last\s+(?:4|four)(?:\s+digits)?[\s:]*)?
         (?P<v>\d{{3}}[-\s]?\d{{2}}[-\s]?\d{{4}}|\d{{4}})(?![\d-])
-        """, re.IGNORECASE)),
+        """,
+            re.IGNORECASE,
+        ),
+        needs=("ss", "s.s.", "soc"),
+    ),
     # Cards (Luhn-valid), IBANs, and numbers after an account cue.
     _Rule(K.CARD_OR_ACCOUNT, 3, _rx(r"(?<![\w-])\d(?:[ -]?\d){12,18}(?![\w-])"), _card),
     _Rule(K.CARD_OR_ACCOUNT, 3, _rx(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,3})?\b"), _iban),
-    _Rule(K.CARD_OR_ACCOUNT, 3, _rx(rf"""
+    _Rule(
+        K.CARD_OR_ACCOUNT,
+        3,
+        _rx(
+            rf"""
         \b(?:(?<!green\s)(?<!\bid\s)card|account|acct\.?|a/c|routing|iban|checking|savings)
-        {_FILLER}(?P<v>\d(?:[ -]?\d){{3,30}})(?![\w-])
-        """, re.IGNORECASE), _cued_value(4)),
+        {_FILLER}(?:[.*x\u2022]{{2,}}\s?)?(?P<v>\d(?:[ -]?\d){{3,30}})(?![\w-])
+        """,
+            re.IGNORECASE,
+        ),
+        _cued_value(4),
+        needs=("card", "acc", "acct", "a/c", "routing", "iban", "checking", "savings"),
+    ),
     # Case, docket and report numbers: after a cue, or in a court's format.
-    _Rule(K.CASE_NUMBER, 3, _rx(rf"""
+    _Rule(
+        K.CASE_NUMBER,
+        3,
+        _rx(
+            rf"""
         \b(?:case|docket|cause|complaint|incident|report|citation|warrant|indictment|petition|file)\b
         {_FILLER}(?P<v>(?=[\w:/-]*\d)[A-Za-z0-9](?:[A-Za-z0-9]|[-:/](?=[A-Za-z0-9])){{3,24}})(?![\w-])
-        """, re.IGNORECASE), _cued_value(3)),
-    _Rule(K.CASE_NUMBER, 2, _rx(r"""
+        """,
+            re.IGNORECASE,
+        ),
+        _cued_value(3),
+        needs=(
+            "case",
+            "docket",
+            "cause",
+            "complaint",
+            "incident",
+            "report",
+            "citation",
+            "warrant",
+            "indictment",
+            "petition",
+            "file",
+        ),
+    ),
+    _Rule(
+        K.CASE_NUMBER,
+        2,
+        _rx(r"""
         (?<![\w-])(?:\d:\d{2}-[A-Za-z]{2,4}-\d{3,6}
                     |(?:19|20)?\d{2}-?[A-Z]{1,4}-?\d{3,7}
-                    |[A-Z]{1,4}-?\d{2,4}-\d{3,7})(?![\w-])
-        """)),
+                    |[A-Z]{1,4}-?\d{2,4}-\d{3,7})(?:-[A-Z0-9]{1,3})?(?![\w-])
+        """),
+    ),
     # ID numbers: A-numbers, values after an ID cue, and bare long numbers as a last resort.
     _Rule(K.ID_NUMBER, 3, _rx(r"(?<![\w-])A(?:[-\s\#]?\d{3}[-\s]?\d{3}[-\s]?\d{3}|-?\d{8})(?![\w-])")),
-    _Rule(K.ID_NUMBER, 3, _rx(rf"""
+    _Rule(
+        K.ID_NUMBER,
+        3,
+        _rx(
+            rf"""
         (?:\b(?:passports?|pasaporte|(?:driver['\u2019]?s?|driving)\s+licen[cs]e|licen[cs]e(?!\s+plate)
             |(?-i:DL|D\.L\.)|(?-i:ID|I\.D\.)|id\s+card|(?-i:A)[-\s]?(?:number|no\.?|\#)
             |alien\s+(?:registration\s+)?(?:number|no\.?|\#)|uscis|receipt\s+(?:number|no\.?|\#)|(?-i:EAD)
@@ -387,57 +527,153 @@ _RULES: tuple[_Rule, ...] = (
         {_FILLER}
         (?P<v>\d{{2,5}}(?:\s\d{{2,5}}){{1,4}}(?![\w-])
              |(?=[\w-]*\d)[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){{3,24}}(?![\w-]))
-        """, re.IGNORECASE), _cued_value(3)),
+        """,
+            re.IGNORECASE,
+        ),
+        _cued_value(3),
+    ),
     _Rule(K.ID_NUMBER, 1, _rx(r"(?<![\w-])[A-Z]{1,3}\d{6,12}(?![\w-])")),
     _Rule(K.ID_NUMBER, 1, _rx(r"(?<![\w.,$-])\d{8,}(?![\w-]|[.,]\d)")),
-    # Dates with a day: numeric, ISO, with a month name, or anything after a date-of-birth cue.
-    _Rule(K.DATE, 3, _rx(rf"""
+    # Dates with day and year (numeric, ISO, or with a month name), and any day after a birth cue.
+    # A day without a year ("report due July 30") is allowed: alone it rarely points at a person.
+    _Rule(
+        K.DATE,
+        3,
+        _rx(
+            rf"""
         (?:\bDOB\b|\bD\.O\.B\.?|\bdate\s+of\s+birth\b|\bbirth\s*date\b|\bbirthday\b|\bborn(?:\s+on)?\b)
-        [\s:.-]*(?:(?:is|was|of)\s+)?
-        (?P<v>\d{{1,2}}[/.-]\d{{1,2}}(?:[/.-]\d{{2,4}})?|\d{{6}}(?:\d{{2}})?)(?![\w/-]|\.\d)
-        """, re.IGNORECASE)),
-    _Rule(K.DATE, 2, _rx(r"""
+        [\s:.-]*(?:(?:is|was|of)\s+)?(?:the\s+)?
+        (?P<v>\d{{1,2}}[/.-]\d{{1,2}}(?:[/.-]\d{{2,4}})?|\d{{6}}(?:\d{{2}})?
+             |(?:(?-i:{_MONTH}){_MONTH_DAY_GAP}{_ORDINAL_DAY}|{_ORDINAL_DAY}[ \t]+(?:of[ \t]+)?(?-i:{_MONTH}))
+              (?:,?[ \t]+(?:19|20)\d{{2}})?)
+        (?![\w/-]|\.\d)
+        """,
+            re.IGNORECASE,
+        ),
+        needs=("dob", "d.o.b", "birth", "born"),
+    ),
+    _Rule(
+        K.DATE,
+        2,
+        _rx(r"""
         (?<![\w/.-])(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?![\w/-]|\.\d)
-        """), _numeric_date),
+        """),
+        _numeric_date,
+    ),
     _Rule(K.DATE, 2, _ISO_DATE),
-    _Rule(K.DATE, 2, _rx(rf"""
-        \b{_MONTH}\.?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\b(?!:)(?:,?\s*(?:19|20)\d{{2}}\b)?
-        """), _day_of_month),
-    _Rule(K.DATE, 2, _rx(rf"""
-        \b(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b\.?(?:,?\s*(?:19|20)\d{{2}}\b)?
-        """), _day_of_month),
+    _Rule(K.DATE, 2, _rx(rf"\b(?:\d{{1,2}}-{_MONTH}|{_MONTH}-\d{{1,2}})-(?:\d{{4}}|\d{{2}})\b")),  # 14-Mar-2009
+    _Rule(
+        K.DATE,
+        2,
+        _rx(rf"""
+        \b{_MONTH}{_MONTH_DAY_GAP}(?P<d>{_ORDINAL_DAY}),?[ \t]+(?:19|20)\d{{2}}\b
+        |\b(?P<d2>{_ORDINAL_DAY})[ \t]+(?:of[ \t]+)?{_MONTH}\b\.?,?[ \t]+(?:19|20)\d{{2}}\b
+        """),
+        _day_of_month,
+        needs=_MONTH_PREFIXES,
+    ),
     # License plates: after a plate cue (optionally with the state), or a plate shape near a vehicle.
-    _Rule(K.LICENSE_PLATE, 3, _rx(rf"""
+    _Rule(
+        K.LICENSE_PLATE,
+        3,
+        _rx(
+            rf"""
         \b(?:(?:licen[cs]e|registration|number)\s+plates?|plates?|tags?)\b
         (?:\s+(?:number|no\.?|\#|is|was|reads|read|shows?))*[\s:\#,]*
         (?:\(?(?-i:{_STATE_CODES})\)?\s+)?
-        (?P<v>[A-Z0-9]{{1,4}}(?:[ -]?[A-Z0-9]{{1,5}})?)(?![\w-])
-        """, re.IGNORECASE), _plate),
-    _Rule(K.LICENSE_PLATE, 2, _rx(r"""
-        \b(?i:car|truck|van|suv|sedan|pickup|vehicle|minivan|camry|civic|accord|corolla|altima|impala
-             |tahoe|explorer|honda|toyota|ford|chevy|chevrolet|nissan|dodge|jeep|kia|hyundai)\b[^.;\n]{0,40}?
-        (?<![\w-])(?P<v>[A-Z]{3}[ -]?\d{3,4}|\d[A-Z]{3}\d{3}|[A-Z]{2}\d{2}\s?[A-Z]{3})(?![\w-])
-        """), _plate),
+        (?P<v>[A-Z0-9]{{1,4}}(?:[ -]?[A-Z0-9]{{1,6}})?)(?![\w-])
+        """,
+            re.IGNORECASE,
+        ),
+        _plate,
+        needs=("plate", "tag"),
+    ),
+    _Rule(
+        K.LICENSE_PLATE,
+        2,
+        _rx(rf"""
+        \b(?i:{_VEHICLES})\b[^.;\n]{{0,40}}?
+        (?<![\w-])(?P<v>[A-Z]{{3}}[ -]?\d{{3,4}}|\d[A-Z]{{3}}\d{{3}}|[A-Z]{{2}}\d{{2}}\s?[A-Z]{{3}})(?![\w-])
+        """),
+        _plate,
+        needs=tuple(_VEHICLES.split("|")),
+    ),
     # Phones after a phone cue, for foreign local numbers that phonenumbers cannot place.
-    _Rule(K.PHONE, 3, _rx(r"""
-        \b(?:phone|cell(?:\s*phone)?|mobile|tel|telephone|whats\s?app|signal|celular|cel|text|call)\b
+    _Rule(
+        K.PHONE,
+        3,
+        _rx(
+            r"""
+        \b(?:phone|cell(?:\s*phone)?|mobile|tel|telephone|whats\s?app|signal|celular|cel|text|call)\b\.?
         [^\S\n]*(?:(?:is|at|on|:|\#|no\.?)[^\S\n]*)*(?P<v>\+?\d[\d\s().-]{5,18}\d)(?!\d)
-        """, re.IGNORECASE), _phone_after_cue),
-    # Street addresses, highway addresses, PO boxes, apartments, ZIP codes.
-    _Rule(K.STREET_ADDRESS, 2, _rx(rf"""
+        """,
+            re.IGNORECASE,
+        ),
+        _phone_after_cue,
+        needs=("phone", "cel", "mobile", "tel", "whats", "signal", "text", "call"),
+    ),
+    # Street addresses (with a house number, or a street someone is "on"), highway addresses, foreign
+    # and PO box addresses, apartments, ZIP codes.
+    _Rule(
+        K.STREET_ADDRESS,
+        2,
+        _rx(rf"""
         \b\d{{1,6}}[A-Za-z]?(?:-\d{{1,4}})?\s+
         (?:(?i:[NSEW]|N[EW]|S[EW]|north|south|east|west)\.?\s+)?
-        (?P<name>(?:[A-Z][\w'.-]*|\d{{1,3}}(?i:st|nd|rd|th))(?:\s+(?:[A-Z][\w'.-]*|\d{{1,3}}(?i:st|nd|rd|th))){{0,3}})
+        (?P<name>{_STREET_WORD}(?:\s+{_STREET_WORD}){{0,3}})
         \s+(?P<type>(?i:{_STREET_TYPES}))\b\.?
         (?:,?\s*(?i:apt|apartment|unit|suite|ste|lot|trailer|\#)\.?\s*\#?\s*\w{{1,5}}\b)?
-        """), _street),
-    _Rule(K.STREET_ADDRESS, 2, _rx(r"""
+        """),
+        _street,
+    ),
+    _Rule(
+        K.STREET_ADDRESS,
+        2,
+        _rx(rf"""
+        \b(?:on|at|off|near)\s+(?P<v>{_STREET_WORD}(?:\s+{_STREET_WORD}){{0,2}}
+        \s+(?i:street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|terrace|parkway|pkwy)\b)
+        """),
+        needs=("on ", "at ", "off ", "near "),
+    ),
+    _Rule(
+        K.STREET_ADDRESS,
+        2,
+        _rx(r"""
         \b\d{1,6}\s+(?:(?i:[NSEW]|north|south|east|west)\.?\s+)?
         (?i:highway|hwy\.?|route|rte\.?|state\s+road|county\s+(?:road|rd\.?)|farm\s+road|(?-i:FM|US|SR|CR))
         [\s-]*\d{1,4}[A-Z]?\b
-        """)),
-    _Rule(K.STREET_ADDRESS, 2, _rx(r"\b(?:p\.?\s?o\.?\s*box|post\s+office\s+box)\s*\#?\s*\d{1,6}\b", re.I)),
-    _Rule(K.STREET_ADDRESS, 2, _rx(r"\b(?:(?i:apt|apartment|unit|trailer)|Lot)\.?\s*\#?\s*\d{1,5}[A-Za-z]?\b")),
+        """),
+    ),
+    _Rule(
+        K.STREET_ADDRESS,
+        2,
+        _rx(r"""
+        \b\d{1,6}[A-Za-z]?\s+(?:Calle|Avenida|Av\.|Rue|Carrera|Camino|Via)\s+\w[\w'-]*
+        (?:\s+(?:de|del|la|las|los|le|du|[A-Z][\w'-]*))*
+        """),
+    ),
+    # Intersections: "5th and Main", "corner of Elm and 3rd".
+    _Rule(
+        K.STREET_ADDRESS,
+        2,
+        _rx(r"""
+        \b(?:\d{1,3}(?i:st|nd|rd|th)\s+(?:and|&)\s+[A-Z][a-z]+|[A-Z][a-z]+\s+(?:and|&)\s+\d{1,3}(?i:st|nd|rd|th))\b
+        |\b(?i:corner\s+of)\s+[A-Z0-9][\w'-]*(?:\s+[A-Z][\w'-]*)?\s+(?:and|&)\s+[A-Z0-9][\w'-]*
+        """),
+        needs=(" and ", "&"),
+    ),
+    _Rule(
+        K.STREET_ADDRESS,
+        2,
+        _rx(r"\b(?:p\.?\s?o\.?\s*box|post\s+office\s+box)\s*\#?\s*\d{1,6}\b", re.IGNORECASE),
+        needs=("box",),
+    ),
+    _Rule(
+        K.STREET_ADDRESS,
+        2,
+        _rx(r"\b(?:(?i:apt|apartment|unit|trailer)|Lot)\.?\s*\#?\s*\d{1,5}[A-Za-z]?\b"),
+        needs=("apt", "apartment", "unit", "trailer", "lot"),
+    ),
     _Rule(K.STREET_ADDRESS, 2, _rx(rf"\b(?:(?:{_STATE_CODES})|(?i:zip(?:\s*code)?:?))\s+\d{{5}}(?:-\d{{4}})?\b")),
 )
 
@@ -445,6 +681,8 @@ _RULES: tuple[_Rule, ...] = (
 def _phones(text: str) -> Iterator[_Candidate]:
     """US numbers in any common layout, and international numbers written with + or 011."""
     for match in phonenumbers.PhoneNumberMatcher(text, "US", leniency=phonenumbers.Leniency.POSSIBLE):
+        if text[match.start - 1 : match.start].isalnum() or text[match.end : match.end + 1].isalnum():
+            continue  # digits inside a longer code (WAC2190054321) are not a phone
         number = match.number
         # A North American area code (or a local 7-digit number) never starts with 0 or 1: such a
         # digit run is an ID number, not a phone.
@@ -465,22 +703,20 @@ _LAST_NAMES = 25000
 class _Lexicon:
     first: frozenset[str]
     last: frozenset[str]
+    known: frozenset[str]  # first | last, kept to avoid building the union on every lookup
 
 
 @functools.cache
 def _lexicon() -> _Lexicon:
     first = frozenset().union(*(_read_names(name, n) for name, n in _FIRST_NAMES_PER_LIST.items()))
-    return _Lexicon(first=first, last=_read_names("dist.all.last", _LAST_NAMES))
+    last = _read_names("dist.all.last", _LAST_NAMES)
+    return _Lexicon(first=first, last=last, known=first | last)
 
 
 def _read_names(filename: str, limit: int) -> frozenset[str]:
     """The `limit` most frequent names of one census list (lines are ordered by frequency)."""
     with (resources.files("names") / filename).open(encoding="ascii") as lines:
         return frozenset(line.split(maxsplit=1)[0] for line in itertools.islice(lines, limit) if line.strip())
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.upper().split())
 
 
 # Capitalised for reasons other than being a name.
@@ -525,9 +761,11 @@ _ORG_WORDS = _words("""
     salon spa store mall airport station park lake river valley hills mountain city town village township
     region consulate embassy resource resources outreach partnership trust fund institute library army
     law training meeting conference summit workshop webinar review report plan policy protocol guide
-    manual intake advisory impact statement
+    manual intake advisory impact statement international day alert housing camp
     street avenue road boulevard drive lane way place terrace circle parkway highway trail
 """)
+
+_NOT_A_NAME = _STOP | _ORG_WORDS
 
 # Words that start the name of a place ("El Salvador", "San Diego", "New York").
 _PLACE_LEADS = _words("el la los las san santa santo puerto costa new north south east west united")
@@ -537,18 +775,18 @@ _TITLES = _words("""
     mr mrs ms miss mx dr prof sr sra srta senor senora senorita don dona tio tia
     detective det officer ofc deputy dep sgt sergeant lt lieutenant capt captain chief agent special
     trooper judge sheriff marshal investigator inv attorney atty advocate counselor nurse pastor rev
-    reverend coach teacher principal
+    reverend coach teacher principal director coordinator commissioner superintendent practitioner
+    president chair cochair secretary treasurer
 """)
 
 # People the note talks about: the following word is a name when it is a known name
 # ("her boyfriend Marcus") or set off by commas ("Victim, Ixchel Tzul, speaks ...").
 _RELATIONS = _words("""
     client victim survivor youth minor juvenile patient resident student mother father sister brother aunt
-    auntie uncle mom mum mama dad papa stepfather
-    stepmother stepdad stepmom cousin grandmother grandma grandfather grandpa boyfriend girlfriend husband
-    wife partner fiance fiancee son daughter child baby niece nephew friend roommate coworker neighbor
-    trafficker pimp employer boss recruiter suspect manager supervisor foreman owner landlord sponsor
-    guardian caregiver
+    auntie uncle mom mum mama dad papa stepfather stepmother stepdad stepmom cousin grandmother grandma
+    grandfather grandpa boyfriend girlfriend husband wife partner fiance fiancee son daughter child baby
+    niece nephew friend roommate coworker neighbor trafficker pimp employer boss recruiter suspect manager
+    supervisor foreman owner landlord sponsor guardian caregiver
 """)
 
 # First names that are also everyday words: at the start of a sentence they are probably the word.
@@ -562,33 +800,44 @@ _WORDLIKE_FIRST_NAMES = _words("""
 """)
 
 # Particles inside a name ("Juan de la Cruz"); other connectors join organisation names.
-_NAME_PARTICLES = {"de", "del", "la", "las", "los", "da", "di", "du", "dos", "das", "van", "von", "der", "den",
-                   "bin", "al", "el", "y"}
+_NAME_PARTICLES = {
+    "de",
+    "del",
+    "la",
+    "las",
+    "los",
+    "da",
+    "di",
+    "du",
+    "dos",
+    "das",
+    "van",
+    "von",
+    "der",
+    "den",
+    "bin",
+    "al",
+    "el",
+    "y",
+}
 _CONNECTORS = _NAME_PARTICLES | {"of", "for", "and", "the", "on", "against", "in", "&"}
 # Abbreviations whose period does not end a sentence inside a name ("Det. Ramirez", "St. Luke's").
 _ABBREVIATIONS = _words("mr mrs ms mx dr prof sr sra srta det ofc dep sgt lt capt inv atty rev st mt ft jr")
 
 _STRONG_CUE = (
-    r"named|goes\s+by|go\s+by|went\s+by|aka|a\.k\.a\.?|alias|nicknamed?|known\s+as|street\s+name"
-    r"|calls\s+(?:him|her|them)sel(?:f|ves)|name\s+is|name\s+was|name['\u2019]s|names?\s*:|first\s+name"
-    r"|last\s+name|surname|(?:man|woman|guy|girl|boy|person|someone|somebody|lady|dude|trafficker|pimp"
-    r"|recruiter|boss)\s+(?:is\s+|was\s+)?called"
+    r"named|goes\s+by|go\s+by|went\s+by|aka|a\.k\.a\.?|alias|known\s+as|calls\s+(?:him|her|them)sel(?:f|ves)"
+    r"|(?:nick|first|last|real|street|middle|sur)\s*name(?:\s+(?:is|was))?"
+    r"|names?(?:\s+(?:is|was|are|were)|['\u2019]s|\s*:)"
+    r"|(?:man|woman|guy|girl|boy|person|someone|somebody|lady|dude|trafficker|pimp|recruiter|boss)"
+    r"\s+(?:is\s+|was\s+)?called"
 )
-_TITLE_BEFORE = re.compile(
-    rf"\b(?:(?:{'|'.join(_ABBREVIATIONS)})\.|(?:{'|'.join(_TITLES)})|(?:{_STRONG_CUE}))\s*[\"\u201c']?\s*$",
-    re.IGNORECASE,
-)
-_RELATION_BEFORE = re.compile(
-    rf"\b(?P<word>{'|'.join(_RELATIONS)})(?:['\u2019]s)?(?P<comma>,)?\s+$",
-    re.IGNORECASE,
-)
-_LOWERCASE_AFTER_CUE = re.compile(
-    rf"\b(?:{_STRONG_CUE})\s*[:,]?\s*(?:[\"\u201c'\u2018](?P<quoted>[^\"\u201d'\u2019\n]{{1,30}})[\"\u201d'\u2019]"
-    r"|(?P<word>[a-z][a-z'-]+))",
-    re.IGNORECASE,
-)
+# A strong cue ends where the name it announces starts (after an opening quote, if any).
+_STRONG_CUE_RE = re.compile(rf"\b(?:{_STRONG_CUE})\s*[:,]?\s*(?P<quote>[\"\u201c'\u2018])?", re.IGNORECASE)
+_CLOSING_QUOTE = re.compile(r"[^\"\u201d'\u2019\n]{1,30}(?=[\"\u201d'\u2019])")
+_TITLE_GAP = re.compile(r"(?P<period>\.)?\s*[\"\u201c']?\s*")  # "Det. Ramirez", 'Detective "Ray"'
+_RELATION_GAP = re.compile(r"(?P<comma>,)?\s+[\"\u201c']?")  # "her boyfriend Marcus", "Victim, Ixchel Tzul,"
+_APPOSITION_END = re.compile(r"[\"\u201d']?[,)\-]")
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+|-[^\W\d_]+)*")
-_LOOKBACK = 40  # characters searched for a cue before a name
 
 
 @dataclass(frozen=True)
@@ -596,44 +845,53 @@ class _Token:
     start: int
     end: int
     text: str
-    key: str  # upper case, no accents or apostrophes, no possessive 's: how the census lists spell it
 
     @classmethod
     def of(cls, match: re.Match[str]) -> _Token:
-        text = match.group()
-        bare = re.sub(r"['\u2019]s$", "", text)
-        plain = unicodedata.normalize("NFKD", bare).encode("ascii", "ignore").decode()
-        return cls(match.start(), match.end(), text, plain.replace("'", "").replace("\u2019", "").upper())
+        return cls(match.start(), match.end(), match.group())
 
-    def parts(self) -> list[str]:
-        return self.key.split("-")
+    @functools.cached_property
+    def key(self) -> str:
+        """Upper case, no accents, apostrophes or possessive 's: how the census lists spell it."""
+        if self.text.isalpha() and self.text.isascii():  # the common case, kept cheap
+            return self.text.upper()
+        bare = re.sub(r"['\u2019]s$", "", self.text)
+        plain = unicodedata.normalize("NFKD", bare).encode("ascii", "ignore").decode()
+        return plain.replace("'", "").replace("\u2019", "").upper()
+
+    @functools.cached_property
+    def parts(self) -> tuple[str, ...]:
+        return tuple(self.key.split("-"))
 
     def in_any(self, words: frozenset[str]) -> bool:
-        return any(part in words for part in self.parts())
+        return not words.isdisjoint(self.parts)
 
 
 def _names(text: str) -> Iterator[_Candidate]:
     lexicon = _lexicon()
     tokens = [_Token.of(m) for m in _WORD.finditer(text)]
+    strong_cues = list(_STRONG_CUE_RE.finditer(text))
+    cues = _cue_positions(text, tokens, strong_cues)
     for group in _capitalised_groups(text, tokens):
         if _is_organisation(group):
             continue
         for segment in _segments(group):
-            span = _name_span(text, segment, lexicon)
-            if span:
-                yield _Candidate(K.PERSON_NAME, *span, 0)
+            for part, cue in _cued_parts(segment, cues):
+                span = _name_span(text, part, cue, lexicon)
+                if span:
+                    yield _Candidate(K.PERSON_NAME, *span, 0)
     yield from _all_caps_names(text, tokens, lexicon)
-    yield from _names_after_cue(text, lexicon)
+    yield from _names_after_strong_cues(text, tokens, strong_cues, lexicon)
 
 
 def _is_capitalised(text: str, token: _Token) -> bool:
     if len(token.text) == 1:  # an initial: "Juan C. Mendoza"
-        return token.text.isupper() and text[token.end:token.end + 1] == "."
+        return token.text.isupper() and text[token.end : token.end + 1] == "."
     return token.text[0].isupper() and any(ch.islower() for ch in token.text)
 
 
 def _adjacent(text: str, left: _Token, right: _Token) -> bool:
-    gap = text[left.end:right.start]
+    gap = text[left.end : right.start]
     if re.fullmatch(r"[ \t]+", gap):
         return True
     abbreviated = len(left.text) == 1 or left.key in _ABBREVIATIONS
@@ -652,8 +910,14 @@ def _capitalised_groups(text: str, tokens: list[_Token]) -> list[list[_Token]]:
             current.append(token)
             continue
         following = tokens[i + 1] if i + 1 < len(tokens) else None
-        if (current and following and token.text.lower() in _CONNECTORS and _is_capitalised(text, following)
-                and _adjacent(text, current[-1], token) and _adjacent(text, token, following)):
+        if (
+            current
+            and following
+            and token.text.lower() in _CONNECTORS
+            and _is_capitalised(text, following)
+            and _adjacent(text, current[-1], token)
+            and _adjacent(text, token, following)
+        ):
             current.append(token)
             continue
         if current:
@@ -683,53 +947,82 @@ def _segments(group: list[_Token]) -> Iterator[list[_Token]]:
 
 
 def _sentence_start(text: str, token: _Token) -> bool:
-    before = text[:token.start].rstrip(" \t\"'\u201c\u2018([*\u2022-")
+    before = text[max(0, token.start - 12) : token.start].rstrip(" \t\"'\u201c\u2018([*\u2022-")
     return not before or before[-1] in ".!?:;\n"
 
 
-def _name_span(text: str, segment: list[_Token], lexicon: _Lexicon) -> tuple[int, int] | None:
-    tokens = list(segment)
-    cue = _cue_before(text, tokens[0].start) if tokens else None
-    while tokens and tokens[0].key in _TITLES | _RELATIONS:
-        cue = "title" if tokens[0].key in _TITLES else "relation"
-        tokens.pop(0)
-    tokens = list(itertools.takewhile(lambda t: not t.in_any(_STOP), tokens))
+def _cue_positions(text: str, tokens: list[_Token], strong_cues: list[re.Match[str]]) -> dict[int, str]:
+    """Where a word is announced as a name, and by what: "title", "relation" or "apposition"."""
+    cues: dict[int, str] = {}
+    for previous, token in itertools.pairwise(tokens):
+        cue = _cue_between(text[previous.end : token.start], previous)
+        if cue:
+            cues[token.start] = cue
+    cues.update((match.end(), "title") for match in strong_cues)
+    return cues
+
+
+def _cue_between(gap: str, previous: _Token) -> str | None:
+    if previous.in_any(_TITLES) and gap:
+        title = _TITLE_GAP.fullmatch(gap)
+        if title and (not title["period"] or previous.key in _ABBREVIATIONS):
+            return "title"
+    if previous.in_any(_RELATIONS):
+        relation = _RELATION_GAP.fullmatch(gap)
+        if relation:
+            return "apposition" if relation["comma"] else "relation"
+    return None
+
+
+def _cued_parts(segment: list[_Token], cues: dict[int, str]) -> Iterator[tuple[list[_Token], str | None]]:
+    """Split a segment at titles and relations: "Case Manager Rosa" gives "Case", then "Rosa" cued."""
+    part: list[_Token] = []
+    cue = cues.get(segment[0].start) if segment else None
+    for token in segment:
+        role = "title" if token.in_any(_TITLES) else "relation" if token.in_any(_RELATIONS) else None
+        if role is None:
+            part.append(token)
+            continue
+        if part:
+            yield part, cue
+        part, cue = [], role
+    if part:
+        yield part, cue
+
+
+def _name_span(text: str, tokens: list[_Token], cue: str | None, lexicon: _Lexicon) -> tuple[int, int] | None:
+    # After a title a known name wins over the stop list: "Advocate Jordan", "Ms. Washington".
+    tokens = list(
+        itertools.takewhile(lambda t: not t.in_any(_STOP) or (cue == "title" and t.in_any(lexicon.known)), tokens)
+    )
     while tokens and tokens[-1].text.lower() in _NAME_PARTICLES:
         tokens.pop()
     if not tokens:
         return None
-    if cue is None and _sentence_start(text, tokens[0]) and not tokens[0].in_any(lexicon.first | lexicon.last):
+    if cue is None and _sentence_start(text, tokens[0]) and not tokens[0].in_any(lexicon.known):
         tokens = tokens[1:]  # the capital is the sentence's, not a name's: "Met Maria Lopez"
         if not tokens:
             return None
         mid_sentence = True
     else:
         mid_sentence = not _sentence_start(text, tokens[0])
-    if _looks_like_name(text, tokens, cue, mid_sentence, lexicon):
-        return tokens[0].start, tokens[-1].end
-    return None
+    if not _looks_like_name(text, tokens, cue, mid_sentence, lexicon):
+        return None
+    possessive = re.search(r"['\u2019]s$", tokens[-1].text)
+    return tokens[0].start, tokens[-1].end - (2 if possessive else 0)
 
 
-def _cue_before(text: str, start: int) -> str | None:
-    window = text[max(0, start - _LOOKBACK):start]
-    if _TITLE_BEFORE.search(window):
-        return "title"
-    relation = _RELATION_BEFORE.search(window)
-    if relation:
-        return "apposition" if relation["comma"] else "relation"
-    return None
-
-
-def _looks_like_name(text: str, tokens: list[_Token], cue: str | None, mid_sentence: bool,
-                     lexicon: _Lexicon) -> bool:
-    known = any(t.in_any(lexicon.first | lexicon.last) for t in tokens)
+def _looks_like_name(text: str, tokens: list[_Token], cue: str | None, mid_sentence: bool, lexicon: _Lexicon) -> bool:
+    known = any(t.in_any(lexicon.known) for t in tokens)
     if cue == "title":
         return True
-    if cue == "apposition" and (known or text[tokens[-1].end:tokens[-1].end + 1] in {",", ")", "-"}):
+    if cue == "apposition" and (known or _APPOSITION_END.match(text, tokens[-1].end)):
         return True
     if cue == "relation" and known:
         return True
     first = tokens[0]
+    if len(first.text) == 1 and len(tokens) > 1 and tokens[-1].in_any(lexicon.last):
+        return True  # "J. Martinez"
     if not first.in_any(lexicon.first):
         return False
     if len(tokens) > 1 and any(t.in_any(lexicon.last) for t in tokens[1:]):
@@ -738,24 +1031,32 @@ def _looks_like_name(text: str, tokens: list[_Token], cue: str | None, mid_sente
 
 
 def _all_caps_names(text: str, tokens: list[_Token], lexicon: _Lexicon) -> Iterator[_Candidate]:
-    """"MARIA LOPEZ": two or three upper-case words, a known first name then a known surname."""
-    for i in range(len(tokens) - 1):
-        run = [tokens[i]]
-        for token in tokens[i + 1:i + 3]:
-            if not (token.text.isupper() and len(token.text) > 1 and _adjacent(text, run[-1], token)):
-                break
-            run.append(token)
-        head = run[0]
-        if (len(run) > 1 and head.text.isupper() and len(head.text) > 1 and head.key in lexicon.first
-                and run[-1].key in lexicon.last
-                and not any(t.in_any(_STOP | _ORG_WORDS) for t in run)):
-            yield _Candidate(K.PERSON_NAME, head.start, run[-1].end, 0)
+    """ "MARIA LOPEZ": a known first name then a known surname, both in capitals."""
+    for first, last in itertools.pairwise(tokens):
+        if (
+            len(first.text) > 1
+            and len(last.text) > 1
+            and first.text.isupper()
+            and last.text.isupper()
+            and _adjacent(text, first, last)
+            and first.key in lexicon.first
+            and last.key in lexicon.last
+            and not (first.in_any(_NOT_A_NAME) or last.in_any(_NOT_A_NAME))
+        ):
+            yield _Candidate(K.PERSON_NAME, first.start, last.end, 0)
 
 
-def _names_after_cue(text: str, lexicon: _Lexicon) -> Iterator[_Candidate]:
-    """Lower-case or quoted names after a naming cue: 'goes by "Flaca"', 'named sunny'."""
-    for match in _LOWERCASE_AFTER_CUE.finditer(text):
-        if match["quoted"]:
-            yield _Candidate(K.PERSON_NAME, *match.span("quoted"), 0)
-        elif match["word"].upper() in lexicon.first:
-            yield _Candidate(K.PERSON_NAME, *match.span("word"), 0)
+def _names_after_strong_cues(
+    text: str, tokens: list[_Token], strong_cues: list[re.Match[str]], lexicon: _Lexicon
+) -> Iterator[_Candidate]:
+    """Quoted or lower-case names after a naming cue: 'goes by "Flaca"', 'named sunny'."""
+    by_start = {token.start: token for token in tokens}
+    for match in strong_cues:
+        if match["quote"]:
+            quoted = _CLOSING_QUOTE.match(text, match.end())
+            if quoted:
+                yield _Candidate(K.PERSON_NAME, quoted.start(), quoted.end(), 0)
+            continue
+        token = by_start.get(match.end())
+        if token and token.text.islower() and token.key in lexicon.first:
+            yield _Candidate(K.PERSON_NAME, token.start, token.end, 0)

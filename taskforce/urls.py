@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("invitations/<str:token>/", agency_views.invitation_accept, name="invitation_accept"),
     path("agencies/", include("agencies.urls")),
+    path("referrals/", include("cases.urls")),
     path("audit/", include(("audit.urls", "audit"))),
     path("account/tokens/", include("api.web_urls")),
     path("api/", include(([path("v1/", include("api.v1.urls", namespace="v1"))], "api"))),

@@ -2,12 +2,13 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from api.v1 import views
+from api.v1 import referrals, views
 
 app_name = "v1"
 
 router = SimpleRouter()
 router.register("agencies", views.AgencyViewSet, basename="agency")
+router.register("referrals", referrals.ReferralViewSet, basename="referral")
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),

@@ -2,6 +2,28 @@
 (function () {
   "use strict";
 
+  function csrfToken() {
+    var input = document.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
+
+  function checkText(area, box) {
+    if (!area.value.trim()) { box.textContent = ""; return; }
+    fetch("/referrals/check-text/", {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+      body: JSON.stringify({ text: area.value })
+    }).then(function (response) { return response.ok ? response.json() : { findings: [] }; })
+      .then(function (data) {
+        box.textContent = "";
+        (data.findings || []).forEach(function (message) {
+          var p = document.createElement("p");
+          p.textContent = message;
+          box.appendChild(p);
+        });
+      }).catch(function () { box.textContent = ""; });
+  }
+
   // Quick exit on public pages: Escape or the button replaces the page with a neutral site,
   // and replaces this history entry so that Back does not return here.
   function quickExit() {
@@ -16,6 +38,21 @@
       var button = document.getElementById("quick-exit");
       if (button) { button.addEventListener("click", quickExit); }
     }
+
+    // De-identification warning before submit: the server's guard is asked while the person types.
+    document.querySelectorAll("textarea[data-deid-check]").forEach(function (area) {
+      var box = document.createElement("div");
+      box.className = "deid-warning";
+      box.id = area.id + "_deid";
+      box.setAttribute("aria-live", "polite");
+      area.insertAdjacentElement("afterend", box);
+      area.setAttribute("aria-describedby", ((area.getAttribute("aria-describedby") || "") + " " + box.id).trim());
+      var pending;
+      area.addEventListener("input", function () {
+        window.clearTimeout(pending);
+        pending = window.setTimeout(function () { checkText(area, box); }, 500);
+      });
+    });
 
     // Warn two minutes before the 30-minute idle limit; any request to the server resets it.
     var idle = parseInt(document.body.getAttribute("data-idle-seconds") || "0", 10);

@@ -2,8 +2,8 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,7 +25,8 @@ def _link_from_mail() -> str:
 def test_it_invites_accepts_and_signs_in(as_admin, agency, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         response = as_admin.post(
-            reverse("agencies:invite"), {"email": "New.Person@Agency.example.org", "agency": agency.pk, "role": "member"}
+            reverse("agencies:invite"),
+            {"email": "New.Person@Agency.example.org", "agency": agency.pk, "role": "member"},
         )
     assert response.status_code == 302
     assert mail.outbox[-1].to == ["new.person@agency.example.org"]
@@ -34,7 +35,13 @@ def test_it_invites_accepts_and_signs_in(as_admin, agency, django_capture_on_com
     page = Client().get(link)
     assert page.status_code == 200 and b"Create my account" in page.content
     accepted = Client().post(
-        link, {"first_name": "Nia", "last_name": "Okafor", "password1": "horse-battery-x91-q", "password2": "horse-battery-x91-q"}
+        link,
+        {
+            "first_name": "Nia",
+            "last_name": "Okafor",
+            "password1": "horse-battery-x91-q",
+            "password2": "horse-battery-x91-q",
+        },
     )
     assert accepted.status_code == 302
     person = User.objects.get(email="new.person@agency.example.org")
@@ -46,16 +53,22 @@ def test_it_invites_accepts_and_signs_in(as_admin, agency, django_capture_on_com
 
 
 def test_it_refuses_an_expired_or_forged_invitation(agency_admin, client):
-    invitation = invitation_send(actor=agency_admin, email="late@agency.example.org", agency=agency_admin.agency, role=Role.MEMBER)
+    invitation = invitation_send(
+        actor=agency_admin, email="late@agency.example.org", agency=agency_admin.agency, role=Role.MEMBER
+    )
     Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
     assert client.get(reverse("invitation_accept", args=[invitation_token(invitation)])).status_code == 404
     assert client.get(reverse("invitation_accept", args=["forged:token"])).status_code == 404
 
 
 def test_it_refuses_a_common_password_and_keeps_the_invitation_open(agency_admin, client):
-    invitation = invitation_send(actor=agency_admin, email="p@agency.example.org", agency=agency_admin.agency, role=Role.MEMBER)
+    invitation = invitation_send(
+        actor=agency_admin, email="p@agency.example.org", agency=agency_admin.agency, role=Role.MEMBER
+    )
     link = reverse("invitation_accept", args=[invitation_token(invitation)])
-    response = client.post(link, {"first_name": "A", "last_name": "B", "password1": "password123", "password2": "password123"})
+    response = client.post(
+        link, {"first_name": "A", "last_name": "B", "password1": "password123", "password2": "password123"}
+    )
     assert response.status_code == 200
     assert b"too common" in response.content
     assert not User.objects.filter(email="p@agency.example.org").exists()
@@ -63,7 +76,8 @@ def test_it_refuses_a_common_password_and_keeps_the_invitation_open(agency_admin
 
 def test_it_has_no_open_sign_up(client):
     response = client.post(
-        reverse("account_signup"), {"email": "walk-in@example.org", "password1": "x-long-password-1", "password2": "x-long-password-1"}
+        reverse("account_signup"),
+        {"email": "walk-in@example.org", "password1": "x-long-password-1", "password2": "x-long-password-1"},
     )
     assert not User.objects.filter(email="walk-in@example.org").exists()
     assert response.status_code in {200, 302, 403}
@@ -71,13 +85,17 @@ def test_it_has_no_open_sign_up(client):
 
 def test_it_keeps_agency_admins_to_their_own_agency(as_admin, agency_admin):
     elsewhere = AgencyFactory(name="Elsewhere Clinic")
-    response = as_admin.post(reverse("agencies:invite"), {"email": "x@example.org", "agency": elsewhere.pk, "role": "member"})
+    response = as_admin.post(
+        reverse("agencies:invite"), {"email": "x@example.org", "agency": elsewhere.pk, "role": "member"}
+    )
     assert response.status_code == 200
     assert not Invitation.objects.filter(email="x@example.org").exists()
 
 
 def test_it_lets_only_coordinators_hand_out_the_coordinator_role(as_admin, agency):
-    response = as_admin.post(reverse("agencies:invite"), {"email": "c@example.org", "agency": agency.pk, "role": "coordinator"})
+    response = as_admin.post(
+        reverse("agencies:invite"), {"email": "c@example.org", "agency": agency.pk, "role": "coordinator"}
+    )
     assert response.status_code == 200
     assert not Invitation.objects.exists()
 

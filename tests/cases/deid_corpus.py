@@ -32,6 +32,10 @@ PHONE_SAMPLES = [
     _s("call back on 555-0148 from a safe phone", K.PHONE),
     _s("Her boyfriend keeps calling from +1 414 555 0190 and she wants a new SIM.", K.PHONE),
     _s("Interpreter noted 011 52 33 1234 5678 for the family in Jalisco.", K.PHONE),
+    _s("Her new number is 414.555.0162, safe to text.", K.PHONE),
+    _s("Mom's WhatsApp is +1 (262) 555-0111.", K.PHONE),
+    _s("Cell: 608-555-0189 (boyfriend may answer)", K.PHONE),
+    _s("Client called the National Human Trafficking Hotline at 1-888-373-7888 first.", K.PHONE),
 ]
 
 EMAIL_SAMPLES = [
@@ -45,6 +49,7 @@ EMAIL_SAMPLES = [
     _s("Forward copies to the client's own account, dulce.m@example.com, only if she asks.", K.EMAIL),
     _s("He posted jobs from hr@agency-example.org promising farm work.", K.EMAIL),
     _s("reply to anna dot k at example dot org", K.EMAIL),
+    _s("contact email is sofia_r@example.net", K.EMAIL),
 ]
 
 SSN_SAMPLES = [
@@ -57,6 +62,8 @@ SSN_SAMPLES = [
     _s("Last four of SSN 6789 given to the clinic; do not repeat.", K.SSN),
     _s("Intake form listed 532 11 4321 under SSN.", K.SSN),
     _s("S.S.N.: 412-33-0098", K.SSN),
+    _s("SSN: 501-12-3456", K.SSN),
+    _s("Her social is 123 45 6789.", K.SSN),
 ]
 
 ID_NUMBER_SAMPLES = [
@@ -74,6 +81,11 @@ ID_NUMBER_SAMPLES = [
     _s("Consular ID no. 0045-7782-19 issued by the consulate.", K.ID_NUMBER),
     _s("Her alien number 098765432 is on the NTA.", K.ID_NUMBER),
     _s("Employer wrote 0045126678 on her work badge.", K.ID_NUMBER),
+    _s("Passport # C01X00T47 is held by the employer.", K.ID_NUMBER),
+    _s("Student ID no. 4411902 at Lincoln Middle School.", K.ID_NUMBER),
+    _s("Her driver license number is WDL12345678.", K.ID_NUMBER),
+    _s("Medicaid # 88812345", K.ID_NUMBER),
+    _s("A# 212-345-678 on the notice to appear.", K.ID_NUMBER),
 ]
 
 CARD_OR_ACCOUNT_SAMPLES = [
@@ -87,6 +99,8 @@ CARD_OR_ACCOUNT_SAMPLES = [
     _s("IBAN GB82 WEST 1234 5698 7654 32 for remittances home.", K.CARD_OR_ACCOUNT),
     _s("Her checking account no. 44-1029-3387 was emptied.", K.CARD_OR_ACCOUNT),
     _s("Paid through a card ending in 0005.", K.CARD_OR_ACCOUNT),
+    _s("Account number 1234-5678-9012 at the check-cashing store.", K.CARD_OR_ACCOUNT),
+    _s("Prepaid Visa, card ending 1111, is kept by the manager.", K.CARD_OR_ACCOUNT),
 ]
 
 STREET_ADDRESS_SAMPLES = [
@@ -103,6 +117,8 @@ STREET_ADDRESS_SAMPLES = [
     _s("staying with a friend at 1900 south 27th st apt 2", K.STREET_ADDRESS),
     _s("The cantina at 230 Main St. is where recruitment happens.", K.STREET_ADDRESS),
     _s("She sleeps in Apt 12C in the building behind the laundromat.", K.STREET_ADDRESS),
+    _s("Lives on the 3rd floor of 4410 W Burleigh St.", K.STREET_ADDRESS),
+    _s("Trafficker's place is 92 Cedar Court, Apt 7.", K.STREET_ADDRESS),
 ]
 
 DATE_SAMPLES = [
@@ -119,6 +135,9 @@ DATE_SAMPLES = [
     _s("birthdate 04/30/06; mother confirmed", K.DATE),
     _s("The raid was on December 3rd, 2025.", K.DATE),
     _s("DOB 031409 per school records.", K.DATE),
+    _s("DOB is 2/29/2008 per her.", K.DATE),
+    _s("born on the 3rd of May, 2007", K.DATE),
+    _s("She turned 18 on 12 Jan 2026.", K.DATE),
 ]
 
 LICENSE_PLATE_SAMPLES = [
@@ -132,6 +151,8 @@ LICENSE_PLATE_SAMPLES = [
     _s("Black SUV, Illinois plates AB 12345.", K.LICENSE_PLATE),
     _s("Registration plate 482-TRW on the van.", K.LICENSE_PLATE),
     _s("Silver Camry, KRT 5521, parked behind the motel every night.", K.LICENSE_PLATE),
+    _s("Plate reads 8ABC234 (CA).", K.LICENSE_PLATE),
+    _s("Truck with Texas tag JKL-5523.", K.LICENSE_PLATE),
 ]
 
 SOCIAL_HANDLE_SAMPLES = [
@@ -145,6 +166,8 @@ SOCIAL_HANDLE_SAMPLES = [
     _s("Her insta is sweet.pea.2008.", K.SOCIAL_HANDLE),
     _s("Kik: brokenwings14", K.SOCIAL_HANDLE),
     _s("Discord user shadowkid_77 sent the bus ticket.", K.SOCIAL_HANDLE),
+    _s("She is paid through Venmo @jessie-r-22.", K.SOCIAL_HANDLE),
+    _s("Her OnlyFans is fiona_x", K.SOCIAL_HANDLE),
 ]
 
 URL_SAMPLES = [
@@ -157,6 +180,9 @@ URL_SAMPLES = [
     _s("Screenshot of https://www.example.com/profile?id=88123 saved offline.", K.URL),
     _s("She was advertised on example-escorts.com last week.", K.URL),
     _s("Check the post at t.me/workvisa_agent", K.URL),
+    _s("URL: https://example.com/a?ref=223", K.URL),
+    _s("Screenshot from example.net/profiles/ana_88", K.URL),
+    _s("Found the listing on megapersonals.example.com yesterday.", K.URL),
 ]
 
 IP_ADDRESS_SAMPLES = [
@@ -168,6 +194,8 @@ IP_ADDRESS_SAMPLES = [
     _s("IP: 10.0.0.15", K.IP_ADDRESS),
     _s("Posts came from 2001:0db8:85a3:0000:0000:8a2e:0370:7334.", K.IP_ADDRESS),
     _s("Router at the house is 172.16.254.1.", K.IP_ADDRESS),
+    _s("IP address 2001:db8:0:0:1:0:0:1 on the login record.", K.IP_ADDRESS),
+    _s("Posted from ip 100.64.12.9", K.IP_ADDRESS),
 ]
 
 CASE_NUMBER_SAMPLES = [
@@ -181,6 +209,9 @@ CASE_NUMBER_SAMPLES = [
     _s("Family court file no. 2025FA000318.", K.CASE_NUMBER),
     _s("Related DCFS case 1187-2291.", K.CASE_NUMBER),
     _s("CPS case number 4400912 assigned to intake.", K.CASE_NUMBER),
+    _s("Case no. 2025-JV-000871 in juvenile court.", K.CASE_NUMBER),
+    _s("Docket number 26-FA-0019.", K.CASE_NUMBER),
+    _s("Warrant #W24-10091 issued for the recruiter.", K.CASE_NUMBER),
 ]
 
 PERSON_NAME_SAMPLES = [
@@ -216,18 +247,39 @@ PERSON_NAME_SAMPLES = [
     _s("Victim, Ixchel Tzul, speaks K'iche' and some Spanish.", K.PERSON_NAME),
     _s("Met with the client and her sister Luz at the library.", K.PERSON_NAME),
     _s("Please have Amanda call the youth's foster mom.", K.PERSON_NAME),
+    _s("The ad listed 'Luna' as her name.", K.PERSON_NAME),
+    _s("Spoke with the youth's grandmother, Doña Carmen.", K.PERSON_NAME),
+    _s("Client Aisha Mohammed needs an Arabic interpreter.", K.PERSON_NAME),
+    _s("Referral for Kevin, 15, runaway, sex trafficking.", K.PERSON_NAME),
+    _s("Tran Thi Mai works at the salon 7 days a week.", K.PERSON_NAME),
+    _s('Youth\'s trafficker goes by "Papi Chulo" online.', K.PERSON_NAME),
+    _s("Nurse said Jennifer was scared to go home.", K.PERSON_NAME),
+    _s("Client (Yesenia) speaks Spanish.", K.PERSON_NAME),
+    _s("Jose's employer withheld his pay for 3 months.", K.PERSON_NAME),
+    _s("Advocate Jordan from Safe Harbor will attend the interview.", K.PERSON_NAME),
 ]
 
 MIXED_SAMPLES = [
     _s("Maria Lopez, DOB 03/14/2009, cell 414-555-0137.", K.PERSON_NAME, K.DATE, K.PHONE),
-    _s("Trafficker Carlos Reyes drives plate ABC-1234 and posts as @boss.carlos.",
-       K.PERSON_NAME, K.LICENSE_PLATE, K.SOCIAL_HANDLE),
+    _s(
+        "Trafficker Carlos Reyes drives plate ABC-1234 and posts as @boss.carlos.",
+        K.PERSON_NAME,
+        K.LICENSE_PLATE,
+        K.SOCIAL_HANDLE,
+    ),
     _s("Youth lives at 1423 N Maple Ave; email jm.youth@example.org.", K.STREET_ADDRESS, K.EMAIL),
-    _s("Case #2024-CF-001234 (Det. Ramirez): victim's SSN 123-45-6789 is on file with the DA.",
-       K.CASE_NUMBER, K.PERSON_NAME, K.SSN),
+    _s(
+        "Case #2024-CF-001234 (Det. Ramirez): victim's SSN 123-45-6789 is on file with the DA.",
+        K.CASE_NUMBER,
+        K.PERSON_NAME,
+        K.SSN,
+    ),
     _s("Ad at www.example.org/ad/9913 was posted from 203.0.113.9.", K.URL, K.IP_ADDRESS),
-    _s("Passport G12345678 and card 4111111111111111 were found in the employer's truck.",
-       K.ID_NUMBER, K.CARD_OR_ACCOUNT),
+    _s(
+        "Passport G12345678 and card 4111111111111111 were found in the employer's truck.",
+        K.ID_NUMBER,
+        K.CARD_OR_ACCOUNT,
+    ),
 ]
 
 CLEAN_SAMPLES = [
@@ -326,6 +378,31 @@ CLEAN_SAMPLES = [
     _s("Client needs childcare for a 3-year-old while attending court."),
     _s("Bus pass for 30 days, $64, approved by the program manager."),
     _s("HSI agent and the Sheriff's detective will coordinate the interview."),
+    _s("Client, 16, was apprehended by CBP at the border and placed with ORR."),
+    _s("Met at the Juniper County Courthouse, 2nd floor, courtroom 3B."),
+    _s("The youth is in 10th grade and plays soccer on weekends."),
+    _s("Case closed on the 3rd; client moved out of state."),
+    _s("Age band 12-17; 2 prior referrals in 2025."),
+    _s("Client uses the library computer; no personal email."),
+    _s("Eligible for SIJS; youth is 17 and a half."),
+    _s("Worked 14-hour shifts at a packing plant, 6 days a week, for $3/hour."),
+    _s("Found in a cantina with 4 women, ages 19 to 32."),
+    _s("Funding: OVC FY2025 award 15POVC-25-GG-00123-HT covers the advocate position."),
+    _s("Per VAWA, the release is valid for 30 days from signing."),
+    _s("Client requested a female officer for the interview."),
+    _s("Staff from St. Vincent de Paul donated bus fare."),
+    _s("Youth disclosed at the ER around 02:30."),
+    _s("Client from the Democratic Republic of the Congo, speaks Lingala and French."),
+    _s("Referred by Hope Clinic for a mental health assessment."),
+    _s("Interviewed by a Special Agent from HSI; T visa endorsement pending."),
+    _s("Wages owed: about $8,000 over 11 months."),
+    _s("Next review in Q3 2026."),
+    _s("The client has an old Honda but no license."),
+    _s("Protective order granted; it expires in December 2026."),
+    _s("Room 12 at the shelter is reserved for her."),
+    _s("Client ID in our system is JUN-2026-00042."),
+    _s("Minutes approved 7-0; quorum of 9 member agencies present."),
+    _s("Hotel outreach in 3 motels along the interstate, 40 staff trained."),
 ]
 
 CORPUS: list[Sample] = (

