@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -85,7 +86,15 @@ class Referral(models.Model):
     age_band = models.CharField(max_length=10, choices=choices.AgeBand.choices)
     gender = models.CharField(max_length=20, choices=choices.Gender.choices)
     citizenship = models.CharField(max_length=20, choices=choices.Citizenship.choices)
-    county = models.CharField(max_length=100)
+    county = models.CharField(
+        max_length=60,
+        validators=[
+            RegexValidator(
+                r"^[A-Za-z][A-Za-z .'\-]*$",
+                "Give the county's name only (letters, spaces, apostrophes and hyphens).",
+            )
+        ],
+    )
     language = models.CharField(max_length=10, choices=choices.Language.choices)
     interpreter_needed = models.BooleanField(default=False)
     source_type = models.CharField(max_length=20, choices=choices.SourceType.choices)

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 
 from agencies.models import Agency, User
@@ -60,8 +61,6 @@ def _check_consent(consent: ConsentInput) -> None:
         raise ValidationError({"given_on": "Consent cannot be dated in the future."})
     if consent.expires_on < today:
         raise ValidationError({"expires_on": "This consent has already expired."})
-    if consent.expires_on < consent.given_on:
-        raise ValidationError({"expires_on": "The expiry date is before the date consent was given."})
     if consent.expires_on > consent.given_on + timedelta(days=CONSENT_MAX_DAYS):
         raise ValidationError(
             {"expires_on": f"Consent must be time-limited: at most {CONSENT_MAX_DAYS} days after it was given."}
@@ -110,7 +109,9 @@ def referral_send(
         )
     if consent is not None:
         _check_consent(consent)
-    guard_free_text(actor=actor, fields={"note": str(facts.get("note") or "")})
+    guard_free_text(
+        actor=actor, fields={"note": str(facts.get("note") or ""), "county": str(facts.get("county") or "")}
+    )
     return _create_referral(actor=actor, receiving_agency=receiving_agency, facts=facts, needs=needs, consent=consent)
 
 
@@ -152,6 +153,15 @@ def sides_of(*, referral: Referral, user: User) -> set[Side]:
     return sides
 
 
+def _locked_for(*, referral: Referral, actor: User) -> Referral:
+    """The referral, locked, if `actor` may still act on it: a revoked consent ends the receiver's
+    access even when it loaded the page before the revocation. 404 otherwise, as everywhere."""
+    try:
+        return Referral.objects.for_user(actor).select_for_update(of=("self",)).get(pk=referral.pk)
+    except Referral.DoesNotExist:
+        raise Http404 from None
+
+
 def referral_transition(*, referral: Referral, actor: User, move: str, reason: str = "", note: str = "") -> Referral:
     """Moves a referral along the closed loop; raises IllegalMove (nothing changed) when not allowed."""
     transition = find_transition(move, Status(referral.status), sides_of(referral=referral, user=actor))
@@ -179,7 +189,7 @@ def _check_reason(*, move: Move, reason: str, note: str) -> None:
 def _apply_transition(
     *, referral: Referral, actor: User, target: Status, move: Move, reason: str, note: str
 ) -> Referral:
-    locked = Referral.objects.select_for_update().get(pk=referral.pk)
+    locked = _locked_for(referral=referral, actor=actor)
     # Re-check on the locked row: a concurrent move may have happened since it was read.
     find_transition(move, Status(locked.status), sides_of(referral=locked, user=actor))
     previous = locked.status
@@ -218,6 +228,7 @@ def referral_comment(*, referral: Referral, actor: User, body: str) -> Comment:
         raise ValidationError({"body": "Write a comment first."})
     guard_free_text(actor=actor, fields={"body": body})
     with transaction.atomic():
+        referral = _locked_for(referral=referral, actor=actor)
         comment = Comment.objects.create(referral=referral, author=actor, agency=actor.agency, body=body.strip())
         audit_record(actor=actor, event=AuditEvent.REFERRAL_COMMENTED, target=referral)
     return comment
@@ -240,6 +251,7 @@ def consent_revoke(*, referral: Referral, actor: User) -> Referral:
 
 @transaction.atomic
 def referral_flag_for_review(*, referral: Referral, actor: User) -> Referral:
+    referral = _locked_for(referral=referral, actor=actor)
     if referral.flagged_for_review_at is None:
         referral.flagged_for_review_at = timezone.now()
         referral.save(update_fields=["flagged_for_review_at", "updated_at"])

@@ -83,7 +83,7 @@ class ReferralCreateSerializer(serializers.Serializer):
     age_band = serializers.ChoiceField(choices=choices.AgeBand.choices)
     gender = serializers.ChoiceField(choices=choices.Gender.choices)
     citizenship = serializers.ChoiceField(choices=choices.Citizenship.choices)
-    county = serializers.CharField(max_length=100)
+    county = serializers.CharField(max_length=60)
     language = serializers.ChoiceField(choices=choices.Language.choices)
     interpreter_needed = serializers.BooleanField(default=False)
     source_type = serializers.ChoiceField(choices=choices.SourceType.choices)
