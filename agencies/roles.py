@@ -26,6 +26,10 @@ class Action(StrEnum):
     VIEW_REPORTS = "view_reports"
     EXPORT_REPORTS = "export_reports"
     USE_API_TOKENS = "use_api_tokens"
+    OFFER_TRAININGS = "offer_trainings"
+    MANAGE_TRAINING_REQUESTS = "manage_training_requests"
+    SET_DIGEST_DEFAULTS = "set_digest_defaults"
+    APPROVE_REPORTS = "approve_reports"
 
 
 _EVERYONE = frozenset(Role)
@@ -43,6 +47,10 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.VIEW_REPORTS: frozenset({Role.GRANT_MANAGER, Role.COORDINATOR}),
     Action.EXPORT_REPORTS: frozenset({Role.GRANT_MANAGER, Role.COORDINATOR}),
     Action.USE_API_TOKENS: _EVERYONE,
+    Action.OFFER_TRAININGS: frozenset({Role.AGENCY_ADMIN, Role.COORDINATOR}),
+    Action.MANAGE_TRAINING_REQUESTS: frozenset({Role.COORDINATOR}),
+    Action.SET_DIGEST_DEFAULTS: frozenset({Role.COORDINATOR}),
+    Action.APPROVE_REPORTS: frozenset({Role.COORDINATOR}),
 }
 
 # Roles whose holders can see case data or an audit trail of it: they must use MFA.

@@ -160,7 +160,7 @@ def referral_flag(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@requires(Action.HANDLE_REFERRALS)
+@requires(Action.VIEW_TASKFORCE_CONTENT)
 def check_text(request: HttpRequest) -> JsonResponse:
     """The warning before submit: the same guard, asked while typing. Nothing is stored or logged."""
     try:

@@ -17,6 +17,10 @@ urlpatterns = [
     path("invitations/<str:token>/", agency_views.invitation_accept, name="invitation_accept"),
     path("agencies/", include("agencies.urls")),
     path("referrals/", include("cases.urls")),
+    # Meetings, trainings, calendars and the public training pages; digests; grant reports.
+    path("", include("meetings.urls")),
+    path("", include("digests.urls")),
+    path("reports/", include("reports.urls")),
     path("audit/", include(("audit.urls", "audit"))),
     path("account/tokens/", include("api.web_urls")),
     path("api/", include(([path("v1/", include("api.v1.urls", namespace="v1"))], "api"))),

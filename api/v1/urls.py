@@ -2,13 +2,16 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from api.v1 import referrals, views
+from api.v1 import meetings, referrals, reports, views
 
 app_name = "v1"
 
 router = SimpleRouter()
 router.register("agencies", views.AgencyViewSet, basename="agency")
 router.register("referrals", referrals.ReferralViewSet, basename="referral")
+# Each area registers its own endpoints, so that areas can grow without touching this file.
+meetings.register(router)
+reports.register(router)
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),

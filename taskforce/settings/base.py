@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "agencies",
     "cases",
     "meetings",
+    "digests",
+    "reports",
     "api",
 ]
 
