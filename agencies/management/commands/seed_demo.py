@@ -21,7 +21,9 @@ class Command(BaseCommand):
         for app in ("cases", "meetings", "digests", "reports"):
             try:
                 module = import_module(f"{app}.demo")
-            except ModuleNotFoundError:
+            except ModuleNotFoundError as error:
+                if error.name != f"{app}.demo":
+                    raise  # a broken import inside the demo module must not pass silently
                 continue
             seeders.append(module.seed)
         return seeders
