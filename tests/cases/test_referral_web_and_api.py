@@ -194,7 +194,10 @@ def test_it_imports_a_csv_all_or_nothing_through_the_guard(officer, other_agency
         "receiving_agency,urgency,trafficking_type,victim_status,age_band,gender,citizenship,county,language,"
         "interpreter_needed,source_type,needs,note,consent_method,consent_given_on,consent_scope,consent_expires_on\n"
     )
-    good = f"{other_agency.name},routine,labor,potential,25_59,man,unknown,Juniper County,es,yes,hotline,shelter;legal,,written,2026-11-20,facts,2027-01-20\n"
+    good = (
+        f"{other_agency.name},routine,labor,potential,25_59,man,unknown,Juniper County,es,yes,hotline,"
+        "shelter;legal,,written,2026-11-20,facts,2027-01-20\n"
+    )
     leaky = good.replace(",,written", ",call 414-555-0137,written")
     path = tmp_path / "referrals.csv"
     path.write_text(header + good + leaky)
