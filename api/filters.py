@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from django import forms
 from django.db import models
 from django_filters import rest_framework as filters
+from django_filters.fields import IsoDateTimeField
 
 
 class StrictNullBooleanField(forms.NullBooleanField):
@@ -33,6 +35,21 @@ class StrictBooleanFilter(filters.BooleanFilter):
         # DRF's BooleanWidget turns anything unknown into "no filter"; read the raw text instead.
         kwargs.setdefault("widget", forms.TextInput)
         super().__init__(*args, **kwargs)
+
+
+class BoundedIsoDateTimeField(IsoDateTimeField):
+    """ISO 8601 date-times whose UTC offset a database can store (PostgreSQL refuses beyond ±15:59)."""
+
+    def to_python(self, value: Any) -> datetime | None:
+        parsed = super().to_python(value)
+        offset = parsed.utcoffset() if parsed is not None else None
+        if offset is not None and abs(offset) > timedelta(hours=14):
+            raise forms.ValidationError("The UTC offset must lie between -14:00 and +14:00.", code="invalid")
+        return parsed
+
+
+class BoundedIsoDateTimeFilter(filters.IsoDateTimeFilter):
+    field_class = BoundedIsoDateTimeField
 
 
 class PortalFilterSet(filters.FilterSet):

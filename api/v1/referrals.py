@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from agencies.models import Agency
 from agencies.roles import Action
-from api.filters import PortalFilterSet
+from api.filters import BoundedIsoDateTimeFilter, PortalFilterSet
 from api.permissions import action_permission
 from cases import choices, selectors, services
 from cases.models import NOTE_MAX_LENGTH, Comment, Referral
@@ -118,8 +118,8 @@ class ReferralFilter(PortalFilterSet):
     direction = filters.ChoiceFilter(
         choices=[("incoming", "incoming"), ("outgoing", "outgoing")], method="filter_direction"
     )
-    created_after = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    created_after = BoundedIsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = BoundedIsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
 
     class Meta:
         model = Referral
