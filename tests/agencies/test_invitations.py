@@ -107,3 +107,8 @@ def test_it_refuses_a_coordinator_outside_a_cochair_agency(as_coordinator, other
     assert response.status_code == 200
     assert b"co-chair" in response.content
     assert not Invitation.objects.exists()
+
+
+def test_it_tells_visitors_that_accounts_come_by_invitation(client):
+    page = client.get(reverse("account_login")).content.decode()
+    assert "invitation only" in page and "sign up" not in page.lower()
