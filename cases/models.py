@@ -105,7 +105,7 @@ class Referral(models.Model):
     outcome = models.CharField(max_length=20, choices=choices.Outcome.choices, blank=True)
     flagged_for_review_at = models.DateTimeField(null=True, blank=True)
 
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -151,7 +151,7 @@ class TimelineEvent(models.Model):
     to_status = models.CharField(max_length=20, choices=choices.Status.choices)
     reason = models.CharField(max_length=30, blank=True)
     note = models.TextField(max_length=NOTE_MAX_LENGTH, blank=True, validators=[validate_deidentified])
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -165,7 +165,7 @@ class Comment(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
     body = models.TextField(max_length=NOTE_MAX_LENGTH, validators=[validate_deidentified])
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["created_at", "id"]
