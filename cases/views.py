@@ -21,14 +21,12 @@ from cases.forms import CommentForm, ReferralForm, TransitionForm
 from cases.models import NOTE_MAX_LENGTH
 from cases.transitions import IllegalMove, Side, allowed_moves
 
-_DIRECTIONS = {"incoming": "receiving_agency_id", "outgoing": "sending_agency_id"}
-
 
 @requires(Action.HANDLE_REFERRALS)
 def referral_list(request: HttpRequest) -> HttpResponse:
     direction = request.GET.get("direction", "incoming")
-    direction = direction if direction in _DIRECTIONS else "incoming"
-    referrals = selectors.referrals_for(user=request.user).filter(**{_DIRECTIONS[direction]: request.user.agency_id})
+    direction = direction if direction in ("incoming", "outgoing") else "incoming"
+    referrals = selectors.referrals_for(user=request.user, direction=direction)
     status = request.GET.get("status", "")
     if status in Status.values:
         referrals = referrals.filter(status=status)

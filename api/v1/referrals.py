@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.utils import timezone
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -126,9 +127,30 @@ class ReferralFilter(PortalFilterSet):
         fields = ["status", "urgency", "trafficking_type"]
 
     def filter_direction(self, queryset: QuerySet[Referral], name: str, value: str) -> QuerySet[Referral]:
-        agency_id = self.request.user.agency_id
-        field = "receiving_agency_id" if value == "incoming" else "sending_agency_id"
-        return queryset.filter(**{field: agency_id})
+        # The view already narrowed the queryset through the selector (an index-friendly query);
+        # the filter is declared so that the parameter is validated and documented.
+        return queryset
+
+
+def _list_row(row: dict, needs: list[str]) -> dict:
+    consent = None
+    if row["consent_id"] is not None:
+        consent = {
+            "method": row["consent_method"],
+            "given_on": row["consent_given_on"],
+            "scope": row["consent_scope"],
+            "expires_on": row["consent_expires_on"],
+            "revoked_at": row["consent_revoked_at"],
+            "in_force": row["consent_revoked_at"] is None and row["consent_expires_on"] >= timezone.localdate(),
+        }
+    fields = {name: row[name] for name in selectors.LIST_FIELDS if name != "consent_id"}
+    return {
+        **fields,
+        "sending_agency": row["sending_agency_name"],
+        "receiving_agency": row["receiving_agency_name"],
+        "needs": needs,
+        "consent": consent,
+    }
 
 
 def _validation(error: DjangoValidationError) -> serializers.ValidationError:
@@ -151,12 +173,23 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return super().get_permissions()
 
     def get_queryset(self) -> QuerySet[Referral]:
-        return selectors.referrals_for(user=self.request.user)
+        direction = self.request.query_params.get("direction", "")
+        return selectors.referrals_for(user=self.request.user, direction=direction)
 
     def get_object(self) -> Referral:
         if not str(self.kwargs["pk"]).isdigit():
             raise NotFound
         return selectors.referral_get(user=self.request.user, pk=int(self.kwargs["pk"]))
+
+    def list(self, request: Request, *args: object, **kwargs: object) -> Response:
+        # The hot list: plain values and one query for the page's needs, no model instances or
+        # serializer fields; the rows have the shape of ReferralSerializer (the schema says so).
+        direction = request.query_params.get("direction", "")
+        rows = self.paginate_queryset(
+            self.filter_queryset(selectors.referral_rows(user=request.user, direction=direction))
+        )
+        needs = selectors.needs_of(referral_ids=[row["id"] for row in rows])
+        return self.get_paginated_response([_list_row(row, needs[row["id"]]) for row in rows])
 
     def retrieve(self, request: Request, *args: object, **kwargs: object) -> Response:
         referral = self.get_object()
