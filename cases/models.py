@@ -137,6 +137,8 @@ class Referral(models.Model):
             models.Index(fields=["sending_agency", "-id"]),
             models.Index(fields=["receiving_agency", "-id"]),
             models.Index(fields=["status", "-id"]),
+            # Grant reports select a period by the date a referral was sent.
+            models.Index(fields=["created_at"]),
         ]
         constraints = [
             models.CheckConstraint(
