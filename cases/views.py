@@ -5,8 +5,9 @@ import json
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from agencies.access import requires
@@ -14,7 +15,7 @@ from agencies.roles import Action
 from audit.models import AuditEvent
 from audit.selectors import audit_entries_about
 from audit.services import audit_record
-from cases import selectors, services
+from cases import exports, selectors, services
 from cases.choices import DeclineReason, Outcome, Status
 from cases.deidentification import find_identifiers
 from cases.forms import CommentForm, ReferralForm, TransitionForm
@@ -155,6 +156,28 @@ def referral_flag(request: HttpRequest, pk: int) -> HttpResponse:
     services.referral_flag_for_review(referral=referral, actor=request.user)
     messages.success(request, f"{referral.reference_code} is flagged for the next case-review meeting.")
     return redirect("cases:referral_detail", pk=pk)
+
+
+@requires(Action.HANDLE_REFERRALS)
+def referral_export(request: HttpRequest, file_format: str) -> HttpResponse:
+    """The agency's referrals, coded fields only (no reference code, no note), as CSV or XLSX."""
+    stamp = timezone.localdate().isoformat()
+    audit_record(
+        actor=request.user,
+        event=AuditEvent.EXPORTED,
+        request=request,
+        detail={"what": "referral rows", "format": file_format},
+    )
+    if file_format == "csv":
+        response = StreamingHttpResponse(exports.csv_lines(user=request.user), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="referrals-{stamp}.csv"'
+        return response
+    return FileResponse(
+        exports.xlsx_file(user=request.user),
+        as_attachment=True,
+        filename=f"referrals-{stamp}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 @require_POST

@@ -48,6 +48,8 @@ _POST = {"method": "post"}
 ROUTES: dict[str, Spec] = {
     "cases:referral_list": Spec(roles=OFFICERS),
     "cases:referral_create": Spec(roles=OFFICERS),
+    "cases:referral_export_csv": Spec(roles=OFFICERS),
+    "cases:referral_export_xlsx": Spec(roles=OFFICERS),
     # Anyone who writes guarded text (case-review minutes too) may ask the guard before submitting.
     "cases:check_text": Spec(**_POST),
     "cases:referral_detail": Spec(roles=OFFICERS, kwargs=_referral),

@@ -212,3 +212,25 @@ def test_it_imports_a_csv_all_or_nothing_through_the_guard(officer, other_agency
     out = io.StringIO()
     call_command("import_referrals", str(path), "--as", officer.email, stdout=out)
     assert Referral.objects.count() == 2 and "Imported 2 referral(s)" in out.getvalue()
+
+
+def test_it_exports_coded_fields_only_as_csv_and_xlsx(officer, outsider_officer, other_agency):
+    import csv as csv_module
+
+    from openpyxl import load_workbook
+
+    from tests.factories import AgencyFactory
+
+    mine = send(officer, other_agency, note="Prefers afternoon calls.")
+    send(outsider_officer, AgencyFactory(name="Unrelated Clinic"), consent=None)  # not ours: not exported
+    client = client_for(officer)
+    response = client.get(reverse("cases:referral_export_csv"))
+    text = b"".join(response.streaming_content).decode()
+    rows = list(csv_module.reader(io.StringIO(text)))
+    assert rows[0][:3] == ["sent (date)", "direction", "status"]
+    assert len(rows) == 2 and rows[1][1] == "sent"
+    assert mine.reference_code not in text and "afternoon" not in text
+    workbook = load_workbook(io.BytesIO(b"".join(client.get(reverse("cases:referral_export_xlsx")).streaming_content)))
+    sheet = workbook["Referrals"]
+    assert sheet.max_row == 2 and sheet.cell(2, 2).value == "sent"
+    assert AuditEntry.objects.filter(event=AuditEvent.EXPORTED, actor=officer).count() == 2
