@@ -43,6 +43,36 @@ class AuditEvent(models.TextChoices):
     CONSENT_REVOKED = "consent.revoked", "Consent revoked"
     DEIDENTIFICATION_REFUSED = "privacy.refused", "Text refused by the de-identification guard"
     EXPORTED = "data.exported", "Data exported"
+    # Grant reports (exports of their figures are EXPORTED).
+    REPORT_SAVED = "report.saved", "Grant report saved as a draft"
+    REPORT_APPROVED = "report.approved", "Grant report approved and frozen"
+    # Digests and notifications.
+    DIGEST_PREFERENCES_CHANGED = "digests.preferences_changed", "Email preferences changed"
+    DIGEST_UNSUBSCRIBED = "digests.unsubscribed", "Unsubscribed from an email"
+    DIGEST_DEFAULTS_CHANGED = "digests.defaults_changed", "Digest defaults changed"
+    # Meetings and trainings.
+    MEETING_SCHEDULED = "meeting.scheduled", "Meeting scheduled"
+    MEETING_CHANGED = "meeting.changed", "Meeting changed"
+    MEETING_CANCELLED = "meeting.cancelled", "Meeting cancelled"
+    AGENDA_CHANGED = "meeting.agenda_changed", "Agenda changed"
+    AGENDA_PUBLISHED = "meeting.agenda_published", "Agenda published"
+    MINUTES_SAVED = "meeting.minutes_saved", "Minutes saved"
+    MINUTES_CIRCULATED = "meeting.minutes_circulated", "Minutes circulated"
+    MINUTES_APPROVED = "meeting.minutes_approved", "Minutes approved"
+    MINUTES_CORRECTION = "meeting.minutes_correction", "Correction of approved minutes started"
+    ATTENDANCE_RECORDED = "meeting.attendance_recorded", "Attendance recorded"
+    ATTENDANCE_REMOVED = "meeting.attendance_removed", "Attendance removed"
+    ACTION_ITEM_CREATED = "meeting.action_item_created", "Action item created"
+    ACTION_ITEM_CHANGED = "meeting.action_item_changed", "Action item status changed"
+    ATTACHMENT_ADDED = "meeting.attachment_added", "Handout added"
+    ATTACHMENT_REMOVED = "meeting.attachment_removed", "Handout removed"
+    COMMITTEE_CHANGED = "meeting.committee_changed", "Committee changed"
+    TRAINING_CHANGED = "training.changed", "Training offered or changed"
+    TRAINING_PEOPLE_TRAINED = "training.people_trained", "People trained recorded"
+    TRAINING_REQUEST_RECEIVED = "training.request_received", "Training request received"
+    TRAINING_REQUEST_CHANGED = "training.request_changed", "Training request changed"
+    CALENDAR_FEED_CREATED = "calendar.feed_created", "Calendar feed link created"
+    CALENDAR_FEED_REVOKED = "calendar.feed_revoked", "Calendar feed link revoked"
 
 
 class Outcome(models.TextChoices):

@@ -295,3 +295,87 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
+
+# --- Meetings and trainings ---
+# Agendas lock this long before a meeting starts; organizers can no longer change them.
+MEETINGS_AGENDA_LOCK_BEFORE = timedelta(hours=int(env("MEETINGS_AGENDA_LOCK_HOURS", "48")))
+# Self check-in opens this long before a meeting starts and closes when it ends.
+MEETINGS_CHECK_IN_OPENS_BEFORE = timedelta(minutes=int(env("MEETINGS_CHECK_IN_OPENS_MINUTES", "30")))
+# Quorum: more than this fraction of the agencies in the meeting's audience present, and at least the minimum.
+MEETINGS_QUORUM_FRACTION = float(env("MEETINGS_QUORUM_FRACTION", "0.5"))
+MEETINGS_QUORUM_MINIMUM_AGENCIES = int(env("MEETINGS_QUORUM_MINIMUM_AGENCIES", "3"))
+# Agenda handouts: size limit and allowed types (the content is checked too, not only the name).
+MEETINGS_ATTACHMENT_MAX_BYTES = int(env("MEETINGS_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+MEETINGS_ATTACHMENT_EXTENSIONS = env_list(
+    "MEETINGS_ATTACHMENT_EXTENSIONS", "pdf,docx,xlsx,pptx,odt,ods,odp,txt,png,jpg,jpeg"
+)
+# The neutral site that the quick exit of the public pages replaces the page with.
+MEETINGS_QUICK_EXIT_URL = env("MEETINGS_QUICK_EXIT_URL", "https://www.weather.gov/")
+# The public training-request form: submissions per client address, and in all, per window ("count/s|m|h|d").
+MEETINGS_TRAINING_REQUEST_RATE = env("MEETINGS_TRAINING_REQUEST_RATE", "10/h")
+MEETINGS_TRAINING_REQUEST_GLOBAL_RATE = env("MEETINGS_TRAINING_REQUEST_GLOBAL_RATE", "200/d")
+# A form sent sooner than this after it was shown is a robot's.
+MEETINGS_TRAINING_REQUEST_MIN_SECONDS = int(env("MEETINGS_TRAINING_REQUEST_MIN_SECONDS", "3"))
+# Calendar feeds hold events from this many days back (and everything ahead).
+MEETINGS_FEED_PAST_DAYS = int(env("MEETINGS_FEED_PAST_DAYS", "90"))
+# Status fields of several models share a name in the API schema: name their enums apart.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    **SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {}),
+    "ActionItemStatusEnum": "meetings.choices.ActionStatus",
+    "TrainingRequestStatusEnum": "meetings.choices.RequestStatus",
+    "RegistrationStatusEnum": "meetings.choices.RegistrationStatus",
+}
+CELERY_BEAT_SCHEDULE["meetings-carry-over-action-items"] = {
+    "task": "meetings.tasks.carry_over_action_items",
+    "schedule": timedelta(hours=1),
+}
+
+# --- Grant reports ---------------------------------------------------------------------
+# Counts of people from 1 to this number minus one are published as "<11" (CMS cell-size rule).
+REPORT_SUPPRESSION_THRESHOLD = int(env("REPORT_SUPPRESSION_THRESHOLD", "11"))
+# A prepared XLSX or PDF can be downloaded for this long; then the file is deleted.
+REPORT_EXPORT_LINK_LIFETIME = timedelta(minutes=int(env("REPORT_EXPORT_LINK_MINUTES", "60")))
+# Prepared exports live in a private folder, served only through the portal's checks: never
+# under STATIC_ROOT or MEDIA_ROOT (a system check refuses that). Share it between web and workers.
+REPORT_EXPORT_DIR = Path(env("REPORT_EXPORT_DIR", str(VAR_DIR / "private" / "report-exports")))
+CELERY_BEAT_SCHEDULE["reports-purge-expired-exports"] = {
+    "task": "reports.tasks.exports_purge_expired",
+    "schedule": timedelta(minutes=15),
+}
+
+# --- Digests and notifications ---
+# The digest's sections, in order: dotted paths to classes implementing digests.sections.DigestSection.
+# Meetings, action items and trainings append theirs here (see digests/sections.py).
+DIGEST_SECTIONS: list[str] = ["digests.referrals.ReferralsSection"]
+# Immediate notification kinds: classes implementing digests.notifications.NotificationKind.
+DIGEST_NOTIFICATIONS: list[str] = ["digests.referrals.ReferralReceived", "digests.referrals.ConsentRevoked"]
+# Empty: Celery's default queue. Integration tests and the benchmark use a queue of their own.
+DIGEST_QUEUE = env("DIGEST_QUEUE", "")
+DIGEST_PLAN_INTERVAL = timedelta(seconds=float(env("DIGEST_PLAN_INTERVAL_SECONDS", "300")))
+DIGEST_SWEEP_INTERVAL = timedelta(seconds=float(env("DIGEST_SWEEP_INTERVAL_SECONDS", "60")))
+DIGEST_BATCH_SIZE = int(env("DIGEST_BATCH_SIZE", "50"))
+# A row "sending" for longer than this belongs to a worker that died: another may claim it.
+DIGEST_CLAIM_TIMEOUT = timedelta(seconds=float(env("DIGEST_CLAIM_TIMEOUT_SECONDS", "600")))
+# A pending row whose task has not run by then (lost with a broker restart) is enqueued again.
+DIGEST_REENQUEUE_AFTER = timedelta(seconds=float(env("DIGEST_REENQUEUE_AFTER_SECONDS", "1800")))
+DIGEST_MAX_ATTEMPTS = int(env("DIGEST_MAX_ATTEMPTS", "8"))
+# Enqueueing from a web request gives up after this (seconds); the outbox sweeper retries.
+DIGEST_ENQUEUE_TIMEOUT = float(env("DIGEST_ENQUEUE_TIMEOUT_SECONDS", "1"))
+DIGEST_OUTBOX_GRACE = timedelta(seconds=float(env("DIGEST_OUTBOX_GRACE_SECONDS", "30")))
+DIGEST_OUTBOX_KEEP = timedelta(days=7)
+_DIGEST_TASK_OPTIONS = {"queue": DIGEST_QUEUE} if DIGEST_QUEUE else {}
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "digests-plan": {
+            "task": "digests.tasks.plan_digests",
+            "schedule": DIGEST_PLAN_INTERVAL.total_seconds(),
+            # A plan that waited longer than one interval (workers down) is superseded by the next one.
+            "options": {**_DIGEST_TASK_OPTIONS, "expires": DIGEST_PLAN_INTERVAL.total_seconds()},
+        },
+        "digests-sweep-outbox": {
+            "task": "digests.tasks.sweep_outbox",
+            "schedule": DIGEST_SWEEP_INTERVAL.total_seconds(),
+            "options": {**_DIGEST_TASK_OPTIONS, "expires": DIGEST_SWEEP_INTERVAL.total_seconds()},
+        },
+    }
+)

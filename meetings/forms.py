@@ -1,0 +1,312 @@
+"""Web forms. They read and type the input; the services decide what is allowed."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core import signing
+from django.utils import timezone
+
+from agencies.models import Agency, User
+from agencies.roles import Action
+from meetings import services
+from meetings.choices import ActionStatus, Audience, Frequency, MeetingKind, RequestStatus, RsvpResponse, TrainingSector
+from meetings.models import Committee, Meeting, Training
+from meetings.models.records import AGENDA_NOTES_MAX_LENGTH, MINUTES_MAX_LENGTH
+from meetings.recurrence import MAX_OCCURRENCES
+
+_GUARDED = {"data-deid-check": "true"}
+_LOCAL = "Time in the task force's time zone."
+
+
+def _datetime(label: str) -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=label,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_LOCAL,
+    )
+
+
+def _people() -> object:
+    return (
+        User.objects.filter(is_active=True, agency__isnull=False)
+        .select_related("agency")
+        .order_by("last_name", "first_name")
+    )
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.get_full_name() or obj.email} ({obj.agency.name})"
+
+
+class PeopleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.get_full_name() or obj.email} ({obj.agency.name})"
+
+
+class MeetingForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    kind = forms.ChoiceField(choices=MeetingKind.choices, label="Kind of meeting")
+    audience = forms.ChoiceField(choices=Audience.choices, label="Who it is for", widget=forms.RadioSelect)
+    committee = forms.ModelChoiceField(
+        queryset=Committee.objects.filter(is_active=True), required=False, help_text="For a committee's members only."
+    )
+    host_agency = forms.ModelChoiceField(queryset=Agency.objects.filter(is_active=True), label="Host agency")
+    organizer = PersonChoiceField(
+        queryset=_people(),
+        required=False,
+        label="Organizer (optional)",
+        help_text="Besides the coordinators, this person runs the agenda, minutes and attendance (a committee chair).",
+    )
+    starts_at = _datetime("Starts")
+    ends_at = _datetime("Ends")
+    location = forms.CharField(max_length=300, required=False, label="Place")
+    video_url = forms.URLField(max_length=500, required=False, label="Video link", assume_scheme="https")
+    repeats = forms.ChoiceField(
+        choices=[("", "Does not repeat"), *Frequency.choices], required=False, label="Repeats", widget=forms.RadioSelect
+    )
+    count = forms.IntegerField(
+        min_value=2, max_value=MAX_OCCURRENCES, required=False, label="Number of meetings in the series"
+    )
+
+    def __init__(self, *args: object, actor: User, meeting: Meeting | None = None, **kwargs: object) -> None:
+        if meeting is not None:
+            kwargs.setdefault("initial", services.meeting_details(meeting).__dict__)
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+        if meeting is not None:
+            del self.fields["repeats"], self.fields["count"]
+            if not actor.can(Action.RUN_MEETINGS):
+                for name in ("audience", "committee", "organizer"):
+                    self.fields[name].disabled = True
+        else:
+            self.fields["host_agency"].initial = actor.agency_id
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean()
+        if data.get("repeats") and not data.get("count"):
+            self.add_error("count", "Say how many meetings the series holds.")
+        return data
+
+    def to_input(self) -> services.MeetingInput:
+        data = self.cleaned_data
+        return services.MeetingInput(**{name: data[name] for name in services.MeetingInput.__dataclass_fields__})
+
+
+class AgendaItemForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    presenter_agency = forms.ModelChoiceField(
+        queryset=Agency.objects.filter(is_active=True), required=False, label="Presenter agency"
+    )
+    minutes = forms.IntegerField(min_value=1, max_value=240, initial=10, label="Time box (minutes)")
+    notes = forms.CharField(
+        max_length=AGENDA_NOTES_MAX_LENGTH, required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Notes"
+    )
+
+    def __init__(self, *args: object, meeting: Meeting, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if meeting.is_case_review:
+            self.fields["notes"].widget.attrs.update(_GUARDED)
+            self.fields["notes"].help_text = "Refer to referrals by reference code only. No identifying details."
+
+    def to_input(self) -> services.AgendaItemInput:
+        return services.AgendaItemInput(**self.cleaned_data)
+
+
+class MinutesForm(forms.Form):
+    body = forms.CharField(
+        label="Minutes", max_length=MINUTES_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 16}), strip=True
+    )
+
+    def __init__(self, *args: object, meeting: Meeting, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if meeting.is_case_review:
+            self.fields["body"].widget.attrs.update(_GUARDED)
+            self.fields["body"].help_text = (
+                "Case review: refer to referrals only by reference code (like JUN-2026-00042). Never a name, "
+                "contact detail, address, date of birth, ID or case number."
+            )
+
+
+class ApproveForm(forms.Form):
+    at_meeting = forms.ModelChoiceField(
+        queryset=Meeting.objects.none(), label="Approved at the meeting of", empty_label=None
+    )
+
+    def __init__(self, *args: object, choices: list[Meeting], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["at_meeting"].queryset = Meeting.objects.filter(pk__in=[m.pk for m in choices])
+        if choices:
+            self.fields["at_meeting"].initial = choices[-1].pk
+
+
+class CorrectionForm(forms.Form):
+    reason = forms.CharField(max_length=300, label="What does the correction fix?")
+
+
+class AttendanceForm(forms.Form):
+    person = PersonChoiceField(queryset=_people(), required=False, label="Person present")
+    agency = forms.ModelChoiceField(
+        queryset=Agency.objects.filter(is_active=True),
+        required=False,
+        label="Or: agency present",
+        help_text="When you do not record who came from it.",
+    )
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean()
+        if bool(data.get("person")) == bool(data.get("agency")):
+            raise forms.ValidationError("Choose a person or an agency (one of the two).")
+        return data
+
+
+class RsvpForm(forms.Form):
+    response = forms.ChoiceField(choices=RsvpResponse.choices, widget=forms.RadioSelect, label="Will you attend?")
+
+
+class ActionItemForm(forms.Form):
+    title = forms.CharField(max_length=300, label="What is to be done")
+    owner_agency = forms.ModelChoiceField(queryset=Agency.objects.filter(is_active=True), label="Owner agency")
+    owner_person = PersonChoiceField(queryset=_people(), required=False, label="Owner (person, optional)")
+    due_on = forms.DateField(label="Due on", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ActionStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=ActionStatus.choices)
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label="Handout")
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        extensions = services.allowed_extensions()
+        self.fields["file"].widget.attrs["accept"] = ",".join(f".{ext}" for ext in extensions)
+        self.fields["file"].help_text = "Allowed: " + ", ".join(extensions) + "."
+
+
+class CommitteeForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    description = forms.CharField(max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    chair = PersonChoiceField(queryset=_people(), required=False)
+    members = PeopleChoiceField(queryset=_people(), required=False, widget=forms.CheckboxSelectMultiple, label="People")
+    agencies = forms.ModelMultipleChoiceField(
+        queryset=Agency.objects.filter(is_active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Agencies (all their people)",
+    )
+
+    def __init__(self, *args: object, actor: User, committee: Committee | None = None, **kwargs: object) -> None:
+        if committee is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "name": committee.name,
+                    "description": committee.description,
+                    "chair": committee.chair_id,
+                    "members": list(committee.members.values_list("pk", flat=True)),
+                    "agencies": list(committee.agencies.values_list("pk", flat=True)),
+                },
+            )
+        super().__init__(*args, **kwargs)
+        if not actor.can(Action.RUN_MEETINGS):
+            self.fields["chair"].disabled = True
+
+
+class TrainingForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    description = forms.CharField(max_length=4000, widget=forms.Textarea(attrs={"rows": 5}))
+    sectors = forms.MultipleChoiceField(
+        choices=TrainingSector.choices, widget=forms.CheckboxSelectMultiple, label="Audience sectors"
+    )
+    host_agency = forms.ModelChoiceField(queryset=Agency.objects.filter(is_active=True), label="Host agency")
+    starts_at = _datetime("Starts")
+    ends_at = _datetime("Ends")
+    location = forms.CharField(max_length=300, required=False, label="Place")
+    video_url = forms.URLField(max_length=500, required=False, label="Video link", assume_scheme="https")
+    capacity = forms.IntegerField(min_value=1, max_value=2000, help_text="Seats; people beyond go on a waiting list.")
+    is_public = forms.BooleanField(required=False, label="Public: show it on the public training page and feed")
+
+    def __init__(self, *args: object, actor: User, training: Training | None = None, **kwargs: object) -> None:
+        if training is not None:
+            initial = {name: getattr(training, name, None) for name in self.base_fields}
+            initial["sectors"] = list(training.audiences.values_list("sector", flat=True))
+            kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+        if not actor.can(Action.RUN_MEETINGS):
+            self.fields["host_agency"].queryset = Agency.objects.filter(pk=actor.agency_id)
+        self.fields["host_agency"].initial = self.fields["host_agency"].initial or actor.agency_id
+
+    def to_input(self) -> services.TrainingInput:
+        return services.TrainingInput(**self.cleaned_data)
+
+
+class PeopleTrainedForm(forms.Form):
+    def __init__(self, *args: object, training: Training, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        recorded = {row.sector: row.count for row in training.people_trained.all()}
+        for value, label in TrainingSector.choices:
+            self.fields[value] = forms.IntegerField(
+                label=label, min_value=0, max_value=10000, initial=recorded.get(value, 0), required=False
+            )
+
+    def counts(self) -> dict[str, int]:
+        return {name: value or 0 for name, value in self.cleaned_data.items()}
+
+
+_FORM_SALT = "meetings.training_request_form"
+
+
+class TrainingRequestForm(forms.Form):
+    """The public form. `website` is a honeypot: hidden from people, filled in by robots."""
+
+    organization = forms.CharField(max_length=200, label="Organization name")
+    contact_email = forms.EmailField(label="Contact email")
+    topic = forms.CharField(max_length=300, label="Topic", help_text="For example: recognizing trafficking in hotels.")
+    preferred_dates = forms.CharField(
+        max_length=300, label="Preferred dates", help_text="A few dates or a period, for example: any weekday in May."
+    )
+    website = forms.CharField(required=False, label="Leave this field empty")
+    started = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["started"].initial = signing.dumps(timezone.now().timestamp(), salt=_FORM_SALT)
+        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+
+    def restamped(self) -> TrainingRequestForm:
+        """The same answers and errors with a new time stamp, for the next try."""
+        data = self.data.copy()
+        data["started"] = signing.dumps(timezone.now().timestamp(), salt=_FORM_SALT)
+        form = TrainingRequestForm(data)
+        form._errors = self.errors
+        return form
+
+    def is_spam(self) -> bool:
+        return bool(self.data.get("website"))
+
+    def seconds_since_shown(self) -> float | None:
+        """How long the person took; None if the form's stamp is missing, forged or a day old."""
+        try:
+            shown = signing.loads(self.data.get("started", ""), salt=_FORM_SALT, max_age=86400)
+        except signing.BadSignature:
+            return None
+        return timezone.now().timestamp() - float(shown)
+
+
+class RequestAssignForm(forms.Form):
+    agency = forms.ModelChoiceField(queryset=Agency.objects.filter(is_active=True), label="Host agency")
+
+
+class RequestStatusForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[
+            (v, label) for v, label in RequestStatus.choices if v not in (RequestStatus.NEW, RequestStatus.ASSIGNED)
+        ]
+    )
+    training = forms.ModelChoiceField(queryset=Training.objects.none(), required=False, label="The training (optional)")
+
+    def __init__(self, *args: object, agency_id: int | None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["training"].queryset = Training.objects.filter(host_agency_id=agency_id)

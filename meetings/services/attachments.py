@@ -1,0 +1,95 @@
+"""Agenda handouts: allowed types and a size limit (settings), checked by content, not only by name."""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.text import get_valid_filename
+
+from agencies.models import User
+from audit.models import AuditEvent
+from audit.services import audit_record
+from meetings.models import Attachment, Meeting
+from meetings.services.checks import check_may_run, check_not_cancelled, guard_case_review
+
+_ZIP = b"PK\x03\x04"
+# extension: (content type we serve it as, the first bytes a real file of that type starts with)
+FILE_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
+    "pdf": ("application/pdf", (b"%PDF-",)),
+    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (_ZIP,)),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (_ZIP,)),
+    "pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", (_ZIP,)),
+    "odt": ("application/vnd.oasis.opendocument.text", (_ZIP,)),
+    "ods": ("application/vnd.oasis.opendocument.spreadsheet", (_ZIP,)),
+    "odp": ("application/vnd.oasis.opendocument.presentation", (_ZIP,)),
+    "txt": ("text/plain; charset=utf-8", ()),
+}
+
+
+def allowed_extensions() -> list[str]:
+    return [ext for ext in settings.MEETINGS_ATTACHMENT_EXTENSIONS if ext in FILE_TYPES]
+
+
+def _check_upload(upload: UploadedFile) -> tuple[str, str]:
+    """The clean file name and the content type to serve, or a ValidationError saying what is wrong."""
+    limit = settings.MEETINGS_ATTACHMENT_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError({"file": f"The file is larger than {limit // (1024 * 1024)} MB."})
+    if upload.size == 0:
+        raise ValidationError({"file": "The file is empty."})
+    extension = PurePath(upload.name or "").suffix.lower().lstrip(".")
+    if extension not in allowed_extensions():
+        raise ValidationError({"file": "Upload one of these types: " + ", ".join(allowed_extensions()) + "."})
+    content_type, signatures = FILE_TYPES[extension]
+    upload.seek(0)
+    head = upload.read(2048)
+    upload.seek(0)
+    if signatures and not head.startswith(signatures):
+        raise ValidationError({"file": f"The file's content is not a .{extension} file."})
+    if not signatures and (b"\x00" in head or not _is_utf8(head)):
+        raise ValidationError({"file": "A .txt handout must be plain UTF-8 text."})
+    name = get_valid_filename(PurePath(upload.name).name)[-200:] or f"handout.{extension}"
+    return name, content_type
+
+
+def _is_utf8(head: bytes) -> bool:
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return error.start >= len(head) - 3  # cut in the middle of a character at the end of the sample
+    return True
+
+
+def attachment_add(*, actor: User, meeting: Meeting, upload: UploadedFile) -> Attachment:
+    check_may_run(actor=actor, meeting=meeting)
+    check_not_cancelled(meeting)
+    name, content_type = _check_upload(upload)
+    guard_case_review(actor=actor, kind=meeting.kind, fields={"file": name})
+    with transaction.atomic():
+        attachment = Attachment(
+            meeting=meeting, name=name, content_type=content_type, size=upload.size, uploaded_by=actor
+        )
+        attachment.file.save(name, upload, save=False)
+        attachment.save()
+        audit_record(
+            actor=actor, event=AuditEvent.ATTACHMENT_ADDED, target=meeting, detail={"attachment": attachment.pk}
+        )
+    return attachment
+
+
+def attachment_remove(*, actor: User, attachment: Attachment) -> None:
+    check_may_run(actor=actor, meeting=attachment.meeting)
+    with transaction.atomic():
+        pk, stored = attachment.pk, attachment.file.name
+        attachment.delete()
+        audit_record(
+            actor=actor, event=AuditEvent.ATTACHMENT_REMOVED, target=attachment.meeting, detail={"attachment": pk}
+        )
+        transaction.on_commit(lambda: attachment.file.storage.delete(stored))

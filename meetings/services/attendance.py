@@ -1,0 +1,88 @@
+"""Attendance by person and by agency (by the organizer, or self check-in), and RSVPs."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from agencies.models import Agency, User
+from audit.models import AuditEvent
+from audit.services import audit_record
+from meetings.choices import AttendanceSource, RsvpResponse
+from meetings.models import Attendance, Meeting, Rsvp
+from meetings.services.checks import check_may_run, check_not_cancelled
+
+
+def check_in_opens_at(meeting: Meeting) -> object:
+    return meeting.starts_at - settings.MEETINGS_CHECK_IN_OPENS_BEFORE
+
+
+def _check_recordable(meeting: Meeting) -> None:
+    check_not_cancelled(meeting)
+    if timezone.now() < check_in_opens_at(meeting):
+        raise ValidationError("Attendance is recorded from shortly before the meeting starts.")
+
+
+def attendance_record(
+    *, actor: User, meeting: Meeting, person: User | None = None, agency: Agency | None = None
+) -> Attendance:
+    """The organizer records a person (with their agency) or an agency without naming who came."""
+    check_may_run(actor=actor, meeting=meeting)
+    _check_recordable(meeting)
+    if (person is None) == (agency is None):
+        raise ValidationError("Choose a person or an agency.")
+    if person is not None and (not person.is_active or person.agency_id is None):
+        raise ValidationError({"person": "That person has no active account in a member agency."})
+    return _create(
+        actor=actor, meeting=meeting, person=person, agency=agency or person.agency, source=AttendanceSource.ORGANIZER
+    )
+
+
+def attendance_check_in(*, actor: User, meeting: Meeting) -> Attendance:
+    """Self check-in, from shortly before the start until the end of the meeting. Safe to repeat."""
+    check_not_cancelled(meeting)
+    now = timezone.now()
+    if not check_in_opens_at(meeting) <= now <= meeting.ends_at:
+        raise ValidationError("Check-in is open from 30 minutes before the meeting until it ends.")
+    existing = Attendance.objects.filter(meeting=meeting, person=actor).first()
+    return existing or _create(
+        actor=actor, meeting=meeting, person=actor, agency=actor.agency, source=AttendanceSource.SELF
+    )
+
+
+def _create(*, actor: User, meeting: Meeting, person: User | None, agency: Agency, source: str) -> Attendance:
+    try:
+        with transaction.atomic():
+            row = Attendance.objects.create(
+                meeting=meeting, person=person, agency=agency, source=source, recorded_by=actor
+            )
+            audit_record(
+                actor=actor,
+                event=AuditEvent.ATTENDANCE_RECORDED,
+                target=meeting,
+                detail={"person": person.pk if person else None, "agency": agency.pk, "source": source},
+            )
+    except IntegrityError:
+        raise ValidationError(f"{person or agency} is already recorded as present.") from None
+    return row
+
+
+@transaction.atomic
+def attendance_remove(*, actor: User, attendance: Attendance) -> None:
+    check_may_run(actor=actor, meeting=attendance.meeting)
+    detail = {"person": attendance.person_id, "agency": attendance.agency_id}
+    attendance.delete()
+    audit_record(actor=actor, event=AuditEvent.ATTENDANCE_REMOVED, target=attendance.meeting, detail=detail)
+
+
+def rsvp_set(*, actor: User, meeting: Meeting, response: str) -> Rsvp:
+    """Says whether one will come. Open until the meeting starts."""
+    check_not_cancelled(meeting)
+    if response not in RsvpResponse.values:
+        raise ValidationError({"response": "Choose attending, maybe or not attending."})
+    if meeting.has_started():
+        raise ValidationError("RSVPs close when the meeting starts.")
+    rsvp, _ = Rsvp.objects.update_or_create(meeting=meeting, person=actor, defaults={"response": response})
+    return rsvp

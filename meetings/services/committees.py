@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+
+from agencies.models import Agency, User
+from agencies.roles import Action
+from audit.models import AuditEvent
+from audit.services import audit_record
+from meetings.models import Committee
+
+
+def committee_save(
+    *,
+    actor: User,
+    committee: Committee | None,
+    name: str,
+    description: str,
+    chair: User | None,
+    members: Iterable[User],
+    agencies: Iterable[Agency],
+) -> Committee:
+    """Creates (coordinators) or changes (coordinators and the chair) a committee. Only the
+    coordinators choose its chair."""
+    creating = committee is None
+    if creating and not actor.can(Action.RUN_MEETINGS):
+        raise PermissionDenied("Only the coordinators create committees.")
+    if not creating and not (actor.can(Action.RUN_MEETINGS) or committee.chair_id == actor.pk):
+        raise PermissionDenied("Only the coordinators and the committee's chair change it.")
+    if not creating and chair != committee.chair and not actor.can(Action.RUN_MEETINGS):
+        raise PermissionDenied("Only the coordinators choose a committee's chair.")
+    if not name.strip():
+        raise ValidationError({"name": "Give the committee a name."})
+    committee = committee or Committee()
+    committee.name, committee.description, committee.chair = name.strip(), description.strip(), chair
+    try:
+        with transaction.atomic():
+            committee.save()
+            committee.members.set(members)
+            committee.agencies.set(agencies)
+            audit_record(actor=actor, event=AuditEvent.COMMITTEE_CHANGED, target=committee)
+    except IntegrityError:
+        raise ValidationError({"name": "A committee with this name already exists."}) from None
+    return committee

@@ -1,0 +1,37 @@
+"""Celery adapters: they take ids, call a service, and are safe to run twice."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.urls import reverse
+
+from agencies.models import User
+from agencies.roles import PERMISSIONS, Action
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def notify_coordinators_of_training_request(request_id: int) -> int:
+    """Tells the coordinators that a request is waiting. Email is not a safe channel: a link only."""
+    link = settings.PORTAL_BASE_URL.rstrip("/") + reverse("meetings:training_request_detail", args=[request_id])
+    roles = PERMISSIONS[Action.MANAGE_TRAINING_REQUESTS]
+    recipients = list(
+        User.objects.filter(is_active=True, role__in=roles, agency__is_cochair=True).values_list("email", flat=True)
+    )
+    if not recipients:
+        return 0
+    body = f"A training request arrived through the public form. Route it to a host agency:\n\n{link}\n"
+    return send_mail("[Task force portal] New training request", body, None, recipients)
+
+
+@shared_task(acks_late=True)
+def carry_over_action_items() -> int:
+    """Hourly (beat): after each meeting of a series, its open action items go onto the next agenda."""
+    from meetings.models import Meeting
+    from meetings.services import action_items_carry_over, meetings_to_carry_over
+
+    added = 0
+    for pk in meetings_to_carry_over():
+        added += action_items_carry_over(meeting=Meeting.objects.get(pk=pk))
+    return added

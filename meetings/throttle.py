@@ -1,0 +1,28 @@
+"""A fixed-window rate limit in the cache, for the portal's one public write (the training-request form)."""
+
+from __future__ import annotations
+
+import time
+
+from django.core.cache import cache
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """ "5/h" -> (5, 3600)."""
+    count, _, unit = rate.partition("/")
+    return int(count), _UNITS[unit.strip().lower()[:1]]
+
+
+def allow(*, key: str, rate: str) -> bool:
+    """Counts one attempt under `key`; False once the window's limit is passed."""
+    limit, window = parse_rate(rate)
+    slot = f"meetings:throttle:{key}:{int(time.time() // window)}"
+    cache.add(slot, 0, timeout=window)
+    try:
+        count = cache.incr(slot)
+    except ValueError:  # evicted between add and incr
+        cache.set(slot, 1, timeout=window)
+        count = 1
+    return count <= limit

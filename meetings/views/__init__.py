@@ -1,0 +1,1 @@
+"""Web views of meetings, trainings and calendars: thin, one module per page group."""

@@ -1,0 +1,64 @@
+"""CSV of a report's published figures: one line per cell, streamed line by line.
+
+Tidy columns so that a spreadsheet or a script can filter by measure; a suppressed cell carries
+its marker ("<11", "withheld") in `value` and says why in `status`. Labels come from code only.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from typing import Any
+
+HEADER = [
+    "period_start",
+    "period_end",
+    "measure",
+    "measure_title",
+    "row",
+    "row_label",
+    "row_kind",
+    "column",
+    "column_label",
+    "value",
+    "status",
+]
+
+
+class _Echo:
+    """A file-like object whose write() hands the line back, for StreamingHttpResponse."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def lines(content: dict[str, Any]) -> Iterator[str]:
+    writer = csv.writer(_Echo(), lineterminator="\r\n")
+    period = content["period"]
+    yield writer.writerow(HEADER)
+    for measure in content["measures"]:
+        for row in measure["rows"]:
+            for column, cell in zip(measure["columns"], row["cells"], strict=True):
+                if cell["status"] == "empty" and not cell["display"]:
+                    continue
+                value = cell["value"] if cell["status"] == "shown" else cell["display"]
+                yield writer.writerow(
+                    [
+                        period["start"],
+                        period["end"],
+                        measure["key"],
+                        _safe(measure["title"]),
+                        row["key"],
+                        _safe(row["label"]),
+                        row["kind"],
+                        column["key"],
+                        _safe(column["label"]),
+                        value,
+                        cell["status"],
+                    ]
+                )
+
+
+def _safe(text: str) -> str:
+    """Spreadsheets run a cell starting with = + - @ as a formula; labels never should."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text

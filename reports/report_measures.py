@@ -1,0 +1,390 @@
+"""Referral measures of the grant report.
+
+Which referrals a measure counts: those SENT in the period, i.e. whose `created_at` (the moment
+`referral_send` created and sent it) falls in the period's days in the task force's time zone
+(reports/periods.py). Every referral measure counts that same set, so they share one total,
+"referrals.total", and each referral is counted once however often it moved. A referral's state
+(outcome, decline reason, acceptance) is the one it has when the report is computed; an
+approved report freezes it.
+
+Sent and received: every referral has one sending and one receiving member agency, so the task
+force sent exactly as many as it received; the measure splits both by the agencies' sector.
+
+These aggregates read across the whole task force on purpose, bypassing Referral.for_user():
+they leave this module only as counts protected by reports/suppression.py, never as rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.db.models import Count as CountOf
+from django.db.models import DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncMonth
+
+from agencies.models import Agency, Sector
+from cases import choices
+from cases.models import Referral, ReferralNeed
+from reports.measures import (
+    ChartSpec,
+    Column,
+    Group,
+    Measure,
+    MeasureResult,
+    Row,
+    RowKind,
+    Statistic,
+    register,
+)
+from reports.periods import Period, task_force_zone
+from reports.suppression import Count, Relation
+
+TOTAL = "referrals.total"
+DECLINED = "referrals.declined"
+CLOSED = "referrals.closed"
+ACCEPTED_EVER = "referrals.accepted_ever"
+REFERRALS = (Column("referrals", "Referrals"),)
+SENT_IN_PERIOD = "Referrals sent in the period (the date each was sent, in the task force's time zone)"
+NOT_RECORDED = "not_recorded"
+
+
+def referrals_sent_in(period: Period) -> QuerySet[Referral]:
+    start, end = period.bounds
+    return Referral.objects.filter(created_at__gte=start, created_at__lt=end).order_by()
+
+
+def _group_counts(queryset: QuerySet, field: str) -> dict[str, int]:
+    return dict(queryset.values_list(field).annotate(n=CountOf("pk")).order_by())
+
+
+def _total_row(label: str = "All referrals", columns: int = 1) -> Row:
+    return Row("total", label, (TOTAL,) * columns, RowKind.TOTAL)
+
+
+def _one_way(key: str, counts_by_value: dict[str, int], options: Iterable[tuple[str, str]]) -> MeasureResult:
+    """One column, one row per choice (zeros included), the total; values outside the choices are
+    gathered under "Not recorded" so that the parts still add up to the total."""
+    options = list(options)
+    known = {value for value, _ in options}
+    stray = sum(n for value, n in counts_by_value.items() if value not in known)
+    if stray:
+        options.append((NOT_RECORDED, "Not recorded"))
+        counts_by_value = {**counts_by_value, NOT_RECORDED: stray}
+    cells = [f"{key}.{value}" for value, _ in options]
+    rows = [Row(value, str(label), (cell,)) for (value, label), cell in zip(options, cells, strict=True)]
+    counts = [Count(cell, counts_by_value.get(value, 0)) for (value, _), cell in zip(options, cells, strict=True)]
+    counts.append(Count(TOTAL, sum(c.value for c in counts)))
+    return MeasureResult(REFERRALS, (*rows, _total_row()), tuple(counts), (Relation(TOTAL, tuple(cells)),))
+
+
+def breakdown(
+    *, key: str, field: str, options: type[choices.models.TextChoices], order: int, title: str, **extra: object
+) -> Measure:
+    """A measure counting referrals sent in the period by one coded field."""
+
+    def compute(period: Period) -> MeasureResult:
+        return _one_way(key, _group_counts(referrals_sent_in(period), field), options.choices)
+
+    definition = extra.pop("definition", f"{SENT_IN_PERIOD}, by {title.lower()}.")
+    return register(
+        Measure(
+            key=key, group=Group.REFERRALS, order=order, title=title, definition=definition, compute=compute, **extra
+        )
+    )
+
+
+# --- referrals sent and received by sector ------------------------------------------------------
+def sent_and_received_by_sector(period: Period) -> MeasureResult:
+    referrals = referrals_sent_in(period)
+    sent = _group_counts(referrals, "sending_agency__sector")
+    received = _group_counts(referrals, "receiving_agency__sector")
+    columns = (Column("sent", "Sent"), Column("received", "Received"))
+    rows = [
+        Row(value, str(label), (f"sector.sent.{value}", f"sector.received.{value}")) for value, label in Sector.choices
+    ]
+    counts = [Count(f"sector.sent.{value}", sent.get(value, 0)) for value in Sector.values]
+    counts += [Count(f"sector.received.{value}", received.get(value, 0)) for value in Sector.values]
+    counts.append(Count(TOTAL, sum(sent.values())))
+    relations = (
+        Relation(TOTAL, tuple(f"sector.sent.{value}" for value in Sector.values)),
+        Relation(TOTAL, tuple(f"sector.received.{value}" for value in Sector.values)),
+    )
+    notes = ("Each referral goes from one member agency to another: the task force sent as many as it received.",)
+    return MeasureResult(columns, (*rows, _total_row(columns=2)), tuple(counts), relations, notes=notes)
+
+
+# --- adult or minor, and age band -----------------------------------------------------------------
+_MINORS = [choices.AgeBand.UNDER_12, choices.AgeBand.AGE_12_17]
+_ADULTS = [choices.AgeBand.AGE_18_24, choices.AgeBand.AGE_25_59, choices.AgeBand.AGE_60_PLUS]
+
+
+def adult_or_minor_and_age(period: Period) -> MeasureResult:
+    by_band = _group_counts(referrals_sent_in(period), "age_band")
+    band = {value: f"age.{value}" for value in choices.AgeBand.values}
+    counts = [Count(band[value], by_band.get(value, 0)) for value in choices.AgeBand.values]
+    minors = sum(by_band.get(value, 0) for value in _MINORS)
+    adults = sum(by_band.get(value, 0) for value in _ADULTS)
+    counts += [Count("age.minors", minors), Count("age.adults", adults), Count(TOTAL, sum(c.value for c in counts))]
+    rows = [Row("minors", "Minors (under 18)", ("age.minors",), RowKind.SUBTOTAL)]
+    rows += [Row(v, f"Minors: {choices.AgeBand(v).label}", (band[v],)) for v in _MINORS]
+    rows += [Row("adults", "Adults (18 or older)", ("age.adults",), RowKind.SUBTOTAL)]
+    rows += [Row(v, f"Adults: {choices.AgeBand(v).label}", (band[v],)) for v in _ADULTS]
+    rows += [Row(choices.AgeBand.UNKNOWN, "Age unknown", (band[choices.AgeBand.UNKNOWN],)), _total_row()]
+    relations = (
+        Relation("age.minors", tuple(band[v] for v in _MINORS)),
+        Relation("age.adults", tuple(band[v] for v in _ADULTS)),
+        Relation(TOTAL, ("age.minors", "age.adults", band[choices.AgeBand.UNKNOWN])),
+    )
+    return MeasureResult(REFERRALS, tuple(rows), tuple(counts), relations)
+
+
+# --- needs (several per referral) -------------------------------------------------------------------
+def needs(period: Period) -> MeasureResult:
+    start, end = period.bounds
+    listed = ReferralNeed.objects.filter(referral__created_at__gte=start, referral__created_at__lt=end)
+    with_need = dict(listed.values_list("need").annotate(n=CountOf("referral_id", distinct=True)).order_by())
+    total = referrals_sent_in(period).count()
+    counts, relations, rows = [Count(TOTAL, total)], [], []
+    for value, label in choices.Need.choices:
+        having = with_need.get(value, 0)
+        # "Referrals without this need" follows from the total: it is protected although never shown.
+        counts += [Count(f"needs.{value}", having), Count(f"needs.{value}.without", total - having, published=False)]
+        relations.append(Relation(TOTAL, (f"needs.{value}", f"needs.{value}.without")))
+        rows.append(Row(value, str(label), (f"needs.{value}",)))
+    rows.append(_total_row("All referrals (each may list several needs)"))
+    notes = ("A referral may list several needs, so the needs add up to more than the number of referrals.",)
+    return MeasureResult(REFERRALS, tuple(rows), tuple(counts), tuple(relations), notes=notes)
+
+
+# --- where referrals stand: outcomes and decline reasons ---------------------------------------------
+def outcomes_and_decline_reasons(period: Period) -> MeasureResult:
+    buckets: dict[str, int] = {}
+    grouped = referrals_sent_in(period).values_list("status", "decline_reason", "outcome").annotate(n=CountOf("pk"))
+    for status, reason, outcome, n in grouped.order_by():
+        bucket = _bucket(status, reason, outcome)
+        buckets[bucket] = buckets.get(bucket, 0) + n
+    reasons = [f"declined.{value}" for value in choices.DeclineReason.values]
+    outcomes = [f"closed.{value}" for value in choices.Outcome.values]
+    simple = ["awaiting", "accepted", "withdrawn"]
+    counts = [Count(f"outcomes.{bucket}", buckets.get(bucket, 0)) for bucket in simple + reasons + outcomes]
+    declined = sum(buckets.get(bucket, 0) for bucket in reasons)
+    closed = sum(buckets.get(bucket, 0) for bucket in outcomes)
+    counts += [Count(DECLINED, declined), Count(CLOSED, closed), Count(TOTAL, sum(buckets.values()))]
+    relations = (
+        Relation(TOTAL, ("outcomes.awaiting", "outcomes.accepted", DECLINED, CLOSED, "outcomes.withdrawn")),
+        Relation(DECLINED, tuple(f"outcomes.{bucket}" for bucket in reasons)),
+        Relation(CLOSED, tuple(f"outcomes.{bucket}" for bucket in outcomes)),
+    )
+    rows = [
+        Row("awaiting", "Awaiting an answer", ("outcomes.awaiting",)),
+        Row("accepted", "Accepted or in progress", ("outcomes.accepted",)),
+        Row("declined", "Declined", (DECLINED,), RowKind.SUBTOTAL),
+        *(
+            Row(f"declined.{v}", f"Declined: {label}", (f"outcomes.declined.{v}",))
+            for v, label in choices.DeclineReason.choices
+        ),
+        Row("closed", "Closed", (CLOSED,), RowKind.SUBTOTAL),
+        *(Row(f"closed.{v}", f"Closed: {label}", (f"outcomes.closed.{v}",)) for v, label in choices.Outcome.choices),
+        Row("withdrawn", "Withdrawn by the sending agency", ("outcomes.withdrawn",)),
+        _total_row(),
+    ]
+    return MeasureResult(REFERRALS, tuple(rows), tuple(counts), relations)
+
+
+def _bucket(status: str, reason: str, outcome: str) -> str:
+    if status == choices.Status.DECLINED:
+        return f"declined.{reason if reason in choices.DeclineReason.values else choices.DeclineReason.OTHER}"
+    if status == choices.Status.CLOSED:
+        return f"closed.{outcome if outcome in choices.Outcome.values else choices.Outcome.OTHER}"
+    if status in (choices.Status.ACCEPTED, choices.Status.IN_PROGRESS):
+        return "accepted"
+    return "withdrawn" if status == choices.Status.WITHDRAWN else "awaiting"
+
+
+# --- median days to accept and to close -----------------------------------------------------------------
+def median_days(period: Period) -> MeasureResult:
+    referrals = referrals_sent_in(period)
+    accepted = referrals.filter(accepted_at__isnull=False)
+    closed = referrals.filter(status=choices.Status.CLOSED)
+    counts = (Count(ACCEPTED_EVER, accepted.count()), Count(CLOSED, closed.count()))
+    statistics = (
+        Statistic("medians.accept", _median_days(accepted, "accepted_at"), basis=ACCEPTED_EVER),
+        Statistic("medians.close", _median_days(closed.filter(closed_at__isnull=False), "closed_at"), basis=CLOSED),
+    )
+    columns = (Column("referrals", "Referrals counted"), Column("median_days", "Median days"))
+    rows = (
+        Row("accept", "From sending to acceptance (referrals accepted)", (ACCEPTED_EVER, "medians.accept")),
+        Row("close", "From sending to closing (referrals closed)", (CLOSED, "medians.close")),
+    )
+    notes = ("A median resting on fewer referrals than the suppression threshold is withheld.",)
+    return MeasureResult(columns, rows, counts, statistics=statistics, notes=notes)
+
+
+def _median_days(queryset: QuerySet[Referral], end_field: str) -> float | None:
+    """The median in the database: count, then read only the middle one or two durations in order."""
+    durations = (
+        queryset.annotate(took=ExpressionWrapper(F(end_field) - F("created_at"), output_field=DurationField()))
+        .order_by("took")
+        .values_list("took", flat=True)
+    )
+    size = queryset.count()
+    if size == 0:
+        return None
+    middle = [
+        took if isinstance(took, timedelta) else timedelta(microseconds=took)
+        for took in durations[(size - 1) // 2 : size // 2 + 1]
+    ]
+    return sum(took.total_seconds() for took in middle) / len(middle) / 86400
+
+
+# --- active partner agencies -----------------------------------------------------------------------------
+def active_partner_agencies(period: Period) -> MeasureResult:
+    start, end = period.bounds
+    in_period = Q(created_at__gte=start, created_at__lt=end)
+    active = Agency.objects.annotate(
+        sent=Exists(Referral.objects.filter(in_period, sending_agency=OuterRef("pk"))),
+        received=Exists(Referral.objects.filter(in_period, receiving_agency=OuterRef("pk"))),
+    ).filter(Q(sent=True) | Q(received=True))
+    members = Agency.objects.filter(is_active=True, created_at__lt=end)
+    by_sector = {"active": _group_counts(active, "sector"), "members": _group_counts(members, "sector")}
+    counts, relations = [], []
+    for column, found in by_sector.items():
+        cells = [f"agencies.{column}.{value}" for value in Sector.values]
+        counts += [Count(cell, found.get(v, 0), sensitive=False) for cell, v in zip(cells, Sector.values, strict=True)]
+        counts.append(Count(f"agencies.{column}", sum(found.values()), sensitive=False))
+        relations.append(Relation(f"agencies.{column}", tuple(cells)))
+    columns = (Column("active", "Active partner agencies"), Column("members", "Member agencies"))
+    rows = [Row(v, str(label), (f"agencies.active.{v}", f"agencies.members.{v}")) for v, label in Sector.choices]
+    rows.append(Row("total", "All agencies", ("agencies.active", "agencies.members"), RowKind.TOTAL))
+    notes = (
+        "Active partner agency: a member agency that sent or received at least one referral in the period.",
+        "Member agencies: admitted before the end of the period and still members.",
+    )
+    return MeasureResult(columns, tuple(rows), tuple(counts), tuple(relations), notes=notes)
+
+
+# --- trend by month ----------------------------------------------------------------------------------------
+def referrals_by_month(period: Period) -> MeasureResult:
+    zone = task_force_zone()
+    grouped = (
+        referrals_sent_in(period)
+        .annotate(month=TruncMonth("created_at", tzinfo=zone))
+        .values_list("month")
+        .annotate(n=CountOf("pk"))
+        .order_by()
+    )
+    by_month = {month.astimezone(zone).strftime("%Y-%m"): n for month, n in grouped}
+    months = [first.strftime("%Y-%m") for first in period.months()]
+    counts = [Count(f"month.{m}", by_month.get(m, 0)) for m in months]
+    counts.append(Count(TOTAL, sum(by_month.values())))
+    rows = [Row(m, first.strftime("%B %Y"), (f"month.{m}",)) for m, first in zip(months, period.months(), strict=True)]
+    notes = ("The first and last months count only the days inside the period.",) if _partial(period) else ()
+    relation = Relation(TOTAL, tuple(f"month.{m}" for m in months))
+    return MeasureResult(REFERRALS, (*rows, _total_row()), tuple(counts), (relation,), notes=notes)
+
+
+def _partial(period: Period) -> bool:
+    return period.start.day != 1 or (period.end + timedelta(days=1)).day != 1
+
+
+# --- the registry entries ------------------------------------------------------------------------------------
+register(
+    Measure(
+        key="referrals_by_month",
+        group=Group.REFERRALS,
+        order=5,
+        title="Referrals by month",
+        sheet="By month",
+        definition=f"{SENT_IN_PERIOD}, by the calendar month in which each was sent.",
+        compute=referrals_by_month,
+        chart=ChartSpec("columns", ("referrals",), "Column chart of the number of referrals sent each month"),
+    )
+)
+register(
+    Measure(
+        key="sent_received_by_sector",
+        group=Group.REFERRALS,
+        order=10,
+        title="Referrals sent and received by sector",
+        sheet="Sent and received by sector",
+        definition=f"{SENT_IN_PERIOD}, by the sector of the sending agency and of the receiving agency.",
+        compute=sent_and_received_by_sector,
+        chart=ChartSpec("bars", ("sent", "received"), "Bar chart of referrals sent and received by each sector"),
+    )
+)
+breakdown(
+    key="trafficking_type",
+    field="trafficking_type",
+    options=choices.TraffickingType,
+    order=20,
+    title="Trafficking type",
+    chart=ChartSpec("bars", ("referrals",), "Bar chart of referrals by trafficking type"),
+)
+breakdown(
+    key="victim_status",
+    field="victim_status",
+    options=choices.VictimStatus,
+    order=30,
+    title="Potential or confirmed victim",
+    sheet="Potential or confirmed",
+)
+register(
+    Measure(
+        key="age",
+        group=Group.REFERRALS,
+        order=40,
+        title="Adult or minor, and age band",
+        sheet="Adult or minor and age",
+        definition=f"{SENT_IN_PERIOD}, by age band; minors are the bands under 18.",
+        compute=adult_or_minor_and_age,
+    )
+)
+breakdown(key="gender", field="gender", options=choices.Gender, order=50, title="Gender")
+breakdown(key="citizenship", field="citizenship", options=choices.Citizenship, order=60, title="Citizenship category")
+breakdown(key="source_type", field="source_type", options=choices.SourceType, order=65, title="Referral source")
+register(
+    Measure(
+        key="needs",
+        group=Group.REFERRALS,
+        order=70,
+        title="Needs",
+        definition=f"{SENT_IN_PERIOD} that list each need.",
+        compute=needs,
+        chart=ChartSpec("bars", ("referrals",), "Bar chart of the number of referrals listing each need"),
+    )
+)
+register(
+    Measure(
+        key="outcomes",
+        group=Group.REFERRALS,
+        order=80,
+        title="Outcomes and decline reasons",
+        sheet="Outcomes",
+        definition=f"{SENT_IN_PERIOD}, by where each stands when the report is computed "
+        "(for an approved report: when it was approved).",
+        compute=outcomes_and_decline_reasons,
+    )
+)
+register(
+    Measure(
+        key="median_days",
+        group=Group.REFERRALS,
+        order=90,
+        title="Median days to accept and to close",
+        sheet="Median days",
+        definition=f"{SENT_IN_PERIOD} that were accepted (or closed): the median time from sending to acceptance "
+        "(or to closing), in days.",
+        compute=median_days,
+    )
+)
+register(
+    Measure(
+        key="active_agencies",
+        group=Group.REFERRALS,
+        order=100,
+        title="Active partner agencies",
+        definition="Member agencies that sent or received at least one referral in the period, by sector.",
+        compute=active_partner_agencies,
+    )
+)

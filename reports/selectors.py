@@ -1,0 +1,69 @@
+"""Reads of grant reports. Figures come only from the engine or from a verified snapshot."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+from django.shortcuts import get_object_or_404
+
+from agencies.models import User
+from reports.engine import canonical_json, report_compute, sha256_hex
+from reports.models import ExportJob, ExportJobQuerySet, Report, ReportQuerySet, ReportStatus
+from reports.periods import last_months, task_force_zone
+
+DASHBOARD_MONTHS = 12
+DASHBOARD_MEASURES = ("referrals_by_month", "sent_received_by_sector")
+
+
+class SnapshotCorrupted(RuntimeError):
+    """A frozen report no longer matches its content hash: it must not be handed out."""
+
+
+def reports_for(*, user: User) -> ReportQuerySet:
+    return Report.objects.for_user(user).select_related("created_by", "approved_by")
+
+
+def report_get(*, user: User, pk: int) -> Report:
+    return get_object_or_404(reports_for(user=user), pk=pk)
+
+
+def approved_reports_for(*, user: User) -> ReportQuerySet:
+    return reports_for(user=user).filter(status=ReportStatus.APPROVED)
+
+
+def report_content(*, report: Report, on_progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+    """A draft is computed now; an approved report is its snapshot, checked against its hash."""
+    if report.is_approved:
+        return snapshot_content(report=report)
+    return report_compute(period=report.period, measure_keys=report.measures, on_progress=on_progress)
+
+
+def snapshot_content(*, report: Report) -> dict[str, Any]:
+    if not report.content or sha256_hex(report.content) != report.content_hash:
+        raise SnapshotCorrupted(f"report {report.pk} does not match its content hash")
+    return json.loads(report.content)
+
+
+def document_meta(*, report: Report, content: dict[str, Any]) -> dict[str, Any]:
+    """What a file says about the report besides its figures: status, approval time, content hash."""
+    if report.is_approved and report.approved_at is not None:
+        approved_at = report.approved_at.astimezone(task_force_zone()).isoformat(timespec="seconds")
+        return {"status": report.status, "approved_at": approved_at, "content_hash": report.content_hash}
+    return {"status": report.status, "approved_at": None, "content_hash": sha256_hex(canonical_json(content))}
+
+
+def dashboard_overview() -> dict[str, Any]:
+    """The last twelve months for the dashboard's charts, protected like any report."""
+    return report_compute(period=last_months(DASHBOARD_MONTHS), measure_keys=DASHBOARD_MEASURES)
+
+
+def export_jobs_for(*, user: User) -> ExportJobQuerySet:
+    return ExportJob.objects.for_user(user).select_related("report")
+
+
+def export_job_get(*, user: User, pk: UUID) -> ExportJob:
+    """404 for anybody else's export, as for a missing one."""
+    return get_object_or_404(export_jobs_for(user=user), pk=pk)
