@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.db.models import F, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
+import fulltext
 from agencies.models import User
 from cases.models import Comment, Referral, ReferralNeed, ReferralQuerySet, TimelineEvent
 
@@ -83,3 +84,8 @@ def referral_get(*, user: User, pk: int) -> Referral:
 def referrals_lost_count(*, user: User) -> int:
     """How many referrals sent to the person's agency are no longer visible because consent ended."""
     return Referral.objects.lost_to_agency(user.agency).count() if user.agency_id else 0
+
+
+def referrals_matching(*, user: User, text: str) -> QuerySet[dict]:
+    """Referrals the person may see whose note matches `text` (full-text on PostgreSQL), newest first."""
+    return fulltext.matching(Referral.objects.for_user(user), field="note", text=text).order_by("-id")

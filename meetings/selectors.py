@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
+import fulltext
 from agencies.models import User
 from meetings.choices import ActionStatus, MinutesStatus, RegistrationStatus, RsvpResponse
 from meetings.models import (
@@ -255,3 +256,10 @@ def committees_for(*, user: User) -> QuerySet[Committee]:
 
 def committee_managed_get(*, user: User, pk: int) -> Committee:
     return get_object_or_404(Committee.objects.managed_by(user), pk=pk)
+
+
+def minutes_matching(*, user: User, text: str) -> QuerySet[Minutes]:
+    """Circulated and approved minutes of meetings the person may see, matching `text`, newest first.
+    Drafts are left out for everyone: their organizers find them on the meeting page."""
+    visible = Minutes.objects.filter(meeting__in=Meeting.objects.for_user(user)).exclude(status=MinutesStatus.DRAFT)
+    return fulltext.matching(visible, field="body", text=text).order_by("-id")

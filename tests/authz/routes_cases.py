@@ -58,6 +58,8 @@ ROUTES: dict[str, Spec] = {
     "cases:consent_revoke": Spec(roles=OFFICERS, kwargs=_referral, **_POST),
     "cases:referral_flag": Spec(roles=OFFICERS, kwargs=_referral, **_POST),
     "api:v1:referral-list": Spec(roles=OFFICERS),
+    # Everyone may search; each finds only what they may see (referrals: officers of the two agencies).
+    "api:v1:search": Spec(),
     "api:v1:referral-detail": Spec(roles=OFFICERS, kwargs=_referral),
     "api:v1:referral-transitions": Spec(roles=OFFICERS, kwargs=_referral, **_POST),
     "api:v1:referral-comments": Spec(roles=OFFICERS, kwargs=_referral),

@@ -1,0 +1,50 @@
+"""Full-text search of notes and minutes: only within what a person may see."""
+
+from __future__ import annotations
+
+import pytest
+
+from meetings.choices import Audience, MinutesStatus
+from meetings.models import Minutes
+from tests.cases.referral_helpers import send
+from tests.conftest import client_for
+from tests.meetings.factories import MeetingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _minutes(meeting, body: str, status: str = MinutesStatus.CIRCULATED) -> Minutes:
+    return Minutes.objects.create(
+        meeting=meeting, body=body, status=status, created_by=meeting.created_by, updated_by=meeting.created_by
+    )
+
+
+def test_it_finds_referral_notes_only_for_the_two_agencies(officer, outsider_officer, other_agency, agency):
+    from tests.factories import AgencyFactory, UserFactory
+
+    mine = send(officer, other_agency, note="Needs emergency shelter tonight.")
+    send(officer, other_agency, note="Legal consultation only.")
+    third = UserFactory(agency=AgencyFactory(name="Third Clinic"), role="referral_officer")
+    found = client_for(officer).get("/api/v1/search/", {"q": "shelter"}).json()
+    assert [hit["reference_code"] for hit in found["referrals"]] == [mine.reference_code]
+    assert client_for(outsider_officer).get("/api/v1/search/", {"q": "shelter"}).json()["referrals"]
+    assert client_for(third).get("/api/v1/search/", {"q": "shelter"}).json()["referrals"] == []
+
+
+def test_it_finds_minutes_of_meetings_in_the_audience_and_never_drafts(outsider, coordinator, agency):
+    open_meeting = MeetingFactory(host_agency=agency, created_by=coordinator)
+    closed_meeting = MeetingFactory(host_agency=agency, created_by=coordinator, audience=Audience.COCHAIRS)
+    _minutes(open_meeting, "Hospitality partners will receive the hotline poster.")
+    _minutes(closed_meeting, "Hotline poster for case review partners.")
+    _minutes(MeetingFactory(host_agency=agency, created_by=coordinator), "Hotline draft wording.", MinutesStatus.DRAFT)
+    # The outsider's agency does not co-chair: the co-chairs' meeting is not theirs to see.
+    member_hits = client_for(outsider).get("/api/v1/search/", {"q": "hotline"}).json()
+    assert [hit["meeting"] for hit in member_hits["minutes"]] == [open_meeting.pk]
+    assert member_hits["referrals"] == []
+    coordinator_hits = client_for(coordinator).get("/api/v1/search/", {"q": "hotline"}).json()
+    assert {hit["meeting"] for hit in coordinator_hits["minutes"]} == {open_meeting.pk, closed_meeting.pk}
+
+
+def test_it_asks_for_a_real_query(as_member):
+    assert as_member.get("/api/v1/search/").status_code == 400
+    assert as_member.get("/api/v1/search/", {"q": "a"}).status_code == 400
