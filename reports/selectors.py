@@ -15,7 +15,7 @@ from reports.models import ExportJob, ExportJobQuerySet, Report, ReportQuerySet,
 from reports.periods import last_months, task_force_zone
 
 DASHBOARD_MONTHS = 12
-DASHBOARD_MEASURES = ("referrals_by_month", "sent_received_by_sector")
+DASHBOARD_MEASURES = ("referrals_by_month", "sent_received_by_sector", "trainings_by_sector", "attendance_by_agency")
 
 
 class SnapshotCorrupted(RuntimeError):
