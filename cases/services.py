@@ -141,6 +141,9 @@ def _create_referral(
     audit_record(actor=actor, event=AuditEvent.REFERRAL_SENT, target=referral)
     if consent_row is not None:
         audit_record(actor=actor, event=AuditEvent.CONSENT_RECORDED, target=referral)
+    from digests.notifications import notification_schedule  # hook: outbox row now, enqueued on commit
+
+    notification_schedule(kind="referral_received", target_id=referral.pk)
     return referral
 
 
@@ -246,6 +249,9 @@ def consent_revoke(*, referral: Referral, actor: User) -> Referral:
         consent.revoked_at, consent.revoked_by = timezone.now(), actor
         consent.save(update_fields=["revoked_at", "revoked_by"])
         audit_record(actor=actor, event=AuditEvent.CONSENT_REVOKED, target=referral)
+        from digests.notifications import notification_schedule  # hook: outbox row now, enqueued on commit
+
+        notification_schedule(kind="consent_revoked", target_id=referral.pk)
     return referral
 
 

@@ -1,0 +1,87 @@
+"""Immediate notifications: a registry of kinds (settings.DIGEST_NOTIFICATIONS) and the hook.
+
+An app calls `notification_schedule(kind=..., target_id=...)` inside the transaction of the event;
+the task runs after commit (through the outbox), writes one ledger row per recipient and sends.
+Whether a person still gets it is decided at send time: switched off, deactivated, or no longer
+allowed to see the object, and nothing goes out.
+
+A kind is a class (instantiated once) with `key`, `switch`, `label`, `recipients()` and `build()`
+(see NotificationKind), registered by appending its dotted path to DIGEST_NOTIFICATIONS. The
+"invitation" notification belongs to meetings: a kind with switch "notify_invitations", whose
+service calls `notification_schedule(kind=..., target_id=invitation.pk)` in its transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from functools import lru_cache
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from digests.models import NOTIFICATION_SWITCHES, Delivery
+from digests.outbox import outbox_enqueue
+from digests.rendering import NotificationContent
+
+if TYPE_CHECKING:
+    from agencies.models import User
+
+NOTIFY_TASK = "digests.tasks.notify"
+
+
+@runtime_checkable
+class NotificationKind(Protocol):
+    key: str  # "referral_received": the ledger's kind and the unsubscribe stream
+    switch: str  # the preference field that turns it off, one of models.NOTIFICATION_SWITCHES
+    label: str  # completes "You will no longer receive ...": "notifications of new referrals"
+
+    def recipients(self, *, target_id: int) -> Iterable[User]:
+        """Who may be told, as the event happens (active people only); rechecked by `build` at send time."""
+
+    def build(self, *, person: User, target_id: int) -> NotificationContent | None:
+        """The content-free message for `person`, or None if they may no longer be told."""
+
+
+@lru_cache(maxsize=8)
+def _load(paths: tuple[str, ...]) -> dict[str, NotificationKind]:
+    kinds: dict[str, NotificationKind] = {}
+    for path in paths:
+        kind = import_string(path)()
+        if not isinstance(kind, NotificationKind) or kind.switch not in NOTIFICATION_SWITCHES:
+            raise TypeError(f"{path} is not a digests.notifications.NotificationKind with a known switch")
+        if kind.key in kinds or kind.key == "digest":
+            raise ValueError(f"Notification kind {kind.key!r} is registered twice or reserved")
+        kinds[kind.key] = kind
+    return kinds
+
+
+def registered_notifications() -> dict[str, NotificationKind]:
+    return _load(tuple(settings.DIGEST_NOTIFICATIONS))
+
+
+def notification_kind(key: str) -> NotificationKind:
+    try:
+        return registered_notifications()[key]
+    except KeyError:
+        raise ValueError(f"Unknown notification kind {key!r}") from None
+
+
+def notification_schedule(*, kind: str, target_id: int) -> None:
+    """The hook: call it inside the event's transaction. The outbox row commits with the event and
+    is enqueued on commit (by id only); a rolled-back event notifies nobody."""
+    notification_kind(kind)
+    outbox_enqueue(task=NOTIFY_TASK, args=[kind, int(target_id)])
+
+
+def notification_fan_out(*, kind: str, target_id: int, now: datetime) -> list[int]:
+    """One ledger row per recipient (idempotent: a second run adds nothing); returns the rows to send."""
+    spec = notification_kind(kind)
+    period = f"{kind}:{target_id}"
+    rows = [
+        Delivery(person_id=person.pk, kind=kind, period=period, target_id=target_id, scheduled_for=now, enqueued_at=now)
+        for person in spec.recipients(target_id=target_id)
+    ]
+    Delivery.objects.bulk_create(rows, ignore_conflicts=True)
+    return list(Delivery.objects.filter(kind=kind, period=period).values_list("pk", flat=True))

@@ -1,0 +1,138 @@
+"""Enqueue after commit, with short broker timeouts; a sweeper sends what could not be enqueued.
+
+`outbox_enqueue()` writes an OutboxTask row in the caller's transaction and dispatches it to the
+broker once that transaction commits. When Redis is down the dispatch fails within
+DIGEST_ENQUEUE_TIMEOUT (and, for a while after a failure, is not even tried), the web request
+completes, and the row waits for `outbox_sweep()`, which beat runs every minute. On the embedded
+default (no broker) the task runs in-process instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from celery import Task
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from digests.models import OutboxTask
+from taskforce.celery import app as celery_app
+
+logger = logging.getLogger(__name__)
+
+_waiting = threading.local()
+# After a failed dispatch, skip the broker for this long in this process: a page that enqueues
+# several tasks while Redis is down waits for one timeout, not one per task.
+_BROKER_QUIET_SECONDS = 15.0
+_broker_down_until = 0.0
+
+
+def outbox_enqueue(*, task: str, args: list[Any]) -> OutboxTask:
+    """Call inside the transaction of the change; the task is enqueued when it commits."""
+    return outbox_enqueue_many(tasks=[(task, args)])[0]
+
+
+def outbox_enqueue_many(*, tasks: Sequence[tuple[str, list[Any]]]) -> list[OutboxTask]:
+    rows = OutboxTask.objects.bulk_create([OutboxTask(task=name, args=list(args)) for name, args in tasks])
+    _waiting_ids().extend(row.pk for row in rows)
+    transaction.on_commit(_dispatch_waiting)
+    return rows
+
+
+def _waiting_ids() -> list[int]:
+    """Ids written in this thread and not dispatched yet.
+
+    A transaction that writes many rows (a CSV import of referrals) registers one callback per
+    row, but the first dispatches them all over one broker connection and the others find nothing
+    left. Ids of a rolled-back transaction may linger: their rows are gone, and dispatch skips them.
+    """
+    if not hasattr(_waiting, "ids"):
+        _waiting.ids = []
+    return _waiting.ids
+
+
+def _dispatch_waiting() -> None:
+    ids = _waiting_ids()
+    _waiting.ids = []
+    if ids:
+        outbox_dispatch(ids=ids)
+
+
+def outbox_dispatch(*, ids: Sequence[int]) -> int:
+    """Enqueue these outbox rows now; returns how many went. Never raises: the sweeper retries."""
+    rows = list(OutboxTask.objects.filter(pk__in=ids, dispatched_at__isnull=True))
+    if not rows:
+        return 0
+    OutboxTask.objects.filter(pk__in=[row.pk for row in rows]).update(attempts=F("attempts") + 1)
+    if celery_app.conf.task_always_eager:
+        return _run_in_process(rows)
+    if time.monotonic() < _broker_down_until:
+        logger.warning("Broker recently unreachable: %d task(s) left for the outbox sweeper", len(rows))
+        return 0
+    return _publish(rows)
+
+
+def _task(name: str) -> Task:
+    """Task names are their dotted paths (shared_task's default); importing registers them here too."""
+    return import_string(name)
+
+
+def _run_in_process(rows: list[OutboxTask]) -> int:
+    done = 0
+    for row in rows:
+        try:
+            _task(row.task).apply(args=row.args, throw=True)
+        except Exception:
+            logger.exception("In-process task %s failed; the outbox sweeper will retry it", row.task)
+            continue
+        OutboxTask.objects.filter(pk=row.pk).update(dispatched_at=timezone.now())
+        done += 1
+    return done
+
+
+def _publish(rows: list[OutboxTask]) -> int:
+    global _broker_down_until
+    timeout = settings.DIGEST_ENQUEUE_TIMEOUT
+    options = {"queue": settings.DIGEST_QUEUE} if settings.DIGEST_QUEUE else {}
+    published: list[int] = []
+    try:
+        transport = {"socket_connect_timeout": timeout, "socket_timeout": timeout}
+        with celery_app.connection_for_write(transport_options=transport) as connection:
+            connection.ensure_connection(max_retries=0, timeout=timeout)
+            for row in rows:
+                _task(row.task).apply_async(args=row.args, connection=connection, retry=False, **options)
+                published.append(row.pk)
+    except Exception as error:
+        _broker_down_until = time.monotonic() + _BROKER_QUIET_SECONDS
+        logger.warning(
+            "Broker unreachable (%s): %d task(s) left for the outbox sweeper",
+            error.__class__.__name__,
+            len(rows) - len(published),
+        )
+    finally:
+        if published:
+            OutboxTask.objects.filter(pk__in=published).update(dispatched_at=timezone.now())
+    return len(published)
+
+
+def outbox_sweep(*, limit: int = 500) -> int:
+    """Dispatch what is still waiting after the grace period; forget what went out a week ago."""
+    global _broker_down_until
+    now = timezone.now()
+    OutboxTask.objects.filter(dispatched_at__lt=now - settings.DIGEST_OUTBOX_KEEP).delete()
+    _broker_down_until = 0.0  # the sweeper always tries
+    with transaction.atomic():
+        # Locked, so that two sweepers (two beats by mistake) do not dispatch the same rows.
+        ids = list(
+            OutboxTask.objects.select_for_update(skip_locked=True)
+            .filter(dispatched_at__isnull=True, created_at__lt=now - settings.DIGEST_OUTBOX_GRACE)
+            .values_list("pk", flat=True)[:limit]
+        )
+        return outbox_dispatch(ids=ids) if ids else 0

@@ -1,0 +1,57 @@
+"""Celery adapters: they take ids, call a service, and retry SMTP failures with backoff.
+
+Every task is safe to run twice (the ledger decides what is sent) and acknowledges late, so a
+worker killed mid-task leaves its message to be delivered again.
+"""
+
+from __future__ import annotations
+
+from celery import Task, shared_task
+from celery.utils.time import get_exponential_backoff_interval
+from django.utils import timezone
+
+from digests.delivery import TransientSendError, deliveries_send
+from digests.notifications import notification_fan_out
+from digests.outbox import outbox_sweep
+from digests.planner import digests_plan
+
+_RETRIES = 5
+
+
+def _backoff(retries: int) -> int:
+    """30 s, 60 s, 120 s... up to 30 minutes, with full jitter so that retries do not stampede."""
+    return get_exponential_backoff_interval(factor=30, retries=retries, maximum=1800, full_jitter=True)
+
+
+def _retry(task: Task, error: TransientSendError) -> Exception:
+    if task.request.is_eager:
+        # In-process (the embedded default): no broker to retry through. The outbox keeps the
+        # task for the sweeper, and the released rows are enqueued again by the planner.
+        return error
+    return task.retry(exc=error, countdown=_backoff(task.request.retries))
+
+
+@shared_task(bind=True, acks_late=True, max_retries=_RETRIES, ignore_result=True)
+def send_deliveries(self: Task, delivery_ids: list[int]) -> None:
+    try:
+        deliveries_send(ids=delivery_ids)
+    except TransientSendError as error:
+        raise _retry(self, error) from None
+
+
+@shared_task(bind=True, acks_late=True, max_retries=_RETRIES, ignore_result=True)
+def notify(self: Task, kind: str, target_id: int) -> None:
+    try:
+        deliveries_send(ids=notification_fan_out(kind=kind, target_id=target_id, now=timezone.now()))
+    except TransientSendError as error:
+        raise _retry(self, error) from None
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def plan_digests() -> None:
+    digests_plan()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def sweep_outbox() -> None:
+    outbox_sweep()

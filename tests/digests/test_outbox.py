@@ -1,0 +1,100 @@
+"""Enqueueing survives a broker outage: requests stay fast, the sweeper sends what was left behind."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+import time_machine
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from digests.models import OutboxTask
+from digests.outbox import outbox_dispatch, outbox_enqueue, outbox_sweep
+from taskforce.celery import app as celery_app
+from tests.cases.referral_helpers import send
+from tests.conftest import client_for
+from tests.digests.helpers import after_commit, sent_to
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def broker_down() -> Iterator[None]:
+    """Tasks go through a broker, and nothing listens on its port."""
+    eager, url = celery_app.conf.task_always_eager, celery_app.conf.broker_url
+    celery_app.conf.task_always_eager = False
+    celery_app.conf.broker_url = "redis://127.0.0.1:1/0"
+    try:
+        yield
+    finally:
+        celery_app.conf.task_always_eager, celery_app.conf.broker_url = eager, url
+
+
+def test_it_completes_a_request_quickly_when_the_broker_is_down(broker_down, officer, outsider_officer):
+    referral = send(outsider_officer, officer.agency)
+    OutboxTask.objects.all().delete()
+    started = time.monotonic()
+    with after_commit():
+        response = client_for(outsider_officer).post(reverse("cases:consent_revoke", args=[referral.pk]))
+    elapsed = time.monotonic() - started
+    assert response.status_code == 302
+    assert elapsed < 2.0, f"the request took {elapsed:.2f} s"
+    (row,) = OutboxTask.objects.all()
+    assert (row.task, row.dispatched_at, row.attempts) == ("digests.tasks.notify", None, 1)
+
+
+def test_it_does_not_try_the_broker_again_at_once_after_a_failure(broker_down):
+    first = outbox_enqueue(task="digests.tasks.sweep_outbox", args=[])
+    outbox_dispatch(ids=[first.pk])
+    second = outbox_enqueue(task="digests.tasks.sweep_outbox", args=[])
+    with mock.patch.object(celery_app, "connection_for_write") as connect:
+        assert outbox_dispatch(ids=[second.pk]) == 0
+    connect.assert_not_called()
+
+
+def test_it_sweeps_what_could_not_be_enqueued_once_the_broker_is_back(broker_down, officer, outsider_officer):
+    with after_commit():
+        send(outsider_officer, officer.agency)
+    assert mail.outbox == []
+    celery_app.conf.task_always_eager = True  # the broker is back (in-process here)
+    assert outbox_sweep() == 0  # within the grace period: left to the on-commit dispatch
+    with time_machine.travel(timezone.now() + timedelta(minutes=1), tick=False):
+        assert outbox_sweep() == 1
+        assert outbox_sweep() == 0
+    assert len(sent_to(officer.email)) == 1
+    assert OutboxTask.objects.get().dispatched_at is not None
+
+
+def test_it_keeps_a_failed_in_process_task_for_the_sweeper(officer, outsider_officer, settings):
+    settings.EMAIL_BACKEND = "tests.digests.backends.FlakyBackend"
+    from tests.digests.backends import FlakyBackend
+
+    FlakyBackend.errors = [ConnectionRefusedError(111, "refused")]
+    with after_commit():
+        send(outsider_officer, officer.agency)  # the request completes although the mail server is down
+    assert OutboxTask.objects.get().dispatched_at is None
+    with time_machine.travel(timezone.now() + timedelta(minutes=1), tick=False):
+        outbox_sweep()
+    assert len(sent_to(officer.email)) == 1
+
+
+def test_it_forgets_dispatched_tasks_after_a_week():
+    row = outbox_enqueue(task="digests.tasks.sweep_outbox", args=[])
+    OutboxTask.objects.filter(pk=row.pk).update(dispatched_at=timezone.now() - timedelta(days=8))
+    outbox_sweep()
+    assert not OutboxTask.objects.exists()
+
+
+def test_it_enqueues_the_tasks_of_one_transaction_over_one_broker_connection(officer, outsider_officer):
+    from django.db import transaction
+
+    with mock.patch("digests.outbox.outbox_dispatch") as dispatch, after_commit(), transaction.atomic():
+        for _ in range(3):
+            send(outsider_officer, officer.agency)  # e.g. a CSV import: one transaction, many referrals
+    assert dispatch.call_count == 1
+    assert sorted(dispatch.call_args.kwargs["ids"]) == sorted(OutboxTask.objects.values_list("pk", flat=True))
