@@ -13,8 +13,10 @@ from agencies.models import Agency, User
 from agencies.roles import Action
 from audit.models import AuditEvent
 from audit.services import audit_record
+from digests.notifications import notification_schedule
 from meetings import recurrence
 from meetings.choices import Audience, MeetingKind
+from meetings.digest_sections import INVITED_AUDIENCES, MEETING_INVITATION
 from meetings.models import Committee, Meeting, MeetingSeries
 from meetings.services.checks import check_may_run, guard_case_review
 
@@ -85,9 +87,13 @@ def meeting_schedule(*, actor: User, details: MeetingInput, frequency: str = "",
     guard_case_review(actor=actor, kind=details.kind, fields={"title": details.title})
     with transaction.atomic():
         if frequency:
-            return _schedule_series(actor=actor, details=details, frequency=frequency, count=count)
-        meeting = Meeting.objects.create(**_normalized(details), created_by=actor)
-        audit_record(actor=actor, event=AuditEvent.MEETING_SCHEDULED, target=meeting)
+            meeting = _schedule_series(actor=actor, details=details, frequency=frequency, count=count)
+        else:
+            meeting = Meeting.objects.create(**_normalized(details), created_by=actor)
+            audit_record(actor=actor, event=AuditEvent.MEETING_SCHEDULED, target=meeting)
+        if meeting.audience in INVITED_AUDIENCES:
+            # One invitation, for the (first) meeting: a series does not send one email per meeting.
+            notification_schedule(kind=MEETING_INVITATION, target_id=meeting.pk)
         return meeting
 
 

@@ -346,9 +346,19 @@ CELERY_BEAT_SCHEDULE["reports-purge-expired-exports"] = {
 # --- Digests and notifications ---
 # The digest's sections, in order: dotted paths to classes implementing digests.sections.DigestSection.
 # Meetings, action items and trainings append theirs here (see digests/sections.py).
-DIGEST_SECTIONS: list[str] = ["digests.referrals.ReferralsSection"]
+DIGEST_SECTIONS: list[str] = [
+    "digests.referrals.ReferralsSection",
+    "meetings.digest_sections.MeetingsSection",
+    "meetings.digest_sections.AgendasAndMinutesSection",
+    "meetings.digest_sections.ActionItemsSection",
+    "meetings.digest_sections.TrainingsSection",
+]
 # Immediate notification kinds: classes implementing digests.notifications.NotificationKind.
-DIGEST_NOTIFICATIONS: list[str] = ["digests.referrals.ReferralReceived", "digests.referrals.ConsentRevoked"]
+DIGEST_NOTIFICATIONS: list[str] = [
+    "digests.referrals.ReferralReceived",
+    "digests.referrals.ConsentRevoked",
+    "meetings.digest_sections.MeetingInvitation",
+]
 # Empty: Celery's default queue. Integration tests and the benchmark use a queue of their own.
 DIGEST_QUEUE = env("DIGEST_QUEUE", "")
 DIGEST_PLAN_INTERVAL = timedelta(seconds=float(env("DIGEST_PLAN_INTERVAL_SECONDS", "300")))
