@@ -38,7 +38,8 @@ def browser() -> Iterator[object]:
 @pytest.fixture
 def page(browser: object, live_server: object) -> Iterator[object]:
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
+    # Generous: CI machines are shared and a report export runs a Celery task in-process.
+    context.set_default_timeout(30_000)
     tab = context.new_page()
     yield tab
     context.close()
