@@ -8,9 +8,14 @@ server-side cursor in constant memory; XLSX uses openpyxl's write-only mode.
 from __future__ import annotations
 
 import csv
+import io
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from itertools import islice
 
+from django.db import transaction
+from django.db.models import QuerySet
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from openpyxl import Workbook
 
@@ -42,31 +47,49 @@ CHUNK = 2000
 
 def export_rows(*, user: User) -> Iterator[list[object]]:
     """Header, then one row per referral the person may see, read in chunks from a server-side cursor."""
+    return coded_rows(Referral.objects.for_user(user), agency_id=user.agency_id)
+
+
+def coded_rows(referrals: QuerySet[Referral], *, agency_id: int | None) -> Iterator[list[object]]:
+    """Header, then one row per referral of `referrals`, which the caller has already scoped to a person
+    (the benchmarks run it over every referral); "sent" when `agency_id` sent it, "received" otherwise."""
     yield list(EXPORT_COLUMNS.values())
-    rows = Referral.objects.for_user(user).order_by("id").values_list("sending_agency_id", *_FIELDS)
-    for sending_agency_id, created_at, *rest in rows.iterator(chunk_size=CHUNK):
-        direction = "sent" if sending_agency_id == user.agency_id else "received"
-        yield [timezone.localdate(created_at).isoformat(), direction, *rest]
-
-
-class _Echo:
-    """A file-like object whose write() hands the line back, for streaming csv.writer output."""
-
-    def write(self, value: str) -> str:
-        return value
+    # The local date comes from the database: converting 200,000 datetimes in Python took most of the time.
+    sent_on = TruncDate("created_at", tzinfo=timezone.get_current_timezone())
+    rows = referrals.order_by("id").annotate(sent_on=sent_on).values_list("sending_agency_id", "sent_on", *_FIELDS[1:])
+    # In a transaction, PostgreSQL streams the server-side cursor; outside one, Django declares it WITH
+    # HOLD and PostgreSQL computes and stores every row before sending the first.
+    with transaction.atomic():
+        for sending_agency_id, sent_on_date, *rest in rows.iterator(chunk_size=CHUNK):
+            direction = "sent" if sending_agency_id == agency_id else "received"
+            yield [sent_on_date.isoformat(), direction, *rest]
 
 
 def csv_lines(*, user: User) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    for row in export_rows(user=user):
-        yield writer.writerow(row)
+    return csv_encode(export_rows(user=user))
+
+
+def csv_encode(rows: Iterable[list[object]]) -> Iterator[str]:
+    """CSV text in pieces of CHUNK rows: one write to the client per piece rather than per row."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    rows = iter(rows)
+    while batch := list(islice(rows, CHUNK)):
+        writer.writerows(batch)
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
 
 
 def xlsx_file(*, user: User) -> tempfile.SpooledTemporaryFile:
     """An XLSX workbook in a temporary file; memory stays bounded whatever the row count."""
+    return xlsx_workbook(export_rows(user=user))
+
+
+def xlsx_workbook(rows: Iterable[list[object]]) -> tempfile.SpooledTemporaryFile:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Referrals")
-    for row in export_rows(user=user):
+    for row in rows:
         sheet.append(row)
     target = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - returned to the caller
     workbook.save(target)

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from django.db.models import F, Prefetch, QuerySet
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connection
+from django.db.models import F, OuterRef, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 import fulltext
@@ -59,7 +61,21 @@ def referral_rows(*, user: User, direction: str = "") -> QuerySet[dict]:
     queryset = {"incoming": manager.incoming_for, "outgoing": manager.outgoing_for}.get(direction, manager.for_user)(
         user
     )
-    return queryset.values(*LIST_FIELDS, **LIST_COLUMNS)
+    rows = queryset.values(*LIST_FIELDS, **LIST_COLUMNS)
+    if connection.vendor == "postgresql":
+        # The needs in the same query, as an array: one round trip fewer on the hot list (see with_needs).
+        needs = ReferralNeed.objects.filter(referral=OuterRef("pk")).order_by("id").values("need")
+        rows = rows.annotate(needs=ArraySubquery(needs))
+    return rows
+
+
+def with_needs(rows: list[dict]) -> list[dict]:
+    """One page of `referral_rows`, each with its "needs": already there on PostgreSQL, one query elsewhere."""
+    if rows and "needs" not in rows[0]:
+        needs = needs_of(referral_ids=[row["id"] for row in rows])
+        for row in rows:
+            row["needs"] = needs[row["id"]]
+    return rows
 
 
 def needs_of(*, referral_ids: list[int]) -> dict[int, list[str]]:
@@ -72,12 +88,16 @@ def needs_of(*, referral_ids: list[int]) -> dict[int, list[str]]:
     return needs
 
 
-def referral_get(*, user: User, pk: int) -> Referral:
-    """404 for a referral of another agency, or one whose consent ended, as for a missing one."""
-    queryset = referrals_for(user=user).prefetch_related(
-        Prefetch("timeline", queryset=TimelineEvent.objects.select_related("actor", "agency")),
-        Prefetch("comments", queryset=Comment.objects.select_related("author", "agency")),
-    )
+def referral_get(*, user: User, pk: int, with_history: bool = True) -> Referral:
+    """404 for a referral of another agency, or one whose consent ended, as for a missing one.
+    `with_history` also loads the timeline and the comments (the referral's page shows them; the API's
+    representation does not, and skips their two queries)."""
+    queryset = referrals_for(user=user)
+    if with_history:
+        queryset = queryset.prefetch_related(
+            Prefetch("timeline", queryset=TimelineEvent.objects.select_related("actor", "agency")),
+            Prefetch("comments", queryset=Comment.objects.select_related("author", "agency")),
+        )
     return get_object_or_404(queryset, pk=pk)
 
 

@@ -14,13 +14,25 @@ from __future__ import annotations
 import base64
 import io
 from dataclasses import dataclass
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-import matplotlib
+if TYPE_CHECKING:
+    from types import ModuleType
 
-matplotlib.use("Agg")  # no display on a server; must precede any drawing
+    from matplotlib.figure import Figure
 
-from matplotlib.figure import Figure
+
+@cache
+def _matplotlib() -> ModuleType:
+    """matplotlib, loaded on first use: importing it (and its font cache) at start-up would slow
+    every web and Celery process that never draws a chart."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # no display on a server; must precede any drawing
+    import matplotlib.figure
+
+    return matplotlib
 
 # Colours with at least 4.5:1 contrast on white, distinguishable with the common colour-vision
 # deficiencies; the second series is also hatched so that it never relies on colour alone.
@@ -68,7 +80,7 @@ def draw(measure: dict[str, Any]) -> Figure | None:
     spec = measure.get("chart")
     if not spec:
         return None
-    with matplotlib.rc_context(STYLE):
+    with _matplotlib().rc_context(STYLE):
         if spec["kind"] == "columns":
             return _columns(measure, spec)
         return _bars(measure, spec)
@@ -85,7 +97,7 @@ def _series(measure: dict[str, Any], spec: dict[str, Any]) -> tuple[list[str], l
 def _bars(measure: dict[str, Any], spec: dict[str, Any]) -> Figure:
     categories, series = _series(measure, spec)
     height = 0.9 + 0.32 * len(categories) * max(1, len(series) * 0.75)
-    figure = Figure(figsize=(6.4, height), layout="constrained")
+    figure = _matplotlib().figure.Figure(figsize=(6.4, height), layout="constrained")
     axes = figure.add_subplot()
     width = 0.8 / len(series)
     positions = list(range(len(categories)))
@@ -109,7 +121,7 @@ def _bars(measure: dict[str, Any], spec: dict[str, Any]) -> Figure:
 def _columns(measure: dict[str, Any], spec: dict[str, Any]) -> Figure:
     categories, series = _series(measure, spec)
     name, cells = series[0]
-    figure = Figure(figsize=(6.4, 3.4), layout="constrained")
+    figure = _matplotlib().figure.Figure(figsize=(6.4, 3.4), layout="constrained")
     axes = figure.add_subplot()
     values = _values(cells)
     positions = list(range(len(categories)))

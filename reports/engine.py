@@ -71,6 +71,9 @@ def consistent_reads() -> Iterator[None]:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                # The per-agency attendance query is estimated dear enough for PostgreSQL to JIT-compile
+                # it: 1.2 s of compiling for 60 ms of work (benchmarks/README-http.md, benchmark 6).
+                cursor.execute("SET LOCAL jit = off")
         yield
 
 

@@ -132,7 +132,7 @@ class ReferralFilter(PortalFilterSet):
         return queryset
 
 
-def _list_row(row: dict, needs: list[str]) -> dict:
+def _list_row(row: dict) -> dict:
     consent = None
     if row["consent_id"] is not None:
         consent = {
@@ -148,9 +148,14 @@ def _list_row(row: dict, needs: list[str]) -> dict:
         **fields,
         "sending_agency": row["sending_agency_name"],
         "receiving_agency": row["receiving_agency_name"],
-        "needs": needs,
+        "needs": row["needs"],
         "consent": consent,
     }
+
+
+def _fresh(request: Request, referral: Referral) -> Referral:
+    """The referral read again after a change, with what its representation shows."""
+    return selectors.referral_get(user=request.user, pk=referral.pk, with_history=False)
 
 
 def _validation(error: DjangoValidationError) -> serializers.ValidationError:
@@ -176,23 +181,22 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         direction = self.request.query_params.get("direction", "")
         return selectors.referrals_for(user=self.request.user, direction=direction)
 
-    def get_object(self) -> Referral:
+    def get_object(self, *, with_history: bool = True) -> Referral:
         if not str(self.kwargs["pk"]).isdigit():
             raise NotFound
-        return selectors.referral_get(user=self.request.user, pk=int(self.kwargs["pk"]))
+        return selectors.referral_get(user=self.request.user, pk=int(self.kwargs["pk"]), with_history=with_history)
 
     def list(self, request: Request, *args: object, **kwargs: object) -> Response:
-        # The hot list: plain values and one query for the page's needs, no model instances or
-        # serializer fields; the rows have the shape of ReferralSerializer (the schema says so).
+        # The hot list: plain values (with the needs: in the same query on PostgreSQL), no model instances
+        # or serializer fields; the rows have the shape of ReferralSerializer (the schema says so).
         direction = request.query_params.get("direction", "")
         rows = self.paginate_queryset(
             self.filter_queryset(selectors.referral_rows(user=request.user, direction=direction))
         )
-        needs = selectors.needs_of(referral_ids=[row["id"] for row in rows])
-        return self.get_paginated_response([_list_row(row, needs[row["id"]]) for row in rows])
+        return self.get_paginated_response([_list_row(row) for row in selectors.with_needs(rows)])
 
     def retrieve(self, request: Request, *args: object, **kwargs: object) -> Response:
-        referral = self.get_object()
+        referral = self.get_object(with_history=False)
         services.referral_record_view(referral=referral, actor=request.user, request=request._request)
         return Response(ReferralSerializer(referral).data)
 
@@ -212,7 +216,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             )
         except DjangoValidationError as error:
             raise _validation(error) from None
-        return Response(ReferralSerializer(selectors.referral_get(user=request.user, pk=referral.pk)).data, status=201)
+        return Response(ReferralSerializer(_fresh(request, referral)).data, status=201)
 
     @extend_schema(
         request=TransitionSerializer,
@@ -231,7 +235,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             return Response(body, status=status.HTTP_409_CONFLICT)
         except DjangoValidationError as error:
             raise _validation(error) from None
-        return Response(ReferralSerializer(selectors.referral_get(user=request.user, pk=referral.pk)).data)
+        return Response(ReferralSerializer(_fresh(request, referral)).data)
 
     @extend_schema(methods=["get"], responses=CommentSerializer(many=True), summary="Comments between the agencies")
     @extend_schema(
@@ -262,7 +266,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             services.consent_revoke(referral=referral, actor=request.user)
         except DjangoValidationError as error:
             raise _validation(error) from None
-        return Response(ReferralSerializer(selectors.referral_get(user=request.user, pk=referral.pk)).data)
+        return Response(ReferralSerializer(_fresh(request, referral)).data)
 
     @extend_schema(request=None, responses={200: ReferralSerializer}, summary="Flag for the next case-review meeting")
     @action(detail=True, methods=["post"])

@@ -28,7 +28,7 @@ def test_it_sends_everyone_exactly_one_digest_when_a_worker_is_killed_mid_run(sm
     inbox.hold_at = 13
     worker_a = stack.worker(name="worker-a")
     stack.beat()
-    wait_for(inbox.holding.is_set, timeout=60, what=f"the 13th message\n{stack.logs()}")
+    wait_for(inbox.holding.is_set, timeout=120, what=f"the 13th message\n{stack.logs()}")
     assert len(inbox.received) == 12
     assert Delivery.objects.filter(kind="digest", status="sending").exists()
     stack.stop(worker_a, sig=signal.SIGKILL)

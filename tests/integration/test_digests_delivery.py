@@ -30,7 +30,7 @@ def test_it_schedules_a_digest_and_delivers_it_through_redis_a_worker_and_beat_t
     world = office(officers=3, members=1)
     stack.worker()
     stack.beat()
-    wait_for(lambda: len(inbox.received) >= 3, timeout=60, what=f"3 digests\n{stack.logs()}")
+    wait_for(lambda: len(inbox.received) >= 3, timeout=120, what=f"3 digests\n{stack.logs()}")
     time.sleep(4)  # a few more beat ticks: nothing more may arrive
     assert inbox.count_by_recipient() == {person.email: 1 for person in world.officers}
     for message in inbox.messages():
@@ -68,7 +68,7 @@ def test_it_notifies_the_receiving_agency_through_the_broker_after_commit(smtp, 
             assert inbox.received == []  # nothing leaves before the commit
     finally:
         celery_app.conf.task_always_eager, celery_app.conf.broker_url = eager, broker
-    wait_for(lambda: len(inbox.received) >= 2, timeout=60, what=f"2 notifications\n{stack.logs()}")
+    wait_for(lambda: len(inbox.received) >= 2, timeout=120, what=f"2 notifications\n{stack.logs()}")
     assert inbox.count_by_recipient() == {person.email: 1 for person in world.officers}
     for message in inbox.messages():
         assert message["Subject"] == "A new referral was sent to your agency"
