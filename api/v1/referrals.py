@@ -17,6 +17,8 @@ from agencies.models import Agency
 from agencies.roles import Action
 from api.filters import BoundedIsoDateTimeFilter, PortalFilterSet
 from api.permissions import action_permission
+from audit.models import AuditEvent
+from audit.services import audit_record
 from cases import choices, selectors, services
 from cases.models import NOTE_MAX_LENGTH, Comment, Referral
 from cases.transitions import IllegalMove, Move, Side
@@ -192,6 +194,12 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         direction = request.query_params.get("direction", "")
         rows = self.paginate_queryset(
             self.filter_queryset(selectors.referral_rows(user=request.user, direction=direction))
+        )
+        audit_record(
+            actor=request.user,
+            event=AuditEvent.REFERRAL_LISTED,
+            request=request._request,
+            detail={"direction": direction or "all", "via": "api"},
         )
         return self.get_paginated_response([_list_row(row) for row in selectors.with_needs(rows)])
 
