@@ -20,9 +20,10 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py seed_demo
 
-## Serve the portal on the embedded default (SQLite, tasks in-process, mail in var/mail).
+## Serve the portal on the embedded default (SQLite, tasks in-process, mail in var/mail), with the
+## digest planner every 5 minutes in place of Celery beat (Procfile.dev).
 run: demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/honcho -f Procfile.dev start
 
 ## The whole suite. With DATABASE_URL and REDIS_URL set, against PostgreSQL and Redis, integration tests included.
 test: install
