@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from agencies.models import Agency, User
 from cases import choices
-from cases.models import NOTE_MAX_LENGTH, Referral
+from cases.models import CODED_FIELDS, NOTE_MAX_LENGTH, Referral
 from cases.services import CONSENT_DEFAULT_DAYS, ConsentInput
 
 _GUARDED = {"data-deid-check": "true"}
@@ -40,16 +40,7 @@ class ReferralForm(forms.ModelForm):
         model = Referral
         fields = [
             "receiving_agency",
-            "urgency",
-            "trafficking_type",
-            "victim_status",
-            "age_band",
-            "gender",
-            "citizenship",
-            "county",
-            "language",
-            "interpreter_needed",
-            "source_type",
+            *CODED_FIELDS,
             "needs",
             "note",
         ]

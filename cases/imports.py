@@ -18,20 +18,12 @@ from django.db import transaction
 from agencies.models import Agency, User
 from agencies.roles import Action
 from cases import choices
+from cases.models import CODED_FIELDS
 from cases.services import ConsentInput, guard_free_text, referral_send
 
 COLUMNS = [
     "receiving_agency",
-    "urgency",
-    "trafficking_type",
-    "victim_status",
-    "age_band",
-    "gender",
-    "citizenship",
-    "county",
-    "language",
-    "interpreter_needed",
-    "source_type",
+    *CODED_FIELDS,
     "needs",
     "note",
     "consent_method",

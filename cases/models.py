@@ -18,6 +18,19 @@ if TYPE_CHECKING:
     from agencies.models import Agency, User
 
 NOTE_MAX_LENGTH = 1000
+# The coded facts of a referral, in the order the form, the CSV import and the API list show them.
+CODED_FIELDS = (
+    "urgency",
+    "trafficking_type",
+    "victim_status",
+    "age_band",
+    "gender",
+    "citizenship",
+    "county",
+    "language",
+    "interpreter_needed",
+    "source_type",
+)
 
 
 class Consent(models.Model):

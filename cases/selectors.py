@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 
 import fulltext
 from agencies.models import User
-from cases.models import Comment, Referral, ReferralNeed, ReferralQuerySet, TimelineEvent
+from cases.models import CODED_FIELDS, Comment, Referral, ReferralNeed, ReferralQuerySet, TimelineEvent
 
 
 def referrals_for(*, user: User, direction: str = "") -> ReferralQuerySet:
@@ -34,16 +34,7 @@ LIST_FIELDS = (
     "id",
     "reference_code",
     "status",
-    "urgency",
-    "trafficking_type",
-    "victim_status",
-    "age_band",
-    "gender",
-    "citizenship",
-    "county",
-    "language",
-    "interpreter_needed",
-    "source_type",
+    *CODED_FIELDS,
     "note",
     "decline_reason",
     "outcome",
