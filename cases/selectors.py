@@ -10,14 +10,21 @@ from agencies.models import User
 from cases.models import CODED_FIELDS, Comment, Referral, ReferralNeed, ReferralQuerySet, TimelineEvent
 
 
+def _visible(user: User, direction: str) -> ReferralQuerySet:
+    """`for_user`, or its narrower "incoming" / "outgoing" part (index-friendly for lists)."""
+    manager = Referral.objects
+    narrower = {"incoming": manager.incoming_for, "outgoing": manager.outgoing_for}
+    return narrower.get(direction, manager.for_user)(user)
+
+
 def referrals_for(*, user: User, direction: str = "") -> ReferralQuerySet:
     """The referrals a person may see (all, or only "incoming" / "outgoing"), with everything a
     list row shows loaded in a constant number of queries."""
-    manager = Referral.objects
-    queryset = {"incoming": manager.incoming_for, "outgoing": manager.outgoing_for}.get(direction, manager.for_user)(
-        user
+    return (
+        _visible(user, direction)
+        .select_related("sending_agency", "receiving_agency", "consent")
+        .prefetch_related("needs")
     )
-    return queryset.select_related("sending_agency", "receiving_agency", "consent").prefetch_related("needs")
 
 
 # The columns of a referral list row, fetched as plain values: the hot list skips model instances.
@@ -48,11 +55,7 @@ LIST_FIELDS = (
 
 def referral_rows(*, user: User, direction: str = "") -> QuerySet[dict]:
     """The same referrals as `referrals_for`, as dictionaries of list columns."""
-    manager = Referral.objects
-    queryset = {"incoming": manager.incoming_for, "outgoing": manager.outgoing_for}.get(direction, manager.for_user)(
-        user
-    )
-    rows = queryset.values(*LIST_FIELDS, **LIST_COLUMNS)
+    rows = _visible(user, direction).values(*LIST_FIELDS, **LIST_COLUMNS)
     if connection.vendor == "postgresql":
         # The needs in the same query, as an array: one round trip fewer on the hot list (see with_needs).
         needs = ReferralNeed.objects.filter(referral=OuterRef("pk")).order_by("id").values("need")
@@ -97,6 +100,6 @@ def referrals_lost_count(*, user: User) -> int:
     return Referral.objects.lost_to_agency(user.agency).count() if user.agency_id else 0
 
 
-def referrals_matching(*, user: User, text: str) -> QuerySet[dict]:
+def referrals_matching(*, user: User, text: str) -> ReferralQuerySet:
     """Referrals the person may see whose note matches `text` (full-text on PostgreSQL), newest first."""
     return fulltext.matching(Referral.objects.for_user(user), field="note", text=text).order_by("-id")

@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -140,8 +140,6 @@ def consent_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     referral = selectors.referral_get(user=request.user, pk=pk)
     try:
         services.consent_revoke(referral=referral, actor=request.user)
-    except PermissionDenied:
-        raise
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
