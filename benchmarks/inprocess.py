@@ -21,7 +21,7 @@ REPEATS = 3
 
 
 def xlsx(sizes: tuple[int, ...]) -> list[dict]:
-    """The XLSX code path (write-only openpyxl) over the first N referrals, for growing N: the rate,
+    """The XLSX code path (cases.exports.xlsx_workbook) over the first N referrals, for growing N: the rate,
     and the growth of this process's resident memory (sampled) from before to the peak."""
     return [_xlsx_once(size) for size in sizes]
 
