@@ -112,3 +112,41 @@ def test_it_keeps_the_committed_openapi_schema_current():
     committed = yaml.safe_load((Path(__file__).resolve().parents[2] / "docs" / "openapi.yaml").read_text())
     current = SchemaGenerator(api_version="v1").get_schema(request=None, public=True)
     assert yaml.safe_load(yaml.safe_dump(current, sort_keys=True)) == committed, "run `make schema`"
+
+
+def test_a_token_of_a_deactivated_person_is_refused_even_when_not_revoked(member):
+    _, raw = api_token_create(user=member, name="sync")
+    type(member).objects.filter(pk=member.pk).update(is_active=False)  # the lookup itself refuses it
+    assert Client().get("/api/v1/me/", **_bearer(raw)).status_code == 401
+
+
+def test_a_token_authenticates_a_person_of_no_agency(agency):
+    from tests.factories import UserFactory
+
+    staff = UserFactory(agency=None, is_staff=True, is_superuser=True, with_mfa=True)
+    _, raw = api_token_create(user=staff, name="ops")
+    body = Client().get("/api/v1/me/", **_bearer(raw)).json()
+    assert body["email"] == staff.email and body["agency"] is None
+
+
+def test_token_mfa_and_person_are_read_in_one_query(officer):
+    _, raw = api_token_create(user=officer, name="sync")
+    client = Client()
+    client.get("/api/v1/me/", **_bearer(raw))  # the first call writes last_used_at
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/api/v1/me/", **_bearer(raw))
+    assert response.status_code == 200
+    assert len(queries) == 1 and "mfa_authenticator" in queries[0]["sql"]
+    user = response.wsgi_request.user
+    assert user.pk == officer.pk and user.agency.name == officer.agency.name
+    # Dates came back as the ORM gives them (SQLite stores text), aware in UTC.
+    assert response.wsgi_request.auth.expires_at.tzinfo is not None and user.date_joined.tzinfo is not None
+
+
+@pytest.mark.parametrize(
+    "query", ["direction=sideways", "status=", "status=lost", "created_after=yesterday", "direction=incoming&urgency="]
+)
+def test_a_malformed_filter_is_a_400_without_or_with_other_filters(officer, query):
+    _, raw = api_token_create(user=officer, name="sync")
+    response = Client().get(f"/api/v1/referrals/?{query}", **_bearer(raw))
+    assert response.status_code == 400, query
