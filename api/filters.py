@@ -63,3 +63,23 @@ class PortalFilterSet(filters.FilterSet):
                 self.form.add_error(name, "Give a value, or leave this parameter out.")
                 valid = False
         return valid
+
+
+class PortalFilterBackend(filters.DjangoFilterBackend):
+    """django-filter, left out when the request names none of the view's filters.
+
+    Building and validating a filter set's form costs about half a millisecond, a tenth of a hot
+    list request, to filter nothing. A parameter that names a filter, even empty or malformed,
+    still goes through the filter set (and its 400). Parameters a view validates itself are listed
+    in the filter set's `validated_by_view`.
+    """
+
+    def filter_queryset(self, request: Any, queryset: models.QuerySet, view: Any) -> models.QuerySet:
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is None:
+            return queryset
+        own = getattr(filterset_class, "validated_by_view", ())
+        names = [name for name in filterset_class.base_filters if name not in own]
+        if not any(param.startswith(name) for param in request.query_params for name in names):
+            return queryset
+        return super().filter_queryset(request, queryset, view)

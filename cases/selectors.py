@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
 from django.db.models import F, OuterRef, Prefetch, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 import fulltext
@@ -61,6 +62,14 @@ def referral_rows(*, user: User, direction: str = "") -> QuerySet[dict]:
         needs = ReferralNeed.objects.filter(referral=OuterRef("pk")).order_by("id").values("need")
         rows = rows.annotate(needs=ArraySubquery(needs))
     return rows
+
+
+def referral_row_get(*, user: User, pk: int) -> dict:
+    """One referral as `referral_rows` gives it; 404 as `referral_get` for one the person may not see."""
+    rows = with_needs(list(referral_rows(user=user).filter(pk=pk)))
+    if not rows:
+        raise Http404
+    return rows[0]
 
 
 def with_needs(rows: list[dict]) -> list[dict]:

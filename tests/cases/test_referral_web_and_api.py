@@ -234,3 +234,16 @@ def test_it_exports_coded_fields_only_as_csv_and_xlsx(officer, outsider_officer,
     sheet = workbook["Referrals"]
     assert sheet.max_row == 2 and sheet.cell(2, 2).value == "sent"
     assert AuditEntry.objects.filter(event=AuditEvent.EXPORTED, actor=officer).count() == 2
+
+
+def test_the_api_detail_is_the_list_row_of_the_same_referral(officer, outsider_officer):
+    sent = send(officer, outsider_officer.agency, note="Prefers afternoon calls.")
+    client = client_for(outsider_officer)
+    listed = client.get("/api/v1/referrals/?direction=incoming").json()["results"]
+    detail = client.get(f"/api/v1/referrals/{sent.pk}/").json()
+    assert listed == [detail]
+    assert detail["reference_code"] == sent.reference_code and detail["consent"]["in_force"] is True
+    assert detail["needs"] and detail["note"] == "Prefers afternoon calls."
+    viewed = AuditEntry.objects.filter(event=AuditEvent.REFERRAL_VIEWED).get()
+    assert viewed.target_id == str(sent.pk) and viewed.target_label == sent.reference_code
+    assert viewed.target_type == "cases.referral" and viewed.actor_id == outsider_officer.pk
