@@ -34,6 +34,7 @@ def _matplotlib() -> ModuleType:
 
     return matplotlib
 
+
 # Colours with at least 4.5:1 contrast on white, distinguishable with the common colour-vision
 # deficiencies; the second series is also hatched so that it never relies on colour alone.
 SERIES = [("#1a4f8b", ""), ("#b45309", "//")]
