@@ -195,10 +195,13 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def get_queryset(self) -> QuerySet[Referral]:
         return selectors.referrals_for(user=self.request.user, direction=_direction(self.request))
 
-    def get_object(self, *, with_history: bool = True) -> Referral:
+    def _pk(self) -> int:
         if not str(self.kwargs["pk"]).isdigit():
             raise NotFound
-        return selectors.referral_get(user=self.request.user, pk=int(self.kwargs["pk"]), with_history=with_history)
+        return int(self.kwargs["pk"])
+
+    def get_object(self) -> Referral:
+        return selectors.referral_get(user=self.request.user, pk=self._pk())
 
     def list(self, request: Request, *args: object, **kwargs: object) -> Response:
         # The hot list: plain values (with the needs: in the same query on PostgreSQL), no model instances
@@ -217,9 +220,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     def retrieve(self, request: Request, *args: object, **kwargs: object) -> Response:
         # The list's plain-values row (the same representation), read in one query with its needs.
-        if not str(self.kwargs["pk"]).isdigit():
-            raise NotFound
-        row = selectors.referral_row_get(user=request.user, pk=int(self.kwargs["pk"]))
+        row = selectors.referral_row_get(user=request.user, pk=self._pk())
         viewed = Referral(pk=row["id"], reference_code=row["reference_code"])  # what the audit row names
         services.referral_record_view(referral=viewed, actor=request.user, request=request._request)
         return Response(_list_row(row))
