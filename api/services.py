@@ -66,7 +66,7 @@ def api_token_authenticate(raw: str) -> ApiToken | None:
 
 
 @functools.cache
-def _token_lookup_statement(vendor: str) -> tuple[str, tuple[tuple[type[models.Model], list], ...]]:
+def _token_lookup_statement(vendor: str) -> tuple[str, tuple[tuple[type[models.Model], list, list], ...]]:
     from allauth.mfa.models import Authenticator
 
     from agencies.models import Agency
@@ -87,12 +87,10 @@ def _token_lookup_statement(vendor: str) -> tuple[str, tuple[tuple[type[models.M
     # The database's values become Python ones as the ORM converts them (SQLite's text dates, say).
     layout = []
     for model, alias in parts:
-        fields = []
-        for field in model._meta.concrete_fields:
-            column = field.get_col(alias)
-            converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
-            fields.append((field.attname, converters, column))
-        layout.append((model, fields))
+        names = [field.attname for field in model._meta.concrete_fields]
+        columns = [field.get_col(alias) for field in model._meta.concrete_fields]
+        converters = [connection.ops.get_db_converters(c) + c.get_db_converters(connection) for c in columns]
+        layout.append((model, names, list(zip(converters, columns, strict=True))))
     return statement, tuple(layout)
 
 
@@ -108,15 +106,14 @@ def _token_lookup(digest: str) -> ApiToken | None:
         return None
     instances = []
     position = 0
-    for model, fields in layout:
+    for model, names, conversions in layout:
         values = []
-        for _name, converters, column in fields:
+        for converters, column in conversions:
             value = row[position]
             for converter in converters:
                 value = converter(value, column, connection)
             values.append(value)
             position += 1
-        names = [name for name, _converters, _column in fields]
         instances.append(None if values[0] is None else model.from_db(connection.alias, names, values))
     token, user, agency = instances
     user.agency = agency  # None for a person of no agency, as select_related would set it
