@@ -50,9 +50,14 @@ CHUNK = 2000  # rows per piece of the Python CSV path and per fetch of the serve
 CHUNK_BYTES = 64 * 1024  # bytes per piece of the COPY path
 
 
+def _exportable(user: User) -> QuerySet[Referral]:
+    """The referrals a person's export holds: those the person may see, no other rule."""
+    return Referral.objects.for_user(user)
+
+
 def export_rows(*, user: User) -> Iterator[list[object]]:
     """Header, then one row per referral the person may see, read in chunks from a server-side cursor."""
-    return coded_rows(Referral.objects.for_user(user), agency_id=user.agency_id)
+    return coded_rows(_exportable(user), agency_id=user.agency_id)
 
 
 def _local_date() -> TruncDate:
@@ -79,7 +84,7 @@ def coded_rows(referrals: QuerySet[Referral], *, agency_id: int | None) -> Itera
 
 def csv_lines(*, user: User) -> Iterator[bytes]:
     """The CSV of `export_rows`, as UTF-8 bytes in pieces."""
-    return csv_chunks(Referral.objects.for_user(user), agency_id=user.agency_id)
+    return csv_chunks(_exportable(user), agency_id=user.agency_id)
 
 
 def csv_chunks(referrals: QuerySet[Referral], *, agency_id: int | None) -> Iterator[bytes]:
