@@ -3,11 +3,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+import fulltext
 from agencies.roles import Action
 from cases import choices
 from cases.deidentification import validate_deidentified
@@ -132,6 +134,12 @@ class Referral(models.Model):
     source_type = models.CharField(max_length=20, choices=choices.SourceType.choices)
     urgency = models.CharField(max_length=10, choices=choices.Urgency.choices, default=choices.Urgency.ROUTINE)
     note = models.TextField(max_length=NOTE_MAX_LENGTH, blank=True, validators=[validate_deidentified])
+    # The note's words for full-text search, kept by the database (see fulltext.py).
+    note_search = models.GeneratedField(
+        expression=fulltext.SearchDocument("note", config=fulltext.CONFIG),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     decline_reason = models.CharField(max_length=20, choices=choices.DeclineReason.choices, blank=True)
     outcome = models.CharField(max_length=20, choices=choices.Outcome.choices, blank=True)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from operator import itemgetter
+
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
 from django.db.models import F, OuterRef, Prefetch, QuerySet
@@ -109,6 +111,23 @@ def referrals_lost_count(*, user: User) -> int:
     return Referral.objects.lost_to_agency(user.agency).count() if user.agency_id else 0
 
 
-def referrals_matching(*, user: User, text: str) -> ReferralQuerySet:
-    """Referrals the person may see whose note matches `text` (full-text on PostgreSQL), newest first."""
-    return fulltext.matching(Referral.objects.for_user(user), field="note", text=text).order_by("-id")
+SEARCH_HIT_FIELDS = ("id", "reference_code", "status", "created_at")
+
+
+def referrals_matching(*, user: User, text: str, limit: int) -> list[dict]:
+    """The newest `limit` referrals the person may see whose note matches `text` (full-text on PostgreSQL),
+    as rows of SEARCH_HIT_FIELDS.
+
+    The referrals sent by the person's agency and those it received are searched apart, each newest first,
+    and merged: together they are `for_user`, and a referral is never both (no agency refers to itself).
+    With the OR of `for_user`, PostgreSQL had to collect every match of a common word before it could sort
+    them; apart, it walks each agency's (agency, id) index and stops after `limit` matches."""
+    parts = (Referral.objects.outgoing_for(user), Referral.objects.incoming_for(user))
+    rows = [
+        row
+        for part in parts
+        for row in fulltext.matching(part, vector="note_search", text=text, text_field="note")
+        .order_by("-id")
+        .values(*SEARCH_HIT_FIELDS)[:limit]
+    ]
+    return sorted(rows, key=itemgetter("id"), reverse=True)[:limit]

@@ -262,4 +262,4 @@ def minutes_matching(*, user: User, text: str) -> QuerySet[Minutes]:
     """Circulated and approved minutes of meetings the person may see, matching `text`, newest first.
     Drafts are left out for everyone: their organizers find them on the meeting page."""
     visible = Minutes.objects.filter(meeting__in=Meeting.objects.for_user(user)).exclude(status=MinutesStatus.DRAFT)
-    return fulltext.matching(visible, field="body", text=text).order_by("-id")
+    return fulltext.matching(visible, vector="body_search", text=text, text_field="body").order_by("-id")

@@ -50,11 +50,7 @@ class SearchView(APIView):
         query = SearchQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         text = query.validated_data["q"]
-        referrals = list(
-            referrals_matching(user=request.user, text=text).values("id", "reference_code", "status", "created_at")[
-                :LIMIT
-            ]
-        )
+        referrals = referrals_matching(user=request.user, text=text, limit=LIMIT)
         minutes = [
             {
                 "id": row["id"],

@@ -6,10 +6,12 @@ import uuid
 from pathlib import PurePath
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+import fulltext
 from meetings.choices import AttendanceSource, MinutesStatus, RsvpResponse
 from meetings.models.meetings import Meeting
 
@@ -53,6 +55,12 @@ class Minutes(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="minutes_versions")
     version = models.PositiveSmallIntegerField(default=1)
     body = models.TextField(max_length=MINUTES_MAX_LENGTH)
+    # The body's words for full-text search, kept by the database (see fulltext.py).
+    body_search = models.GeneratedField(
+        expression=fulltext.SearchDocument("body", config=fulltext.CONFIG),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
     status = models.CharField(max_length=20, choices=MinutesStatus.choices, default=MinutesStatus.DRAFT)
     corrects = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections")
     correction_reason = models.CharField(max_length=300, blank=True)

@@ -48,3 +48,39 @@ def test_it_finds_minutes_of_meetings_in_the_audience_and_never_drafts(outsider,
 def test_it_asks_for_a_real_query(as_member):
     assert as_member.get("/api/v1/search/").status_code == 400
     assert as_member.get("/api/v1/search/", {"q": "a"}).status_code == 400
+
+
+def test_sent_and_received_matches_merge_newest_first_up_to_the_limit(officer, outsider_officer, other_agency, agency):
+    from cases.selectors import referrals_matching
+
+    sent = [send(officer, other_agency, note=f"Shelter bed needed, day {day}.") for day in range(2)]
+    received = [send(outsider_officer, agency, note=f"Emergency shelter, night {night}.") for night in range(2)]
+    send(officer, other_agency, note="Legal consultation only.")
+    newest_first = sorted(sent + received, key=lambda referral: referral.pk, reverse=True)
+    hits = referrals_matching(user=officer, text="shelter", limit=3)
+    assert [hit["reference_code"] for hit in hits] == [referral.reference_code for referral in newest_first[:3]]
+    assert set(hits[0]) == {"id", "reference_code", "status", "created_at"}
+
+
+def test_a_received_referral_leaves_the_results_when_consent_is_revoked(officer, outsider_officer, agency):
+    from cases.services import consent_revoke
+
+    received = send(outsider_officer, agency, note="Needs emergency shelter tonight.")
+    search = {"q": "shelter"}
+    assert [hit["id"] for hit in client_for(officer).get("/api/v1/search/", search).json()["referrals"]] == [
+        received.pk
+    ]
+    consent_revoke(referral=received, actor=outsider_officer)
+    assert client_for(officer).get("/api/v1/search/", search).json()["referrals"] == []
+    # The sender still finds it.
+    assert client_for(outsider_officer).get("/api/v1/search/", search).json()["referrals"]
+
+
+def test_edited_minutes_are_found_by_their_new_words(coordinator, agency):
+    """The stored vector follows the text: the database recomputes it on every write."""
+    minutes = _minutes(MeetingFactory(host_agency=agency, created_by=coordinator), "Budget review.")
+    assert client_for(coordinator).get("/api/v1/search/", {"q": "interpreter"}).json()["minutes"] == []
+    minutes.body = "Budget review. The interpreter roster was shared."
+    minutes.save(update_fields=["body"])
+    hits = client_for(coordinator).get("/api/v1/search/", {"q": "interpreter"}).json()["minutes"]
+    assert [hit["id"] for hit in hits] == [minutes.pk]
