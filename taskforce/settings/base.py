@@ -107,7 +107,8 @@ REDIS_URL = env("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache, reusing its redis-py client (see taskforce/cache.py).
+            "BACKEND": "taskforce.cache.SharedClientRedisCache",
             "LOCATION": REDIS_URL,
             # Short timeouts: a web request must not hang when Redis is down.
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},

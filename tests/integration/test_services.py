@@ -28,13 +28,59 @@ def _redis_url() -> str:
 
 @pytest.mark.django_db
 def test_it_reports_postgresql_redis_cache_and_broker_healthy():
-    caches = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url()}}
-    with override_settings(CACHES=caches, CELERY_BROKER_URL=_redis_url(), CELERY_TASK_ALWAYS_EAGER=False):
+    with override_settings(CACHES=_portal_caches(), CELERY_BROKER_URL=_redis_url(), CELERY_TASK_ALWAYS_EAGER=False):
         response = Client().get("/healthz")
     body = response.json()
     assert response.status_code == 200, body
     assert body["checks"]["database"]["backend"] == "postgresql"
-    assert body["checks"]["cache"]["backend"] == "RedisCache"
+    assert body["checks"]["cache"]["backend"] == "SharedClientRedisCache"
+
+
+def _portal_caches() -> dict:
+    """The production cache settings (taskforce.settings.base), pointed at the test Redis."""
+    return {"default": {"BACKEND": "taskforce.cache.SharedClientRedisCache", "LOCATION": _redis_url()}}
+
+
+def test_the_redis_cache_keeps_one_client_and_works_as_djangos():
+    from django.core.cache.backends.redis import RedisCache
+
+    from taskforce.cache import SharedClientRedisCache
+
+    cache = SharedClientRedisCache(_redis_url(), {"KEY_PREFIX": f"t-{uuid.uuid4().hex[:8]}"})
+    django_cache = RedisCache(_redis_url(), {"KEY_PREFIX": cache.key_prefix})
+    try:
+        assert cache._cache.get_client(write=True) is cache._cache.get_client(write=False)
+        cache.set("history", [1.5, 2.5], timeout=30)
+        assert django_cache.get("history") == [1.5, 2.5]  # the same keys and encoding as Django's
+        assert cache.add("history", "other") is False
+        cache.set("count", 0)
+        assert cache.incr("count", 2) == 2
+        cache.set_many({"a": 1, "b": "two"})
+        assert cache.get_many(["a", "b", "missing"]) == {"a": 1, "b": "two"}
+        cache.delete_many(["a", "b"])
+        assert not cache.has_key("a") and cache.get("b") is None
+    finally:
+        cache.delete_many(["history", "count", "a", "b"])
+        cache.close()
+
+
+def test_the_api_rate_limit_counts_in_redis(db: None, monkeypatch: pytest.MonkeyPatch):
+    """The throttle's history goes through the portal's cache backend to Redis and back: the limit holds."""
+    from rest_framework.throttling import UserRateThrottle
+
+    monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {**UserRateThrottle.THROTTLE_RATES, "user": "3/min"})
+    person = UserFactory(role=Role.MEMBER)
+    client = Client()
+    client.force_login(person)
+    with override_settings(CACHES=_portal_caches()):
+        from django.core.cache import cache
+
+        key = f"throttle_user_{person.pk}"
+        cache.delete(key)
+        codes = [client.get("/api/v1/me/").status_code for _ in range(4)]
+        assert len(cache.get(key)) == 3  # the three requests let through, as timestamps
+        cache.delete(key)
+    assert codes == [200, 200, 200, 429]
 
 
 @pytest.fixture

@@ -1,0 +1,36 @@
+"""Django's Redis cache, with one redis-py client per connection pool instead of one per call.
+
+Django's RedisCacheClient.get_client builds a new `redis.Redis` for every cache call. The
+connections come from a shared pool, so that is correct, but redis-py's constructor fills a table of
+about 170 reply handlers each time: on an API request, whose rate limit reads and writes the cache,
+that came to 0.3 ms a call (benchmarks/README-http.md). A `redis.Redis` only holds the pool and
+its settings and is safe to share between threads, so one per pool serves every call.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+
+
+class SharedClientRedisCacheClient(RedisCacheClient):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, Any] = {}  # by id() of the pool; Django keeps its pools for good
+
+    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            # Two threads racing here build two clients over the same pool; either is fine to keep.
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
+class SharedClientRedisCache(RedisCache):
+    """settings.CACHES backend: `taskforce.cache.SharedClientRedisCache`, options as Django's RedisCache."""
+
+    def __init__(self, server: str, params: dict[str, Any]) -> None:
+        super().__init__(server, params)
+        self._class = SharedClientRedisCacheClient
