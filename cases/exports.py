@@ -3,7 +3,7 @@
 No reference code, no note, no free text: what leaves the portal here is what the grant
 report counts, one row per referral, for the agency's own records. On PostgreSQL the CSV is
 PostgreSQL's own COPY of the scoped queryset, streamed in chunks; elsewhere Python's csv writer
-encodes the same rows to the same bytes. XLSX uses openpyxl's write-only mode.
+encodes the same rows to the same bytes. XLSX is written by cases.xlsx_sheet, row by row.
 """
 
 from __future__ import annotations
@@ -19,11 +19,10 @@ from django.db import connections, transaction
 from django.db.models import Case, CharField, F, Func, QuerySet, Value, When
 from django.db.models.functions import NullIf, TruncDate
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from agencies.models import User
 from cases.models import Referral
+from cases.xlsx_sheet import write_table
 
 EXPORT_COLUMNS: dict[str, str] = {
     "created_at": "sent (date)",
@@ -200,7 +199,6 @@ def buffered(pieces: Iterable[bytes]) -> Iterator[bytes]:
 
 
 SHEET_NAME = "Referrals"
-_NAME_COLUMNS = [list(EXPORT_COLUMNS).index(name) for name in ("sending_agency__name", "receiving_agency__name")]
 
 
 def xlsx_file(*, user: User) -> tempfile.SpooledTemporaryFile:
@@ -209,16 +207,12 @@ def xlsx_file(*, user: User) -> tempfile.SpooledTemporaryFile:
 
 
 def xlsx_workbook(rows: Iterable[list[object]]) -> tempfile.SpooledTemporaryFile:
-    """One sheet, "Referrals", with `rows` in it (the first being the header), by openpyxl's write-only mode."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(SHEET_NAME)
-    for row in rows:
-        # Agency names are the only typed text; XML cannot hold control characters (openpyxl refuses them).
-        for index in _NAME_COLUMNS:
-            if isinstance(row[index], str) and ILLEGAL_CHARACTERS_RE.search(row[index]):
-                row[index] = ILLEGAL_CHARACTERS_RE.sub("\ufffd", row[index])
-        sheet.append(row)
+    """One sheet, "Referrals", with `rows` in it (the first being the header), by cases.xlsx_sheet."""
     target = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - returned to the caller
-    workbook.save(target)
+    try:
+        write_table(rows, sheet_name=SHEET_NAME, target=target)
+    except BaseException:
+        target.close()
+        raise
     target.seek(0)
     return target

@@ -1,0 +1,87 @@
+"""The one-sheet XLSX writer of the referral export: what openpyxl reads back from it, and its refusals."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date
+
+import pytest
+from openpyxl import load_workbook
+
+from cases import xlsx_sheet
+from cases.xlsx_sheet import column_letters, write_table
+
+TRICKY = [' <Hope> & "Light", Co\r\n', "tab\there", "  spaces  ", "Ünïcödé ✓ 🌻", "'quoted'", "]]>"]
+
+
+def written(rows: list[list[object]], sheet_name: str = "Referrals") -> io.BytesIO:
+    target = io.BytesIO()
+    write_table(rows, sheet_name=sheet_name, target=target)
+    target.seek(0)
+    return target
+
+
+@pytest.mark.parametrize("read_only", [False, True])
+def test_openpyxl_reads_back_every_kind_of_cell(read_only):
+    rows = [
+        ["text", "flag", "whole", "decimal", "empty"],
+        *[[text, True, 7, 2.5, None] for text in TRICKY],
+        ["", False, -3, 1e-9, ""],
+    ]
+    book = load_workbook(written(rows, sheet_name='R&D "Q1"'), read_only=read_only)
+    assert book.sheetnames == ['R&D "Q1"']
+    read = [tuple(row) for row in book.active.iter_rows(values_only=True)]
+    expected = [tuple(None if value == "" else value for value in row) for row in rows]
+    assert read == expected
+
+
+def test_the_header_is_bold_and_stays_in_view():
+    sheet = load_workbook(written([["a", "b"], ["1", "2"]])).active
+    assert sheet.freeze_panes == "A2"
+    assert sheet["A1"].font.b and sheet["B1"].font.b and not sheet["A2"].font.b
+
+
+def test_each_distinct_text_is_stored_once():
+    rows = [["county"], *(["Juniper County"] for _ in range(500)), ["Aspen County"]]
+    package = zipfile.ZipFile(written(rows))
+    assert package.testzip() is None
+    strings = package.read("xl/sharedStrings.xml").decode()
+    assert 'count="502" uniqueCount="3"' in strings and strings.count("Juniper County") == 1
+
+
+def test_control_characters_that_xml_cannot_hold_are_replaced():
+    sheet = load_workbook(written([["name"], ["Bell\x07 Center\x00"]])).active
+    assert sheet["A2"].value == "Bell\ufffd Center\ufffd"
+
+
+def test_columns_past_z_are_named_as_spreadsheets_name_them():
+    letters = column_letters(703)
+    assert letters[:3] == ["A", "B", "C"] and letters[25:28] == ["Z", "AA", "AB"]
+    assert letters[701:] == ["ZZ", "AAA"]
+    sheet = load_workbook(written([[f"c{n}" for n in range(30)]])).active
+    assert sheet["AD1"].value == "c29" and sheet.max_column == 30
+
+
+def test_a_header_alone_is_a_valid_workbook():
+    read = list(load_workbook(written([["a", "b"]]), read_only=True).active.iter_rows(values_only=True))
+    assert read == [("a", "b")]
+
+
+@pytest.mark.parametrize("value", [date(2026, 1, 1), float("nan"), float("inf"), object()])
+def test_it_refuses_a_cell_it_cannot_write(value):
+    with pytest.raises(ValueError, match="A cell holds text, a finite number or true/false"):
+        write_table([["a"], [value]], sheet_name="S", target=io.BytesIO())
+
+
+def test_it_refuses_more_rows_than_a_sheet_holds(monkeypatch):
+    monkeypatch.setattr(xlsx_sheet, "MAX_ROWS", 3)
+    assert write_table([["a"], ["1"], ["2"]], sheet_name="S", target=io.BytesIO()) == 3
+    with pytest.raises(ValueError, match="at most 3 rows"):
+        write_table([["a"], ["1"], ["2"], ["3"]], sheet_name="S", target=io.BytesIO())
+
+
+@pytest.mark.parametrize("name", ["", "x" * 32, "a/b", "Q[1]", "what?"])
+def test_it_refuses_a_sheet_name_excel_refuses(name):
+    with pytest.raises(ValueError, match="A sheet's name has 1 to 31 characters"):
+        write_table([["a"]], sheet_name=name, target=io.BytesIO())
