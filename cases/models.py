@@ -15,6 +15,8 @@ from cases import choices
 from cases.deidentification import validate_deidentified
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from django.contrib.auth.models import AnonymousUser
 
     from agencies.models import Agency, User
@@ -84,6 +86,14 @@ def _sent_by(user: User) -> Q:
 
 def _received_by(user: User) -> Q:
     return Q(receiving_agency_id=user.agency_id) & consent_in_force()
+
+
+def visibility_key(user: User | AnonymousUser) -> tuple[bool, int | None, date]:
+    """All that `for_user`, `incoming_for` and `outgoing_for` read of the person and of the moment:
+    two people with the same key see the same referrals, so a queryset built for one serves the
+    other (cases.selectors.referral_rows keeps them per key). Change it whenever the rule changes."""
+    handles = _handles_referrals(user)
+    return handles, user.agency_id if handles else None, timezone.localdate()
 
 
 class ReferralQuerySet(models.QuerySet["Referral"]):

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from contextlib import suppress
 from operator import itemgetter
 
 from django.contrib.postgres.expressions import ArraySubquery
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import F, OuterRef, Prefetch, QuerySet
 from django.http import Http404
@@ -10,7 +12,15 @@ from django.shortcuts import get_object_or_404
 
 import fulltext
 from agencies.models import User
-from cases.models import CODED_FIELDS, Comment, Referral, ReferralNeed, ReferralQuerySet, TimelineEvent
+from cases.models import (
+    CODED_FIELDS,
+    Comment,
+    Referral,
+    ReferralNeed,
+    ReferralQuerySet,
+    TimelineEvent,
+    visibility_key,
+)
 
 
 def _visible(user: User, direction: str) -> ReferralQuerySet:
@@ -56,13 +66,35 @@ LIST_FIELDS = (
 )
 
 
+# The rows' queryset for each visibility key (cases.models.visibility_key) and direction, built once per
+# process as a view's class-level queryset is: building it (the rule's joins, the columns, the needs)
+# took 0.7-0.9 ms of an API request, more than PostgreSQL took to run it. It is never evaluated
+# itself: every caller gets a clone (`.all()`), whose filters, ordering and slices are its own.
+_ROWS_BY_KEY: dict[tuple, QuerySet[dict]] = {}
+_ROWS_BY_KEY_MAX = 1024  # keys hold an agency and a date: far more than a day of a deployment
+
+
 def referral_rows(*, user: User, direction: str = "") -> QuerySet[dict]:
     """The same referrals as `referrals_for`, as dictionaries of list columns."""
+    key = (visibility_key(user), direction, connection.vendor)
+    rows = _ROWS_BY_KEY.get(key)
+    if rows is None:
+        if len(_ROWS_BY_KEY) >= _ROWS_BY_KEY_MAX:
+            _ROWS_BY_KEY.clear()
+        rows = _ROWS_BY_KEY[key] = _rows_build(user, direction)
+    return rows.all()
+
+
+def _rows_build(user: User, direction: str) -> QuerySet[dict]:
     rows = _visible(user, direction).values(*LIST_FIELDS, **LIST_COLUMNS)
     if connection.vendor == "postgresql":
         # The needs in the same query, as an array: one round trip fewer on the hot list (see with_needs).
         needs = ReferralNeed.objects.filter(referral=OuterRef("pk")).order_by("id").values("need")
         rows = rows.annotate(needs=ArraySubquery(needs))
+    # Compiled once before it is shared, so that no two clones are the first to compile it. A person
+    # without the referral role has nobody's rows: nothing to compile.
+    with suppress(EmptyResultSet):
+        rows.query.get_compiler(using=rows.db).as_sql()
     return rows
 
 

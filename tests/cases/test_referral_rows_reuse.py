@@ -1,0 +1,126 @@
+"""The API's referral rows reuse one queryset per visibility key (cases.selectors.referral_rows).
+
+What must hold: people with the same key see exactly the same referrals, so the key must hold all
+that the rule reads; a change of role, agency or day makes a new key; and a caller's filters stay
+in its own clone.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from agencies.models import User
+from agencies.roles import Role
+from cases import selectors
+from cases.models import Referral, visibility_key
+from cases.services import consent_revoke
+from tests.cases.referral_helpers import send, valid_consent
+from tests.factories import AgencyFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_kept_querysets():
+    selectors._ROWS_BY_KEY.clear()
+    yield
+    selectors._ROWS_BY_KEY.clear()
+
+
+def row_ids(user: User, direction: str = "") -> set[int]:
+    return {row["id"] for row in selectors.referral_rows(user=user, direction=direction)}
+
+
+def rule_ids(user: User) -> set[int]:
+    return set(Referral.objects.for_user(user).values_list("id", flat=True))
+
+
+def compiled(user: User) -> tuple[str, tuple] | None:
+    queryset = Referral.objects.for_user(user)
+    return None if queryset.query.is_empty() else queryset.query.sql_with_params()
+
+
+@pytest.fixture
+def cast(officer: User, outsider_officer: User) -> dict[str, User]:
+    """People who differ in everything the rule might read, some of them sharing a key."""
+    agency = officer.agency
+    return {
+        "officer": officer,
+        "colleague officer": UserFactory(agency=agency, role=Role.REFERRAL_OFFICER, is_staff=True),
+        "admin": UserFactory(agency=agency, role=Role.AGENCY_ADMIN),
+        "member": UserFactory(agency=agency, role=Role.MEMBER),
+        "coordinator": UserFactory(agency=agency, role=Role.COORDINATOR),
+        "inactive officer": UserFactory(agency=agency, role=Role.REFERRAL_OFFICER, is_active=False),
+        "outsider officer": outsider_officer,
+        "outsider member": UserFactory(agency=outsider_officer.agency, role=Role.MEMBER),
+    }
+
+
+def test_people_with_the_same_key_are_given_the_same_rule(cast):
+    """The key holds everything the rule reads: equal keys, equal SQL and parameters."""
+    people = list(cast.values())
+    for first in people:
+        for second in people:
+            if visibility_key(first) == visibility_key(second):
+                assert compiled(first) == compiled(second), (first.email, second.email)
+    keys = {name: visibility_key(person) for name, person in cast.items()}
+    assert keys["officer"] == keys["colleague officer"] != keys["outsider officer"]
+    assert keys["admin"] == keys["member"] == keys["inactive officer"] == keys["outsider member"]
+
+
+def test_each_person_sees_what_the_rule_gives_whoever_came_first(cast, officer, outsider_officer):
+    sent = send(officer, outsider_officer.agency)
+    received = send(outsider_officer, officer.agency)
+    lapsed = send(outsider_officer, officer.agency)
+    consent_revoke(referral=lapsed, actor=outsider_officer)
+    for _round in range(2):  # the first round builds the querysets, the second reuses them
+        for name, person in cast.items():
+            assert row_ids(person) == rule_ids(person), name
+    assert row_ids(cast["colleague officer"]) == {sent.pk, received.pk}
+    assert row_ids(cast["outsider officer"]) == {sent.pk, received.pk, lapsed.pk}
+    assert row_ids(cast["admin"]) == set() and row_ids(cast["inactive officer"]) == set()
+    assert row_ids(officer, "incoming") == {received.pk} and row_ids(officer, "outgoing") == {sent.pk}
+
+
+def test_a_change_of_role_or_agency_changes_what_the_person_sees(officer, outsider_officer):
+    sent = send(officer, outsider_officer.agency)
+    assert row_ids(officer) == {sent.pk}
+    officer.role = Role.MEMBER
+    officer.save()
+    assert row_ids(officer) == set()
+    officer.role = Role.REFERRAL_OFFICER
+    officer.agency = AgencyFactory()
+    officer.save()
+    assert row_ids(officer) == set()
+    officer.agency = outsider_officer.agency
+    officer.save()
+    assert row_ids(officer) == {sent.pk}
+
+
+def test_a_new_day_makes_a_new_key_so_lapsed_consent_hides_the_referral(officer, outsider_officer):
+    referral = send(officer, outsider_officer.agency, consent=valid_consent(valid_days=30))
+    last_day = timezone.make_aware(datetime.combine(referral.consent.expires_on, time(12)))
+    with time_machine.travel(last_day, tick=False):
+        assert row_ids(outsider_officer) == {referral.pk}
+    with time_machine.travel(last_day + timedelta(days=1), tick=False):
+        assert row_ids(outsider_officer) == set()
+        assert row_ids(officer) == {referral.pk}  # the sender still sees it
+
+
+def test_a_callers_filters_stay_in_its_own_clone(officer, outsider_officer):
+    first, second = send(officer, outsider_officer.agency), send(officer, outsider_officer.agency)
+    assert [row["id"] for row in selectors.referral_rows(user=officer).filter(pk=first.pk)] == [first.pk]
+    assert selectors.referral_rows(user=officer).order_by("id").first()["id"] == first.pk
+    assert row_ids(officer) == {first.pk, second.pk}
+    assert len(selectors._ROWS_BY_KEY) == 1
+
+
+def test_the_kept_querysets_stay_few(monkeypatch, officer):
+    monkeypatch.setattr(selectors, "_ROWS_BY_KEY_MAX", 2)
+    for direction in ("", "incoming", "outgoing", ""):
+        selectors.referral_rows(user=officer, direction=direction)
+        assert len(selectors._ROWS_BY_KEY) <= 2
