@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 from contextlib import suppress
+from dataclasses import dataclass
 from operator import itemgetter
+from typing import Literal
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import F, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -66,23 +68,39 @@ LIST_FIELDS = (
 )
 
 
-# The rows' queryset for each visibility key (cases.models.visibility_key) and direction, built once per
-# process as a view's class-level queryset is: building it (the rule's joins, the columns, the needs)
-# took 0.7-0.9 ms of an API request, more than PostgreSQL took to run it. It is never evaluated
-# itself: every caller gets a clone (`.all()`), whose filters, ordering and slices are its own.
-_ROWS_BY_KEY: dict[tuple, QuerySet[dict]] = {}
+# What the API reads for each visibility key (cases.models.visibility_key) and direction, made once per
+# process as a view's class-level queryset is: building the rows' queryset (the rule's joins, the
+# columns, the needs) took 0.7-0.9 ms of an API request, more than PostgreSQL took to run it. The
+# queryset is never evaluated itself: every caller gets a clone (`.all()`), whose filters, ordering and
+# slices are its own.
+_ROWS_BY_KEY: dict[tuple, _KeptRows] = {}
 _ROWS_BY_KEY_MAX = 1024  # keys hold an agency and a date: far more than a day of a deployment
 
 
 def referral_rows(*, user: User, direction: str = "") -> QuerySet[dict]:
     """The same referrals as `referrals_for`, as dictionaries of list columns."""
+    return _kept(user, direction).rows.all()
+
+
+def referral_row_get(*, user: User, pk: int) -> dict:
+    """One referral as `referral_rows` gives it; 404 as `referral_get` for one the person may not see."""
+    kept = _kept(user, "")
+    if kept.one is None:
+        kept.one = _OneRow.compile(kept.rows)
+    rows = with_needs(kept.one.fetch(pk) if kept.one else list(kept.rows.filter(pk=pk)))
+    if not rows:
+        raise Http404
+    return rows[0]
+
+
+def _kept(user: User, direction: str) -> _KeptRows:
     key = (visibility_key(user), direction, connection.vendor)
-    rows = _ROWS_BY_KEY.get(key)
-    if rows is None:
+    kept = _ROWS_BY_KEY.get(key)
+    if kept is None:
         if len(_ROWS_BY_KEY) >= _ROWS_BY_KEY_MAX:
             _ROWS_BY_KEY.clear()
-        rows = _ROWS_BY_KEY[key] = _rows_build(user, direction)
-    return rows.all()
+        kept = _ROWS_BY_KEY[key] = _KeptRows(_rows_build(user, direction))
+    return kept
 
 
 def _rows_build(user: User, direction: str) -> QuerySet[dict]:
@@ -98,12 +116,67 @@ def _rows_build(user: User, direction: str) -> QuerySet[dict]:
     return rows
 
 
-def referral_row_get(*, user: User, pk: int) -> dict:
-    """One referral as `referral_rows` gives it; 404 as `referral_get` for one the person may not see."""
-    rows = with_needs(list(referral_rows(user=user).filter(pk=pk)))
-    if not rows:
-        raise Http404
-    return rows[0]
+@dataclass
+class _KeptRows:
+    rows: QuerySet[dict]
+    one: _OneRow | Literal[False] | None = None  # made on the first detail; False: the ORM's way
+
+
+# A stand-in for the primary key while `rows.filter(pk=...)` is compiled: no id, agency or date equals it.
+_PK_STAND_IN = -7_310_459_233
+
+
+@dataclass(frozen=True)
+class _OneRow:
+    """`rows.filter(pk=...)` compiled once: the SQL, its parameters with the primary key's place, and what
+    Django's values() does with the result (names, converters). Running it costs what PostgreSQL takes;
+    compiling it again took 0.6 ms of a detail request. tests/cases/test_referral_rows_reuse.py holds it
+    to the ORM's answer."""
+
+    sql: str | None  # None: nobody's rows
+    params: tuple
+    pk_at: int
+    names: tuple[str, ...]
+    converters: tuple[tuple[int, list, object], ...]
+    alias: str
+
+    @classmethod
+    def compile(cls, rows: QuerySet[dict]) -> _OneRow | Literal[False]:
+        queryset = rows.filter(pk=_PK_STAND_IN)
+        query = queryset.query
+        compiler = query.get_compiler(using=queryset.db)
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:
+            return cls(sql=None, params=(), pk_at=-1, names=(), converters=(), alias=queryset.db)
+        places = [at for at, value in enumerate(params) if type(value) is int and value == _PK_STAND_IN]
+        names = (*query.extra_select, *query.values_select, *query.annotation_select)
+        if len(places) != 1 or len(names) != compiler.col_count:  # not the shape this expects: the ORM's way
+            return False
+        fields = [selected[0] for selected in compiler.select[: compiler.col_count]]
+        converters = tuple(
+            (at, functions, expression) for at, (functions, expression) in compiler.get_converters(fields).items()
+        )
+        return cls(sql, tuple(params), places[0], names, converters, queryset.db)
+
+    def fetch(self, pk: int) -> list[dict]:
+        database = connections[self.alias]
+        low, high = database.ops.integer_field_range(Referral._meta.pk.get_internal_type())
+        if self.sql is None or not low <= pk <= high:  # out of range: no such row, as the ORM answers
+            return []
+        params = list(self.params)
+        params[self.pk_at] = pk
+        with database.cursor() as cursor:
+            cursor.execute(self.sql, params)
+            found = cursor.fetchall()
+        rows = []
+        for selected in found:
+            values = list(selected[: len(self.names)])
+            for at, functions, expression in self.converters:
+                for function in functions:
+                    values[at] = function(values[at], expression, database)
+            rows.append(dict(zip(self.names, values, strict=True)))
+        return rows
 
 
 def with_needs(rows: list[dict]) -> list[dict]:

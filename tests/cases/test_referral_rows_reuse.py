@@ -1,8 +1,9 @@
-"""The API's referral rows reuse one queryset per visibility key (cases.selectors.referral_rows).
+"""The API's referral rows reuse one queryset per visibility key (cases.selectors.referral_rows), and
+one referral one statement compiled from it (cases.selectors.referral_row_get).
 
 What must hold: people with the same key see exactly the same referrals, so the key must hold all
-that the rule reads; a change of role, agency or day makes a new key; and a caller's filters stay
-in its own clone.
+that the rule reads; a change of role, agency or day makes a new key; a caller's filters stay in its
+own clone; and the compiled statement answers what the ORM answers, 404 included.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from datetime import datetime, time, timedelta
 
 import pytest
 import time_machine
+from django.db import connection
+from django.http import Http404
 from django.utils import timezone
 
 from agencies.models import User
@@ -124,3 +127,42 @@ def test_the_kept_querysets_stay_few(monkeypatch, officer):
     for direction in ("", "incoming", "outgoing", ""):
         selectors.referral_rows(user=officer, direction=direction)
         assert len(selectors._ROWS_BY_KEY) <= 2
+
+
+# --- One referral: the compiled statement (selectors._OneRow) against the ORM ------------------------
+
+
+def orm_row(user: User, pk: int) -> dict | None:
+    rows = selectors.with_needs(list(selectors.referral_rows(user=user).filter(pk=pk)))
+    return rows[0] if rows else None
+
+
+def test_one_referral_reads_as_the_orm_reads_it_and_hides_what_the_rule_hides(cast, officer, outsider_officer):
+    sent = send(officer, outsider_officer.agency, note="Needs a bed tonight.")
+    received = send(outsider_officer, officer.agency, consent=None, interpreter_needed=True)
+    lapsed = send(outsider_officer, officer.agency)
+    consent_revoke(referral=lapsed, actor=outsider_officer)
+    elsewhere = send(outsider_officer, AgencyFactory())
+    candidates = [sent.pk, received.pk, lapsed.pk, elsewhere.pk, elsewhere.pk + 1000, 0, -1, 10**30]
+    for _round in range(2):  # the first compiles the statement, the second reuses it
+        for name, person in cast.items():
+            for pk in candidates:
+                expected = orm_row(person, pk) if pk < 2**63 else None
+                if expected is None:
+                    with pytest.raises(Http404):
+                        selectors.referral_row_get(user=person, pk=pk)
+                else:
+                    assert selectors.referral_row_get(user=person, pk=pk) == expected, (name, pk)
+    row = selectors.referral_row_get(user=officer, pk=received.pk)
+    assert row["interpreter_needed"] is True and row["consent_id"] is None and row["needs"]
+    assert row["created_at"] == received.created_at and row["sending_agency_name"] == outsider_officer.agency.name
+    kept = selectors._ROWS_BY_KEY[(visibility_key(officer), "", connection.vendor)]
+    assert isinstance(kept.one, selectors._OneRow) and kept.one.sql is not None
+
+
+def test_one_referral_falls_back_to_the_orm_for_a_statement_of_another_shape(monkeypatch, officer, outsider_officer):
+    monkeypatch.setattr(selectors._OneRow, "compile", classmethod(lambda cls, rows: False))
+    sent = send(officer, outsider_officer.agency)
+    assert selectors.referral_row_get(user=officer, pk=sent.pk) == orm_row(officer, sent.pk)
+    with pytest.raises(Http404):
+        selectors.referral_row_get(user=UserFactory(agency=officer.agency, role=Role.MEMBER), pk=sent.pk)
