@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import time
-
-from django.core.cache import cache
+from taskforce.ratelimit import window_hit
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -18,11 +16,5 @@ def parse_rate(rate: str) -> tuple[int, int]:
 def allow(*, key: str, rate: str) -> bool:
     """Counts one attempt under `key`; False once the window's limit is passed."""
     limit, window = parse_rate(rate)
-    slot = f"meetings:throttle:{key}:{int(time.time() // window)}"
-    cache.add(slot, 0, timeout=window)
-    try:
-        count = cache.incr(slot)
-    except ValueError:  # evicted between add and incr
-        cache.set(slot, 1, timeout=window)
-        count = 1
+    count, _window_ends = window_hit(f"meetings:throttle:{key}", window)
     return count <= limit

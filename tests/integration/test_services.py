@@ -41,6 +41,24 @@ def _portal_caches() -> dict:
     return {"default": {"BACKEND": "taskforce.cache.SharedClientRedisCache", "LOCATION": _redis_url()}}
 
 
+def test_the_redis_cache_counts_in_a_window_in_one_round_trip():
+    from taskforce.cache import SharedClientRedisCache
+    from taskforce.ratelimit import window_hit
+
+    cache = SharedClientRedisCache(_redis_url(), {"KEY_PREFIX": f"t-{uuid.uuid4().hex[:8]}"})
+    try:
+        assert [cache.count_in_window("hits", 30) for _ in range(3)] == [1, 2, 3]
+        assert cache.get("hits") == 3 and cache.incr("hits") == 4  # an ordinary cache integer
+        ttl = cache._cache.get_client(write=True).ttl(cache.make_and_validate_key("hits"))
+        assert 0 < ttl <= 30
+        assert window_hit("k", 10, now=1005.0, cache=cache) == (1, 1010)
+        assert window_hit("k", 10, now=1009.9, cache=cache) == (2, 1010)
+        assert window_hit("k", 10, now=1010.0, cache=cache) == (1, 1020)  # a new window starts at 0
+    finally:
+        cache.delete_many(["hits", "k:100", "k:101"])
+        cache.close()
+
+
 def test_the_redis_cache_keeps_one_client_and_works_as_djangos():
     from django.core.cache.backends.redis import RedisCache
 
@@ -65,8 +83,9 @@ def test_the_redis_cache_keeps_one_client_and_works_as_djangos():
 
 
 def test_the_api_rate_limit_counts_in_redis(db: None, monkeypatch: pytest.MonkeyPatch):
-    """The throttle's history goes through the portal's cache backend to Redis and back: the limit holds."""
-    from rest_framework.throttling import UserRateThrottle
+    """The API's throttle counts through the portal's cache backend in Redis, in fixed windows: the limit
+    holds, the 429 says when to come back, and the window's counter expires with the window."""
+    from api.throttling import UserRateThrottle
 
     monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {**UserRateThrottle.THROTTLE_RATES, "user": "3/min"})
     person = UserFactory(role=Role.MEMBER)
@@ -75,11 +94,19 @@ def test_the_api_rate_limit_counts_in_redis(db: None, monkeypatch: pytest.Monkey
     with override_settings(CACHES=_portal_caches()):
         from django.core.cache import cache
 
-        key = f"throttle_user_{person.pk}"
-        cache.delete(key)
-        codes = [client.get("/api/v1/me/").status_code for _ in range(4)]
-        assert len(cache.get(key)) == 3  # the three requests let through, as timestamps
-        cache.delete(key)
+        window = int(time.time() // 60)
+        if time.time() % 60 > 55:  # too near the window's end for four requests to share it
+            time.sleep(60 - time.time() % 60)
+            window += 1
+        slot = f"throttle_user_{person.pk}:{window}"
+        cache.delete(slot)
+        responses = [client.get("/api/v1/me/") for _ in range(4)]
+        codes = [response.status_code for response in responses]
+        assert 0 < int(responses[-1]["Retry-After"]) <= 60
+        assert cache.get(slot) == 4  # every request counted, the refused one too
+        ttl = cache._cache.get_client(write=True).ttl(cache.make_and_validate_key(slot))
+        assert 0 < ttl <= 60
+        cache.delete(slot)
     assert codes == [200, 200, 200, 429]
 
 
