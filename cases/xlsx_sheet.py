@@ -16,11 +16,10 @@ with the number of distinct texts, not with the rows: fit for coded columns, not
 from __future__ import annotations
 
 import math
+import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from typing import IO
-
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # the characters XML 1.0 cannot hold
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -28,6 +27,9 @@ PACKAGE_RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relation
 DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 MAX_ROWS = 1_048_576  # a worksheet's limit in Excel
 MAX_COLUMNS = 16_384
+MAX_TEXT = 32_767  # characters in a cell
+# What XML 1.0 cannot hold: C0 controls but tab and line ends, lone surrogates, U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 _CONTENT_TYPES = f"""{DECLARATION}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">\
 <Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>\
@@ -77,7 +79,7 @@ _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"}
 
 def _escaped(text: str) -> str:
     # A bare carriage return would reach the reader as a line feed (XML normalises line ends).
-    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", text).translate(_ESCAPES)
+    return _NOT_XML.sub("\ufffd", text).translate(_ESCAPES)
 
 
 def _quoted_attribute(text: str) -> str:
@@ -121,8 +123,8 @@ def write_table(rows: Iterable[Sequence[object]], *, sheet_name: str, target: IO
     """Write the workbook to `target` (a writable binary file, seekable or not): one sheet named
     `sheet_name`, the first of `rows` as its bold header. Returns the number of rows written.
 
-    Raises ValueError for a name Excel refuses, a cell of another type, or more rows or columns
-    than a sheet holds;
+    Raises ValueError for a name Excel refuses, a cell of another type, a text longer than a cell
+    holds, or more rows or columns than a sheet holds;
     `target` then holds an incomplete file, which the caller discards."""
     if not 1 <= len(sheet_name) <= 31 or any(character in sheet_name for character in "[]:*?/\\"):
         raise ValueError("A sheet's name has 1 to 31 characters, none of [ ] : * ? / \\.")
@@ -138,7 +140,7 @@ def write_table(rows: Iterable[Sequence[object]], *, sheet_name: str, target: IO
         )
         package.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
         package.writestr("xl/styles.xml", _STYLES)
-        with package.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+        with package.open("xl/worksheets/sheet1.xml", "w") as sheet:
             sheet.write(_SHEET_START.encode())
             batch: list[str] = []
             letters: list[str] = []
@@ -156,7 +158,7 @@ def write_table(rows: Iterable[Sequence[object]], *, sheet_name: str, target: IO
                     sheet.write("".join(batch).encode())
                     batch = []
             sheet.write(("".join(batch) + _SHEET_END).encode())
-        with package.open("xl/sharedStrings.xml", "w", force_zip64=True) as shared:
+        with package.open("xl/sharedStrings.xml", "w") as shared:
             for piece in strings.xml():
                 shared.write(piece.encode())
     return count
@@ -169,11 +171,15 @@ def _row(number: int, values: Sequence[object], letters: list[str], strings: _Sh
             # An empty cell, written all the same: readers then see every row as wide as the header.
             cells.append(f'<c r="{letter}{number}"{style}/>')
         elif isinstance(value, str):
+            if len(value) > MAX_TEXT:
+                raise ValueError(f"A cell holds at most {MAX_TEXT:,} characters.")
             cells.append(f'<c r="{letter}{number}" t="s"{style}><v>{strings.position(value)}</v></c>')
         elif isinstance(value, bool):  # before int: a bool is an int in Python
             cells.append(f'<c r="{letter}{number}" t="b"{style}><v>{int(value)}</v></c>')
-        elif isinstance(value, int | float) and math.isfinite(value):
-            cells.append(f'<c r="{letter}{number}"{style}><v>{value!r}</v></c>')
+        elif isinstance(value, int):
+            cells.append(f'<c r="{letter}{number}"{style}><v>{int(value)}</v></c>')  # int(): an IntEnum's value
+        elif isinstance(value, float) and math.isfinite(value):
+            cells.append(f'<c r="{letter}{number}"{style}><v>{float(value)!r}</v></c>')
         else:
             raise ValueError(f"A cell holds text, a finite number or true/false, not {value!r}.")
     return f'<row r="{number}">{"".join(cells)}</row>'

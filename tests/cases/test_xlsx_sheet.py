@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 from datetime import date
+from enum import IntEnum
 
 import pytest
 from openpyxl import load_workbook
@@ -50,9 +51,29 @@ def test_each_distinct_text_is_stored_once():
     assert 'count="502" uniqueCount="3"' in strings and strings.count("Juniper County") == 1
 
 
-def test_control_characters_that_xml_cannot_hold_are_replaced():
-    sheet = load_workbook(written([["name"], ["Bell\x07 Center\x00"]])).active
-    assert sheet["A2"].value == "Bell\ufffd Center\ufffd"
+def test_characters_that_xml_cannot_hold_are_replaced():
+    rows = [["name"], ["Bell\x07 Center\x00"], ["end\ufffe\uffff"], ["half \ud800 pair"], ["tab\tand\nline"]]
+    sheet = load_workbook(written(rows)).active
+    assert [cell.value for cell in sheet["A"]][1:] == [
+        "Bell\ufffd Center\ufffd",
+        "end\ufffd\ufffd",
+        "half \ufffd pair",
+        "tab\tand\nline",
+    ]
+
+
+def test_numbers_are_written_as_their_value():
+    class Size(IntEnum):
+        LARGE = 3
+
+    sheet = load_workbook(written([["n"], [Size.LARGE], [2**40], [-0.25]])).active
+    assert [cell.value for cell in sheet["A"]][1:] == [3, 2**40, -0.25]
+
+
+def test_it_refuses_a_text_longer_than_a_cell_holds():
+    assert write_table([["a"], ["x" * 32_767]], sheet_name="S", target=io.BytesIO()) == 2
+    with pytest.raises(ValueError, match="A cell holds at most 32,767 characters"):
+        write_table([["a"], ["x" * 32_768]], sheet_name="S", target=io.BytesIO())
 
 
 def test_columns_past_z_are_named_as_spreadsheets_name_them():
