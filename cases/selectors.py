@@ -150,7 +150,8 @@ class _OneRow:
         except EmptyResultSet:
             return cls(sql=None, params=(), pk_at=-1, names=(), converters=(), alias=queryset.db)
         places = [at for at, value in enumerate(params) if type(value) is int and value == _PK_STAND_IN]
-        names = (*query.extra_select, *query.values_select, *query.annotation_select)
+        # As Django's values() names them (django.db.models.query.ValuesIterable).
+        names = tuple(query.selected or (*query.extra_select, *query.values_select, *query.annotation_select))
         if len(places) != 1 or len(names) != compiler.col_count:  # not the shape this expects: the ORM's way
             return False
         fields = [selected[0] for selected in compiler.select[: compiler.col_count]]

@@ -41,7 +41,9 @@ class SharedClientRedisCache(RedisCache):
         """Add one to the counter `key`, made at 0 to last `seconds` if missing; the new count. One round
         trip (taskforce.ratelimit); Django's add() then incr() take three."""
         key = self.make_and_validate_key(key)
-        pipeline = self._cache.get_client(key, write=True).pipeline(transaction=False)
+        # MULTI/EXEC, still one round trip: were the key to vanish between the two (evicted), INCR
+        # would make it anew without an expiry, a counter for good.
+        pipeline = self._cache.get_client(key, write=True).pipeline(transaction=True)
         pipeline.set(key, 0, ex=seconds, nx=True)
         pipeline.incr(key)
         _made, count = pipeline.execute()
