@@ -13,6 +13,8 @@ admin.site.site_header = "Task force portal administration"
 urlpatterns = [
     path("", agency_views.home, name="home"),
     path("healthz", healthz, name="healthz"),
+    # The API before the prefix-less includes below, whose patterns every API request would try first.
+    path("api/", include(([path("v1/", include("api.v1.urls", namespace="v1"))], "api"))),
     path("accounts/", include("allauth.urls")),
     path("invitations/<str:token>/", agency_views.invitation_accept, name="invitation_accept"),
     path("agencies/", include("agencies.urls")),
@@ -23,7 +25,6 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("audit/", include(("audit.urls", "audit"))),
     path("account/tokens/", include("api.web_urls")),
-    path("api/", include(([path("v1/", include("api.v1.urls", namespace="v1"))], "api"))),
     path("admin/", admin.site.urls),
 ]
 

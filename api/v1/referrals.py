@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -147,7 +149,7 @@ def _direction(request: Request) -> str:
     return direction
 
 
-def _list_row(row: dict) -> dict:
+def _list_row(row: dict, today: date) -> dict:
     consent = None
     if row["consent_id"] is not None:
         consent = {
@@ -156,7 +158,7 @@ def _list_row(row: dict) -> dict:
             "scope": row["consent_scope"],
             "expires_on": row["consent_expires_on"],
             "revoked_at": row["consent_revoked_at"],
-            "in_force": row["consent_revoked_at"] is None and row["consent_expires_on"] >= timezone.localdate(),
+            "in_force": row["consent_revoked_at"] is None and row["consent_expires_on"] >= today,
         }
     fields = {name: row[name] for name in selectors.LIST_FIELDS if name != "consent_id"}
     return {
@@ -216,14 +218,15 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             request=request._request,
             detail={"direction": direction or "all", "via": "api"},
         )
-        return self.get_paginated_response([_list_row(row) for row in selectors.with_needs(rows)])
+        today = timezone.localdate()
+        return self.get_paginated_response([_list_row(row, today) for row in selectors.with_needs(rows)])
 
     def retrieve(self, request: Request, *args: object, **kwargs: object) -> Response:
         # The list's plain-values row (the same representation), read in one query with its needs.
         row = selectors.referral_row_get(user=request.user, pk=self._pk())
         viewed = Referral(pk=row["id"], reference_code=row["reference_code"])  # what the audit row names
         services.referral_record_view(referral=viewed, actor=request.user, request=request._request)
-        return Response(_list_row(row))
+        return Response(_list_row(row, timezone.localdate()))
 
     @extend_schema(request=ReferralCreateSerializer, responses={201: ReferralSerializer}, summary="Send a referral")
     def create(self, request: Request) -> Response:
