@@ -12,8 +12,8 @@ ROOT_URLCONF = "benchmarks.urls"
 STATIC_ROOT = BASE_DIR / "benchmarks" / "results" / "static"
 
 # The production rate (1200/min for a person) would answer 429 within a second of load from one
-# benchmark person. A one-second window keeps the throttle's work per request (read and write its
-# history in Redis) at the size production sees for a busy person, instead of switching it off.
+# benchmark person. At 100,000 a second the throttle still counts every request in Redis (one round
+# trip, api/throttling.py), as in production, without refusing any.
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,
     "DEFAULT_THROTTLE_RATES": {"anon": "100000/s", "user": "100000/s"},
