@@ -11,6 +11,8 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from taskforce.parsing import whole_number
+
 
 def json_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DjangoValidationError):
@@ -35,3 +37,12 @@ def api_server_error(request: HttpRequest) -> JsonResponse:
 
 def api_permission_denied(request: HttpRequest, exception: PermissionDenied | None = None) -> JsonResponse:
     return JsonResponse({"detail": "You do not have permission to do this."}, status=403)
+
+
+def pk_from_url(value: object) -> int:
+    """The primary key in an API URL; 404 for anything but ASCII digits (the router's pattern takes any
+    segment, and "²" passed `str.isdigit()` only for `int()` to refuse it)."""
+    pk = whole_number(value)
+    if pk is None:
+        raise exceptions.NotFound
+    return pk

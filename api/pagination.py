@@ -2,6 +2,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 
+from taskforce.parsing import whole_number
+
 
 class PortalCursorPagination(CursorPagination):
     """Cursor pagination: constant cost at any depth, no full-table COUNT."""
@@ -16,9 +18,10 @@ class PortalCursorPagination(CursorPagination):
         if raw is None:
             return self.page_size
         # DRF silently ignores a bad page_size; a client deserves to hear about its mistake.
-        if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+        size = whole_number(raw)
+        if size is None or not 1 <= size <= self.max_page_size:
             raise ValidationError({"page_size": [f"Give a whole number from 1 to {self.max_page_size}."]})
-        return int(raw)
+        return size
 
     def get_schema_operation_parameters(self, view: object) -> list[dict]:
         parameters = super().get_schema_operation_parameters(view)

@@ -10,13 +10,14 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from agencies.models import Agency
 from agencies.roles import Action
+from api.errors import pk_from_url
 from api.filters import PortalFilterSet
 from api.pagination import PortalCursorPagination
 from api.permissions import action_permission
@@ -154,9 +155,7 @@ class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.meetings_for(user=self.request.user)
 
     def retrieve(self, request: Request, pk: str) -> Response:
-        if not str(pk).isdigit():
-            raise NotFound
-        meeting = selectors.meeting_get(user=request.user, pk=int(pk))
+        meeting = selectors.meeting_get(user=request.user, pk=pk_from_url(pk))
         return Response(MeetingDetailSerializer(meeting, context={"request": request}).data)
 
     def get_serializer_class(self) -> type[serializers.Serializer]:
@@ -210,9 +209,7 @@ class ActionItemViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.action_items_for(user=self.request.user)
 
     def get_object(self) -> ActionItem:
-        if not str(self.kwargs["pk"]).isdigit():
-            raise NotFound
-        return selectors.action_item_get(user=self.request.user, pk=int(self.kwargs["pk"]))
+        return selectors.action_item_get(user=self.request.user, pk=pk_from_url(self.kwargs["pk"]))
 
     @extend_schema(
         request=ActionStatusSerializer, responses={200: ActionItemSerializer}, summary="Mark open, done or dropped"
@@ -303,9 +300,7 @@ class TrainingViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.trainings_for(user=self.request.user)
 
     def get_object(self) -> Training:
-        if not str(self.kwargs["pk"]).isdigit():
-            raise NotFound
-        return selectors.training_get(user=self.request.user, pk=int(self.kwargs["pk"]))
+        return selectors.training_get(user=self.request.user, pk=pk_from_url(self.kwargs["pk"]))
 
     @extend_schema(request=None, responses={200: RegistrationSerializer}, summary="Register (or join the waiting list)")
     @action(detail=True, methods=["post"])
@@ -394,9 +389,7 @@ class TrainingRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
         return selectors.training_requests_for(user=self.request.user)
 
     def get_object(self) -> TrainingRequest:
-        if not str(self.kwargs["pk"]).isdigit():
-            raise NotFound
-        return selectors.training_request_get(user=self.request.user, pk=int(self.kwargs["pk"]))
+        return selectors.training_request_get(user=self.request.user, pk=pk_from_url(self.kwargs["pk"]))
 
     @extend_schema(
         request=TrackSerializer,

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from agencies.models import Agency
 from agencies.roles import Action
+from api.errors import pk_from_url
 from api.filters import BoundedIsoDateTimeFilter, PortalFilterSet
 from api.permissions import action_permission
 from audit.models import AuditEvent
@@ -198,9 +199,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return selectors.referrals_for(user=self.request.user, direction=_direction(self.request))
 
     def _pk(self) -> int:
-        if not str(self.kwargs["pk"]).isdigit():
-            raise NotFound
-        return int(self.kwargs["pk"])
+        return pk_from_url(self.kwargs["pk"])
 
     def get_object(self) -> Referral:
         return selectors.referral_get(user=self.request.user, pk=self._pk())

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from agencies.roles import Action
+from api.errors import pk_from_url
 from api.permissions import action_permission
 from reports import selectors, services
 from reports.engine import FiguresChanged, report_compute
@@ -157,9 +158,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return selectors.approved_reports_for(user=self.request.user)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        if not str(kwargs["pk"]).isdigit():
-            raise NotFound
-        report = self.get_queryset().filter(pk=int(kwargs["pk"])).first()
+        report = self.get_queryset().filter(pk=pk_from_url(kwargs["pk"])).first()
         if report is None:
             raise NotFound
         try:

@@ -19,6 +19,7 @@ from meetings import calendar_grid, ical, selectors, services
 from meetings.choices import MeetingKind
 from meetings.models import CalendarFeed, Meeting, Training
 from meetings.views.common import ics_response
+from taskforce.parsing import whole_number
 
 _LIST_DAYS = 92
 KINDS = [*MeetingKind.choices, ("training", "Training")]
@@ -26,10 +27,9 @@ KINDS = [*MeetingKind.choices, ("training", "Training")]
 
 def _filters(request: HttpRequest) -> dict[str, object]:
     kind = request.GET.get("kind", "")
-    agency = request.GET.get("agency", "")
     return {
         "kind": kind if kind in dict(KINDS) else "",
-        "agency_id": int(agency) if agency.isdigit() else None,
+        "agency_id": whole_number(request.GET.get("agency", "")),
     }
 
 

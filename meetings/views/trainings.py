@@ -17,6 +17,7 @@ from meetings.choices import TrainingSector
 from meetings.forms import PeopleTrainedForm, TrainingForm
 from meetings.models import Training
 from meetings.views.common import add_errors, ics_response, message, posted
+from taskforce.parsing import whole_number
 
 
 @requires(Action.VIEW_TASKFORCE_CONTENT)
@@ -28,15 +29,15 @@ def training_list(request: HttpRequest) -> HttpResponse:
     sector = request.GET.get("sector", "")
     if sector in TrainingSector.values:
         trainings = trainings.filter(audiences__sector=sector)
-    agency = request.GET.get("agency", "")
-    if agency.isdigit():
-        trainings = trainings.filter(host_agency_id=int(agency))
+    agency_id = whole_number(request.GET.get("agency", ""))
+    if agency_id is not None:
+        trainings = trainings.filter(host_agency_id=agency_id)
     context = {
         "trainings": trainings[:200],
         "past": past,
         "sector": sector,
         "sectors": TrainingSector.choices,
-        "agency_id": int(agency) if agency.isdigit() else None,
+        "agency_id": agency_id,
         "agencies": Agency.objects.filter(is_active=True),
     }
     return render(request, "meetings/training_list.html", context)
