@@ -10,6 +10,7 @@ page of matches.
 from __future__ import annotations
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.migrations import RunPython
 from django.db.models import QuerySet
@@ -31,6 +32,42 @@ def matching(queryset: QuerySet, *, vector: str, text: str, text_field: str) -> 
     if connections[queryset.db].vendor == "postgresql":
         return queryset.filter(**{vector: SearchQuery(text, config=CONFIG)})
     return queryset.filter(**{f"{text_field}__icontains": text})
+
+
+def newest_matching(
+    queryset: QuerySet, *, vector: str, text: str, text_field: str, fields: tuple[str, ...], limit: int, window: int
+) -> list[dict]:
+    """The newest `limit` rows of `queryset` (by descending id) that match `text`, as dictionaries of
+    `fields`: what `matching(...).order_by("-id").values(*fields)[:limit]` gives, sooner for words that
+    often occur together.
+
+    PostgreSQL estimates the frequency of several words as the product of each one's: "legal help",
+    in a sixth of the notes, is taken for 2.8%, so it collects every match through the GIN index and
+    sorts them (about 10 ms over 200,000 referrals) rather than walk the newest rows. For more than one
+    word, the newest `window` rows are read first, through the queryset's own index order, and
+    searched; when they hold `limit` matches those are the answer, since every other match is older.
+    Otherwise, and for one word (whose frequency PostgreSQL knows), the plain query answers."""
+    plain = matching(queryset, vector=vector, text=text, text_field=text_field).order_by("-id").values(*fields)
+    database = connections[queryset.db]
+    if database.vendor != "postgresql" or len(text.split()) < 2:
+        return list(plain[:limit])
+    newest = queryset.order_by("-id").values(*fields, vector)[:window]
+    try:
+        inner, params = newest.query.get_compiler(using=queryset.db).as_sql()
+    except EmptyResultSet:  # nobody's rows
+        return []
+    quote = database.ops.quote_name
+    columns = ", ".join(f"w.{quote(field)}" for field in fields)
+    # The LIMIT keeps the window a subquery of its own: PostgreSQL reads it first, then applies the
+    # match to its rows. Names are the model's, quoted; values are bound.
+    statement = (
+        f"SELECT {columns} FROM ({inner}) AS w "  # noqa: S608
+        f"WHERE w.{quote(vector)} @@ plainto_tsquery(%s::regconfig, %s) ORDER BY w.{quote('id')} DESC LIMIT %s"
+    )
+    with database.cursor() as cursor:
+        cursor.execute(statement, [*params, CONFIG, text, limit])
+        found = [dict(zip(fields, row, strict=True)) for row in cursor.fetchall()]
+    return found if len(found) >= limit else list(plain[:limit])
 
 
 def gin_index(*, table: str, column: str, name: str, replaces: str, replaced_expression: str) -> RunPython:

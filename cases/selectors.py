@@ -218,6 +218,7 @@ def referrals_lost_count(*, user: User) -> int:
 
 
 SEARCH_HIT_FIELDS = ("id", "reference_code", "status", "created_at")
+SEARCH_WINDOW = 300  # newest referrals of a side read first for a search of several words (fulltext.newest_matching)
 
 
 def referrals_matching(*, user: User, text: str, limit: int) -> list[dict]:
@@ -232,8 +233,14 @@ def referrals_matching(*, user: User, text: str, limit: int) -> list[dict]:
     rows = [
         row
         for part in parts
-        for row in fulltext.matching(part, vector="note_search", text=text, text_field="note")
-        .order_by("-id")
-        .values(*SEARCH_HIT_FIELDS)[:limit]
+        for row in fulltext.newest_matching(
+            part,
+            vector="note_search",
+            text=text,
+            text_field="note",
+            fields=SEARCH_HIT_FIELDS,
+            limit=limit,
+            window=SEARCH_WINDOW,
+        )
     ]
     return sorted(rows, key=itemgetter("id"), reverse=True)[:limit]
