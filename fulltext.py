@@ -13,7 +13,7 @@ from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.migrations import RunPython
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 CONFIG = "english"
 
@@ -51,18 +51,20 @@ def newest_matching(
     database = connections[queryset.db]
     if database.vendor != "postgresql" or len(text.split()) < 2:
         return list(plain[:limit])
-    newest = queryset.order_by("-id").values(*fields, vector)[:window]
+    # The window's columns under aliases of our own (c0, c1, ..., the vector as v, the id as k), whatever
+    # the fields' column names or tables.
+    aliases = {f"c{position}": F(field) for position, field in enumerate(fields)}
+    newest = queryset.order_by("-id").values(**aliases, v=F(vector), k=F("id"))[:window]
     try:
         inner, params = newest.query.get_compiler(using=queryset.db).as_sql()
     except EmptyResultSet:  # nobody's rows
         return []
-    quote = database.ops.quote_name
-    columns = ", ".join(f"w.{quote(field)}" for field in fields)
-    # The LIMIT keeps the window a subquery of its own: PostgreSQL reads it first, then applies the
-    # match to its rows. Names are the model's, quoted; values are bound.
+    # The LIMIT keeps the window a subquery of its own: PostgreSQL reads it first (newest first, as
+    # ordered inside), then applies the match to its rows. Only our aliases are written; values are bound.
+    columns = ", ".join(f"w.{alias}" for alias in aliases)
     statement = (
         f"SELECT {columns} FROM ({inner}) AS w "  # noqa: S608
-        f"WHERE w.{quote(vector)} @@ plainto_tsquery(%s::regconfig, %s) ORDER BY w.{quote('id')} DESC LIMIT %s"
+        "WHERE w.v @@ plainto_tsquery(%s::regconfig, %s) ORDER BY w.k DESC LIMIT %s"
     )
     with database.cursor() as cursor:
         cursor.execute(statement, [*params, CONFIG, text, limit])
