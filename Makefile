@@ -3,16 +3,30 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+PORT ?= 8000
+# pip-compile's options, the same for `make lock` and `make upgrade` (the lock's header repeats them).
+LOCK := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links --extra dev --output-file requirements.txt pyproject.toml
 
-.PHONY: run test install migrate demo totp lint schema prod clean
+.PHONY: run test install lock upgrade migrate demo totp lint schema prod clean browser-check
 
-$(STAMP): pyproject.toml
+## Every package, direct and indirect, at the exact version and hashes of requirements.txt (the lock).
+## --no-deps: the lock already lists everything; a package missing from it fails here, not in a test.
+$(STAMP): requirements.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements.txt
+	$(BIN)/pip check
 	touch $(STAMP)
 
 install: $(STAMP)
+
+## After changing pyproject.toml's dependencies: add what is new to the lock, keep every other pin.
+lock: install
+	$(LOCK)
+
+## Take the newest versions pyproject.toml allows, then run `make test` before committing the lock.
+upgrade: install
+	$(LOCK) --upgrade
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
@@ -23,11 +37,16 @@ demo: migrate
 ## Serve the portal on the embedded default (SQLite, tasks in-process, mail in var/mail), with the
 ## digest planner every 5 minutes in place of Celery beat (Procfile.dev).
 run: demo
-	$(BIN)/honcho -f Procfile.dev start
+	$(BIN)/honcho -f Procfile.dev start --port $(PORT)
 
 ## The whole suite. With DATABASE_URL and REDIS_URL set, against PostgreSQL and Redis, integration tests included.
-test: install
+test: install browser-check
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+## The browser tests drive Debian's Chromium, never a downloaded one: say how to get it if it is missing.
+browser-check:
+	@command -v chromium >/dev/null || [ -n "$$PLAYWRIGHT_CHROMIUM" ] || \
+	  echo "make test: Chromium is missing, so the browser tests will be skipped; install it with: sudo apt-get install chromium"
 
 ## Current code of the demo authenticator (see README, "Demo logins").
 totp: install
