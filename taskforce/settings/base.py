@@ -19,6 +19,7 @@ SECRET_KEY = env("SECRET_KEY", "")
 DEBUG = False
 ALLOWED_HOSTS: list[str] = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS: list[str] = env_list("CSRF_TRUSTED_ORIGINS", "")
+CSRF_FAILURE_VIEW = "taskforce.urls.csrf_failure"
 
 TASKFORCE_NAME = env("TASKFORCE_NAME", "Juniper County Anti-Human Trafficking Task Force")
 TASKFORCE_COUNTY = env("TASKFORCE_COUNTY", "Juniper County")
@@ -165,6 +166,10 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Task force portal] "
+# Re-authentication before a sensitive step (changing the authenticator, say) asks for the
+# password or the authenticator. allauth 65.22 adds "a code sent by email": that would let
+# access to someone's mailbox stand in for their authenticator, so it stays off.
+ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
 # Failed sign-ins are limited per IP address only: a limit keyed on the email address
 # would let anyone lock a colleague out from elsewhere. Axes handles (login, IP) pairs.
 ACCOUNT_RATE_LIMITS = {"login_failed": "30/10m/ip", "reset_password": "20/m/ip,5/m/key"}
@@ -292,9 +297,16 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"client_errors_without_traceback": {"()": "taskforce.log_filters.ClientErrorsWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        # Django's own console handler (DEBUG only) printed every line a second time: the root's is enough.
+        "django": {"handlers": [], "level": "INFO"},
+        "django.request": {"filters": ["client_errors_without_traceback"]},
+    },
 }
 
 # --- Meetings and trainings ---

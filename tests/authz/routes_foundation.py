@@ -39,6 +39,7 @@ _DIRECTORY = "the member directory is shared with every member; inactive agencie
 ROUTES: dict[str, Spec] = {
     "home": Spec(),
     "healthz": Spec(public=True, anonymous_statuses=frozenset({200, 503})),
+    "favicon": Spec(public=True, anonymous_statuses=frozenset({301})),
     "invitation_accept": Spec(public=True, kwargs=lambda w: {"token": invitation_token(_home_invitation(w))}),
     "agencies:directory": Spec(),
     "agencies:detail": Spec(kwargs=lambda w: {"pk": w.home.pk}, shared_with_task_force=_DIRECTORY),
@@ -79,6 +80,10 @@ ROUTES: dict[str, Spec] = {
     "account_set_password": Spec(),
     "account_email": Spec(),
     "account_reauthenticate": Spec(),
+    # Re-authentication by an emailed code is switched off (ACCOUNT_REAUTHENTICATION_METHODS):
+    # a mailbox must not stand in for the authenticator. Everyone is refused.
+    "account_request_reauthentication_code": Spec(roles=frozenset()),
+    "account_confirm_reauthentication_code": Spec(roles=frozenset()),
     "mfa_index": Spec(),
     "mfa_reauthenticate": Spec(),
     "mfa_activate_totp": Spec(),
