@@ -98,7 +98,8 @@ def calendar_feed(request: HttpRequest) -> HttpResponse:
     url = ical.absolute(f"/calendar/feed/{raw}.ics") if raw else ""
     context = {"feed": feed, "url": url, "webcal": url.replace("https://", "webcal://").replace("http://", "webcal://")}
     response = render(request, "meetings/calendar_feed.html", context)
-    response["Referrer-Policy"] = "no-referrer"
+    # No Referrer-Policy of its own: the site-wide same-origin keeps the page's address from other
+    # sites, and "no-referrer" made Chromium post the make/revoke form with `Origin: null`.
     response["Cache-Control"] = "no-store"
     return response
 

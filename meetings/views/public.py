@@ -24,9 +24,10 @@ from meetings.views.common import add_errors, ics_response
 
 def _public(request: HttpRequest, template: str, context: dict[str, object], status: int = 200) -> HttpResponse:
     context = {"quick_exit_url": settings.MEETINGS_QUICK_EXIT_URL, **context}
-    response = render(request, template, context, status=status)
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+    # The site-wide Referrer-Policy (same-origin, SECURE_REFERRER_POLICY) already sends no referrer
+    # to other sites, the quick exit's neutral site included. "no-referrer" here made Chromium post
+    # this page's form with `Origin: null`, which CSRF checking rightly refuses.
+    return render(request, template, context, status=status)
 
 
 @require_GET
