@@ -54,7 +54,7 @@ def _read(value: str | None) -> datetime | None:
 
 
 # Paths a person who must enrol an authenticator can still reach.
-_MFA_SETUP_PREFIXES = ("/accounts/", "/static/", "/healthz")
+_MFA_SETUP_PREFIXES = ("/accounts/", "/static/", "/healthz", "/favicon.ico")
 
 
 class MFARequiredMiddleware:

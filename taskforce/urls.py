@@ -1,6 +1,10 @@
 from allauth.account.decorators import secure_admin_login
+from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import render
+from django.templatetags.static import static
+from django.urls import include, path, reverse
 
 from agencies import views as agency_views
 from api import errors
@@ -10,9 +14,16 @@ from api.health import healthz
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 admin.site.site_header = "Task force portal administration"
 
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers and feed readers ask for /favicon.ico whatever the page's <link rel="icon"> says."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+
+
 urlpatterns = [
     path("", agency_views.home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
     # The API before the prefix-less includes below, whose patterns every API request would try first.
     path("api/", include(([path("v1/", include("api.v1.urls", namespace="v1"))], "api"))),
     path("accounts/", include("allauth.urls")),
@@ -51,3 +62,21 @@ def handler403(request, exception=None):
     from django.views.defaults import permission_denied
 
     return permission_denied(request, exception)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: what to do next, in the portal's layout, never Django's debug text.
+
+    The reason stays out of the page; CsrfViewMiddleware has already logged it (django.security.csrf).
+    The public pages keep their hotline and quick exit.
+    """
+    if request.path.startswith("/api/"):
+        return errors.api_permission_denied(request)
+    public = request.path.startswith("/public/")
+    context = {
+        "layout": "public_base.html" if public else "base.html",
+        "public": public,
+        "back_url": reverse("meetings:public_training_list" if public else "home"),
+        "quick_exit_url": settings.MEETINGS_QUICK_EXIT_URL,
+    }
+    return render(request, "403_csrf.html", context, status=403)
