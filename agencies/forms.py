@@ -19,12 +19,17 @@ class InvitationForm(forms.Form):
         else:
             self.fields["agency"].queryset = Agency.objects.filter(pk=actor.agency_id)
             self.fields["agency"].initial = actor.agency_id
-        grantable = GRANTABLE_ROLES.get(Role(actor.role), frozenset())
+        grantable = GRANTABLE_ROLES.get(actor.role, frozenset())
         self.fields["role"].choices = [(role.value, role.label) for role in Role if role in grantable]
 
 
 class RoleForm(forms.Form):
-    role = forms.ChoiceField(label="Role", choices=Role.choices)
+    role = forms.ChoiceField(label="Role")
+
+    def __init__(self, *args: object, actor: User, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        grantable = GRANTABLE_ROLES.get(actor.role, frozenset())
+        self.fields["role"].choices = [(role.value, role.label) for role in Role if role in grantable]
 
 
 class InvitationAcceptForm(forms.Form):

@@ -39,7 +39,7 @@ def invitation_from_token(token: str) -> Invitation | None:
 def _check_may_invite(*, actor: User, agency: Agency, role: Role) -> None:
     if agency.pk != actor.agency_id and not actor.can(Action.INVITE_TO_ANY_AGENCY):
         raise PermissionDenied("You can invite people to your own agency only.")
-    if not actor.can(Action.INVITE_TO_OWN_AGENCY) or role not in GRANTABLE_ROLES.get(Role(actor.role), frozenset()):
+    if not actor.can(Action.INVITE_TO_OWN_AGENCY) or role not in GRANTABLE_ROLES.get(actor.role, frozenset()):
         raise PermissionDenied("Your role cannot hand out that role.")
     if role == Role.COORDINATOR and not agency.is_cochair:
         raise ValidationError({"role": "Coordinators belong to a co-chair agency."})
@@ -71,6 +71,8 @@ def invitation_send(*, actor: User, email: str, agency: Agency, role: Role) -> I
 
 @transaction.atomic
 def invitation_revoke(*, actor: User, invitation: Invitation) -> Invitation:
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    _check_may_act_on(actor=actor, agency_id=invitation.agency_id, role=invitation.role)
     if invitation.accepted_at is None and invitation.revoked_at is None:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
@@ -100,15 +102,64 @@ def invitation_accept(*, invitation: Invitation, first_name: str, last_name: str
     return user
 
 
+RANK_REFUSAL = "Only someone who can grant that role can change this."
+
+
+def may_act_on(*, actor: User, person: User) -> bool:
+    """Whether `actor` may change, deactivate or reactivate `person` (what the pages offer)."""
+    try:
+        _check_may_act_on(actor=actor, agency_id=person.agency_id, role=person.role, flags=_flags(person))
+    except PermissionDenied:
+        return False
+    return True
+
+
+def _flags(person: User) -> bool:
+    return person.is_staff or person.is_superuser
+
+
+def _check_may_act_on(*, actor: User, agency_id: int | None, role: str, flags: bool = False) -> None:
+    """Acting on a person (or on an invitation to a role) needs the right to grant the role they hold:
+    an agency administrator cannot demote, deactivate or reactivate a coordinator of their agency.
+    Staff and superuser flags are granted by no one in the portal, so their holders are out of reach."""
+    if not actor.can(Action.MANAGE_OWN_AGENCY_PEOPLE):
+        raise PermissionDenied("Your role does not allow this.")
+    if agency_id != actor.agency_id and not actor.can(Action.INVITE_TO_ANY_AGENCY):
+        raise PermissionDenied("You can manage people of your own agency only.")
+    if flags or role not in GRANTABLE_ROLES.get(actor.role, frozenset()):
+        raise PermissionDenied(RANK_REFUSAL)
+
+
+def _locked(*, actor: User, person: User) -> User:
+    """The person as stored now, locked until the end of the transaction, after the rank check:
+    the page may have been loaded before someone else promoted them."""
+    person = User.objects.select_for_update().get(pk=person.pk)
+    _check_may_act_on(actor=actor, agency_id=person.agency_id, role=person.role, flags=_flags(person))
+    return person
+
+
+def _end_access(person: User) -> None:
+    """Every session ends and every API token stops working, inside the caller's transaction."""
+    from api.services import api_tokens_revoke_all
+
+    api_tokens_revoke_all(user=person)
+    for session in UserSession.objects.filter(user=person):
+        session.end()
+
+
 @transaction.atomic
 def person_change_role(*, actor: User, person: User, role: Role) -> User:
-    _check_may_invite(actor=actor, agency=person.agency, role=role)
+    """A new role takes effect at once: the person's sessions and API tokens end with the change,
+    so that no session keeps what the old role allowed (or misses what the new one requires, MFA)."""
     if person.pk == actor.pk:
         raise ValidationError({"role": "Ask another administrator to change your own role."})
+    person = _locked(actor=actor, person=person)
+    _check_may_invite(actor=actor, agency=person.agency, role=role)
     previous = person.role
     if previous != role:
         person.role = role
         person.save(update_fields=["role"])
+        _end_access(person)
         audit_record(actor=actor, event=AuditEvent.ROLE_CHANGED, target=person, detail={"from": previous, "to": role})
     return person
 
@@ -118,19 +169,17 @@ def person_deactivate(*, actor: User, person: User) -> User:
     """Deactivation is immediate: every session ends and every API token stops working."""
     if person.pk == actor.pk:
         raise ValidationError("You cannot deactivate yourself.")
+    person = _locked(actor=actor, person=person)
     person.is_active = False
     person.save(update_fields=["is_active"])
-    from api.services import api_tokens_revoke_all
-
-    api_tokens_revoke_all(user=person)
-    for session in UserSession.objects.filter(user=person):
-        session.end()
+    _end_access(person)
     audit_record(actor=actor, event=AuditEvent.PERSON_DEACTIVATED, target=person)
     return person
 
 
 @transaction.atomic
 def person_reactivate(*, actor: User, person: User) -> User:
+    person = _locked(actor=actor, person=person)
     person.is_active = True
     person.save(update_fields=["is_active"])
     audit_record(actor=actor, event=AuditEvent.PERSON_REACTIVATED, target=person)
@@ -145,4 +194,34 @@ def agency_admit(*, actor: User, name: str, sector: str, county: str, is_confide
         name=name, sector=sector, county=county, is_confidential_provider=is_confidential_provider
     )
     audit_record(actor=actor, event=AuditEvent.AGENCY_ADMITTED, target=agency)
+    return agency
+
+
+# What an agency's record holds. Text typed by a person stays out of the audit detail (its rule):
+# for those fields the trail says that they changed, not to what.
+_AGENCY_FLAGS = ("sector", "is_cochair", "is_confidential_provider", "is_active")
+_AGENCY_TEXT = ("name", "county", "referral_prefix")
+
+
+@transaction.atomic
+def agency_change(*, actor: User, agency: Agency, changes: dict[str, object]) -> Agency:
+    """Changes an agency's record, with an audit row of what changed (the Django admin's only way).
+
+    Co-chair status and the active flag have no portal page: coordinators set them, and so do the
+    task force's operators (superusers, who hold no role) when they set up the first co-chair agency.
+    """
+    if not (actor.is_active and actor.is_superuser) and not actor.can(Action.ADMIT_AGENCIES):
+        raise PermissionDenied("Only a task-force coordinator can change an agency.")
+    if unknown := set(changes) - set(_AGENCY_FLAGS) - set(_AGENCY_TEXT):
+        raise ValidationError(f"These fields cannot be changed: {', '.join(sorted(unknown))}.")
+    agency = Agency.objects.select_for_update().get(pk=agency.pk)
+    detail: dict[str, object] = {}
+    for field, value in changes.items():
+        if getattr(agency, field) != value:
+            detail[field] = [getattr(agency, field), value] if field in _AGENCY_FLAGS else "changed"
+            setattr(agency, field, value)
+    if detail:
+        agency.full_clean()
+        agency.save(update_fields=list(detail))
+        audit_record(actor=actor, event=AuditEvent.AGENCY_CHANGED, target=agency, detail=detail)
     return agency

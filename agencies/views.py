@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from agencies import selectors, services
 from agencies.access import requires
 from agencies.forms import AgencyForm, InvitationAcceptForm, InvitationForm, RoleForm
-from agencies.roles import Action, Role
+from agencies.roles import GRANTABLE_ROLES, Action, Role
 
 
 @login_required
@@ -46,22 +46,31 @@ def agency_admit(request: HttpRequest) -> HttpResponse:
 def people(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.people_for(user=request.user), 50).get_page(request.GET.get("page"))
     invitations = selectors.invitations_for(user=request.user).filter(accepted_at__isnull=True, revoked_at__isnull=True)
-    return render(request, "agencies/people.html", {"page": page, "invitations": invitations})
+    grantable = GRANTABLE_ROLES.get(request.user.role, frozenset())
+    context = {"page": page, "invitations": invitations, "grantable": grantable}
+    return render(request, "agencies/people.html", context)
 
 
 @requires(Action.MANAGE_OWN_AGENCY_PEOPLE)
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_get(user=request.user, pk=pk)
-    form = RoleForm(request.POST or None, initial={"role": person.role})
+    form = RoleForm(request.POST or None, actor=request.user, initial={"role": person.role})
     if request.method == "POST" and form.is_valid():
         try:
-            services.person_change_role(actor=request.user, person=person, role=Role(form.cleaned_data["role"]))
+            person = services.person_change_role(
+                actor=request.user, person=person, role=Role(form.cleaned_data["role"])
+            )
         except (ValidationError, PermissionDenied) as error:
             form.add_error("role", _message(error))
         else:
-            messages.success(request, f"{person} is now {person.get_role_display().lower()}.")
+            messages.success(
+                request,
+                f"{person} is now {person.get_role_display().lower()}: their sessions and API tokens have ended, "
+                "so they sign in again with the new role.",
+            )
             return redirect("agencies:person", pk=person.pk)
-    return render(request, "agencies/person_detail.html", {"person": person, "form": form})
+    may_act = services.may_act_on(actor=request.user, person=person) and person.pk != request.user.pk
+    return render(request, "agencies/person_detail.html", {"person": person, "form": form, "may_act": may_act})
 
 
 @require_POST
@@ -70,7 +79,7 @@ def person_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_get(user=request.user, pk=pk)
     try:
         services.person_deactivate(actor=request.user, person=person)
-    except ValidationError as error:
+    except (ValidationError, PermissionDenied) as error:
         messages.error(request, _message(error))
     else:
         messages.success(request, f"{person} is deactivated: their sessions and API tokens have ended.")
@@ -81,8 +90,12 @@ def person_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(Action.MANAGE_OWN_AGENCY_PEOPLE)
 def person_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_get(user=request.user, pk=pk)
-    services.person_reactivate(actor=request.user, person=person)
-    messages.success(request, f"{person} can sign in again.")
+    try:
+        services.person_reactivate(actor=request.user, person=person)
+    except PermissionDenied as error:
+        messages.error(request, _message(error))
+    else:
+        messages.success(request, f"{person} can sign in again.")
     return redirect("agencies:person", pk=person.pk)
 
 
@@ -108,8 +121,12 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
 @requires(Action.INVITE_TO_OWN_AGENCY)
 def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = selectors.invitation_get(user=request.user, pk=pk)
-    services.invitation_revoke(actor=request.user, invitation=invitation)
-    messages.success(request, f"The invitation of {invitation.email} no longer works.")
+    try:
+        services.invitation_revoke(actor=request.user, invitation=invitation)
+    except PermissionDenied as error:
+        messages.error(request, _message(error))
+    else:
+        messages.success(request, f"The invitation of {invitation.email} no longer works.")
     return redirect("agencies:people")
 
 
