@@ -113,9 +113,14 @@ class Stack:
     queue: str
     tmp: Path
     processes: list[subprocess.Popen] = field(default_factory=list)
+    anchors: dict[str, float] = field(default_factory=dict)
 
     def _start(self, args: list[str], *, fake_now: str | None, name: str) -> subprocess.Popen:
-        env = {**self.env, **({"FAKE_NOW": fake_now} if fake_now else {})}
+        env = dict(self.env)
+        if fake_now:
+            # Every process given the same fake_now shares one clock, whenever it gets to start.
+            anchor = self.anchors.setdefault(fake_now, time.time())
+            env |= {"FAKE_NOW": fake_now, "FAKE_NOW_ANCHOR": repr(anchor)}
         log = (self.tmp / f"{name}.log").open("ab")
         process = subprocess.Popen(
             [sys.executable, "-m", "tests.digests.celery_harness", *args],
