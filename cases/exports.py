@@ -4,6 +4,9 @@ No reference code, no note, no free text: what leaves the portal here is what th
 report counts, one row per referral, for the agency's own records. On PostgreSQL the CSV is
 PostgreSQL's own COPY of the scoped queryset, streamed in chunks; elsewhere Python's csv writer
 encodes the same rows to the same bytes. XLSX is written by cases.xlsx_sheet, row by row.
+
+Agency names and counties are typed by people: in the CSV, a text cell a spreadsheet would run as
+a formula gets a quote in front (spreadsheet_safety), by the same rule in Python and in SQL.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from django.utils import timezone
 from agencies.models import User
 from cases.models import Referral
 from cases.xlsx_sheet import write_table
+from spreadsheet_safety import spreadsheet_safe_row, spreadsheet_safe_sql
 
 EXPORT_COLUMNS: dict[str, str] = {
     "created_at": "sent (date)",
@@ -103,10 +107,12 @@ def csv_encode(rows: Iterable[list[object]]) -> Iterator[str]:
     Quoting follows COPY's CSV format: a field is quoted when it holds a comma, a double quote, a
     line feed or a carriage return. Python's writer quotes a carriage return only when it is part
     of the line terminator, so the rare piece holding one is written again row by row with a
-    writer that ends lines with CRLF, and each of its lines then ends with LF."""
+    writer that ends lines with CRLF, and each of its lines then ends with LF.
+
+    Text a spreadsheet would run as a formula gets a quote in front, as `copy_select` does in SQL."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    rows = iter(rows)
+    rows = map(spreadsheet_safe_row, rows)
     while batch := list(islice(rows, CHUNK)):
         writer.writerows(batch)
         text = buffer.getvalue()
@@ -136,8 +142,9 @@ def _header() -> bytes:
 
 def copy_select(referrals: QuerySet[Referral], *, agency_id: int | None) -> QuerySet[Referral]:
     """The export's columns of `referrals`, formatted by PostgreSQL as `coded_rows` and Python's csv
-    writer format them: a date that does not depend on DateStyle, "True"/"False", and NULL for an
-    empty string (COPY writes "" for an empty string and nothing for NULL)."""
+    writer format them: a date that does not depend on DateStyle, "True"/"False", NULL for an
+    empty string (COPY writes "" for an empty string and nothing for NULL), and a quote before text a
+    spreadsheet would run as a formula (`csv_encode` adds it in Python)."""
     columns: dict[str, object] = {}
     for field in EXPORT_COLUMNS:
         if field == "created_at":
@@ -152,7 +159,7 @@ def copy_select(referrals: QuerySet[Referral], *, agency_id: int | None) -> Quer
         elif field in _BOOLEAN_FIELDS:
             column = Case(When(**{field: True}, then=Value("True")), default=Value("False"))
         else:
-            column = NullIf(F(field), Value(""))
+            column = spreadsheet_safe_sql(NullIf(F(field), Value("")))
         # Aliases may not name a model field, nor hold spaces: the header is written apart.
         columns[f"c{len(columns)}"] = column
     return referrals.order_by("id").values(**columns)

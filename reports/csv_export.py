@@ -1,7 +1,8 @@
 """CSV of a report's published figures: one line per cell, streamed line by line.
 
 Tidy columns so that a spreadsheet or a script can filter by measure; a suppressed cell carries
-its marker ("<11", "withheld") in `value` and says why in `status`. Labels come from code only.
+its marker ("<11", "withheld") in `value` and says why in `status`. Labels come from code only;
+every text cell still passes through spreadsheet_safety, like every CSV the portal writes.
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from typing import Any
+
+from spreadsheet_safety import spreadsheet_safe_row
 
 HEADER = [
     "period_start",
@@ -35,7 +38,7 @@ class _Echo:
 def lines(content: dict[str, Any]) -> Iterator[str]:
     writer = csv.writer(_Echo(), lineterminator="\r\n")
     period = content["period"]
-    yield writer.writerow(HEADER)
+    yield writer.writerow(spreadsheet_safe_row(HEADER))
     for measure in content["measures"]:
         for row in measure["rows"]:
             for column, cell in zip(measure["columns"], row["cells"], strict=True):
@@ -43,22 +46,19 @@ def lines(content: dict[str, Any]) -> Iterator[str]:
                     continue
                 value = cell["value"] if cell["status"] == "shown" else cell["display"]
                 yield writer.writerow(
-                    [
-                        period["start"],
-                        period["end"],
-                        measure["key"],
-                        _safe(measure["title"]),
-                        row["key"],
-                        _safe(row["label"]),
-                        row["kind"],
-                        column["key"],
-                        _safe(column["label"]),
-                        value,
-                        cell["status"],
-                    ]
+                    spreadsheet_safe_row(
+                        [
+                            period["start"],
+                            period["end"],
+                            measure["key"],
+                            measure["title"],
+                            row["key"],
+                            row["label"],
+                            row["kind"],
+                            column["key"],
+                            column["label"],
+                            value,
+                            cell["status"],
+                        ]
+                    )
                 )
-
-
-def _safe(text: str) -> str:
-    """Spreadsheets run a cell starting with = + - @ as a formula; labels never should."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text

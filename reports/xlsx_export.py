@@ -1,6 +1,7 @@
 """XLSX of a report: an "About" sheet, then one sheet per measure, in openpyxl's write-only mode.
 
-Shown counts are numbers; a suppressed cell holds its marker as text. An approved report gives
+Shown counts are numbers; a suppressed cell holds its marker as text, and every text is text: openpyxl
+would write a string starting with "=" as a formula, so each goes in as a cell typed string. An approved report gives
 the same bytes on every download: the zip entries are stamped with the approval time.
 """
 
@@ -62,11 +63,11 @@ def _about(book: Workbook, content: dict[str, Any], meta: dict[str, Any]) -> Non
         ("Measures", ", ".join(measure["title"] for measure in content["measures"])),
     ]
     for label, value in rows:
-        sheet.append([_bold(sheet, label), value])
+        _append(sheet, [_bold(sheet, label), value])
     sheet.append([])
     sheet.append([_bold(sheet, "How to read the figures")])
     for line in content["legend"]:
-        sheet.append([None, line])
+        _append(sheet, [None, line])
 
 
 def _measure(book: Workbook, measure: dict[str, Any], content: dict[str, Any], name: str) -> None:
@@ -75,30 +76,40 @@ def _measure(book: Workbook, measure: dict[str, Any], content: dict[str, Any], n
     for letter in "BCDEF":
         sheet.column_dimensions[letter].width = 22
     sheet.append([_bold(sheet, measure["title"])])
-    sheet.append([content["period"]["label"]])
-    sheet.append([measure["definition"]])
+    _append(sheet, [content["period"]["label"]])
+    _append(sheet, [measure["definition"]])
     sheet.append([])
     sheet.append([_bold(sheet, "")] + [_bold(sheet, column["label"], right=True) for column in measure["columns"]])
     for row in measure["rows"]:
         strong = row["kind"] != "item"
         cells = [_cell(sheet, cell, strong) for cell in row["cells"]]
-        sheet.append([_bold(sheet, row["label"]) if strong else row["label"], *cells])
+        _append(sheet, [_bold(sheet, row["label"]) if strong else row["label"], *cells])
     sheet.append([])
     for note in [*measure["notes"], *content["legend"]]:
-        sheet.append([note])
+        _append(sheet, [note])
 
 
 def _cell(sheet: Any, cell: dict[str, Any], strong: bool) -> WriteOnlyCell:
     value = cell["value"] if cell["status"] == "shown" else cell["display"]
-    written = WriteOnlyCell(sheet, value=value)
+    written = _text(sheet, value) if isinstance(value, str) else WriteOnlyCell(sheet, value=value)
     written.alignment = Alignment(horizontal="right")
     if strong:
         written.font = Font(bold=True)
     return written
 
 
-def _bold(sheet: Any, value: str, *, right: bool = False) -> WriteOnlyCell:
+def _text(sheet: Any, value: str) -> WriteOnlyCell:
     cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"  # openpyxl took a value starting with "=" for a formula
+    return cell
+
+
+def _append(sheet: Any, values: list[Any]) -> None:
+    sheet.append([_text(sheet, value) if isinstance(value, str) else value for value in values])
+
+
+def _bold(sheet: Any, value: str, *, right: bool = False) -> WriteOnlyCell:
+    cell = _text(sheet, value)
     cell.font = Font(bold=True)
     if right:
         cell.alignment = Alignment(horizontal="right")
