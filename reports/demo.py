@@ -1,4 +1,5 @@
-"""Demo grant reports: an approved snapshot of the last complete quarter and a draft of this one.
+"""Demo grant reports: an approved snapshot of the quarter before the last published one, and a draft of
+the last published one (only whole, published quarters can be reported: reports/releases.py).
 
 Idempotent: a report for a period that already has one is left alone. The figures are whatever
 the demo referrals are when it first runs (a frozen snapshot does not follow later changes).
@@ -6,16 +7,13 @@ the demo referrals are when it first runs (a frozen snapshot does not follow lat
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
-
-from django.utils import timezone
 
 from agencies.models import Agency, User
 from reports.engine import figures_fingerprint
 from reports.measures import measure_keys
 from reports.models import Report, ReportStatus
-from reports.periods import PeriodKind, period_build
+from reports.releases import latest_published_quarter, quarters_before
 from reports.selectors import report_content
 from reports.services import report_approve, report_create
 
@@ -25,11 +23,8 @@ def seed(*, agencies: dict[str, Agency], stdout: Any) -> None:
     coordinator = User.objects.filter(email="coordinator@demo.example.org").first()
     if grants is None or coordinator is None:
         return
-    today = timezone.localdate()
-    this_quarter = (today.month - 1) // 3 + 1
-    last = (today.replace(day=1) - timedelta(days=1)) if this_quarter == 1 else today
-    last_quarter = period_build(kind=PeriodKind.QUARTER, year=last.year, part=(this_quarter - 2) % 4 + 1)
-    current = period_build(kind=PeriodKind.QUARTER, year=today.year, part=this_quarter)
+    current = latest_published_quarter()
+    last_quarter = quarters_before(current, 1)
     made = 0
     if not _exists(last_quarter.start, last_quarter.end, ReportStatus.APPROVED):
         report = report_create(actor=grants, period=last_quarter, measures=measure_keys())

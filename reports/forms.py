@@ -9,6 +9,7 @@ from django.utils import timezone
 from reports.measures import grouped_choices
 from reports.models import ExportFormat
 from reports.periods import FIRST_YEAR, Period, PeriodKind, period_build
+from reports.releases import check_publishable
 from reports.services import BACKGROUND_FORMATS
 
 QUARTERS = [
@@ -59,9 +60,12 @@ class ReportForm(forms.Form):
             data["period"] = period_build(
                 kind=kind, year=data.get("year"), part=part, start=data.get("start"), end=data.get("end")
             )
+            check_publishable(data["period"])
         except ValidationError as error:
             for field, messages in error.message_dict.items():
                 target = {"part": "quarter" if kind == PeriodKind.QUARTER else "half"}.get(field, field)
+                if kind != PeriodKind.CUSTOM and field in ("start", "end"):
+                    target = None  # a quarter, half or year not published yet: the message is the form's
                 self.add_error(target, messages)
         return data
 

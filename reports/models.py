@@ -157,3 +157,43 @@ class ExportJob(models.Model):
     def download_name(self) -> str:
         state = "approved" if self.report.is_approved else "draft"
         return f"grant-report-{self.report.period.slug}-{state}.{self.format}"
+
+
+class ReportReleaseQuerySet(models.QuerySet["ReportRelease"]):
+    def update(self, **kwargs: Any) -> int:
+        raise SnapshotImmutable("A published quarter cannot be changed.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise SnapshotImmutable("A published quarter cannot be deleted.")
+
+
+class ReportRelease(models.Model):
+    """The published figures of one calendar quarter, every measure protected together, frozen once.
+
+    Every figure a partner can obtain (dashboard, drafts, approved reports, API, exports) is read
+    from these rows or summed from them (reports/releases.py, reports/SUPPRESSION.md): a quarter is
+    published once, so two requests can never disagree and be differenced. `content` holds the
+    published figures only (canonical JSON, markers in place of small counts), never raw counts.
+    """
+
+    period_start = models.DateField(unique=True)
+    period_end = models.DateField()
+    content = models.TextField(editable=False)
+    content_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ReportReleaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["period_start"]
+
+    def __str__(self) -> str:
+        return f"Published figures, {self.period_start.isoformat()} to {self.period_end.isoformat()}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise SnapshotImmutable("A published quarter cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise SnapshotImmutable("A published quarter cannot be deleted.")

@@ -10,11 +10,12 @@ from uuid import UUID
 from django.shortcuts import get_object_or_404
 
 from agencies.models import User
-from reports.engine import canonical_json, report_compute, sha256_hex
+from reports.engine import canonical_json, sha256_hex
 from reports.models import ExportJob, ExportJobQuerySet, Report, ReportQuerySet, ReportStatus
-from reports.periods import last_months, task_force_zone
+from reports.periods import Period, PeriodKind, task_force_zone
+from reports.releases import ReleaseCorrupted, latest_published_quarter, quarters_before, report_publish
 
-DASHBOARD_MONTHS = 12
+DASHBOARD_QUARTERS = 4
 DASHBOARD_MEASURES = ("referrals_by_month", "sent_received_by_sector", "trainings_by_sector", "attendance_by_agency")
 
 
@@ -35,10 +36,14 @@ def approved_reports_for(*, user: User) -> ReportQuerySet:
 
 
 def report_content(*, report: Report, on_progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
-    """A draft is computed now; an approved report is its snapshot, checked against its hash."""
+    """A draft reads its quarters' published figures; an approved report is its snapshot, checked against its
+    hash. ValidationError when the draft's period may not be published (a draft saved before the rule)."""
     if report.is_approved:
         return snapshot_content(report=report)
-    return report_compute(period=report.period, measure_keys=report.measures, on_progress=on_progress)
+    try:
+        return report_publish(period=report.period, measure_keys=report.measures, on_progress=on_progress)
+    except ReleaseCorrupted as error:
+        raise SnapshotCorrupted(str(error)) from error
 
 
 def snapshot_content(*, report: Report) -> dict[str, Any]:
@@ -56,8 +61,13 @@ def document_meta(*, report: Report, content: dict[str, Any]) -> dict[str, Any]:
 
 
 def dashboard_overview() -> dict[str, Any]:
-    """The last twelve months for the dashboard's charts, protected like any report."""
-    return report_compute(period=last_months(DASHBOARD_MONTHS), measure_keys=DASHBOARD_MEASURES)
+    """The last four published quarters for the dashboard's charts, read from their releases like any report."""
+    last = latest_published_quarter()
+    first = quarters_before(last, DASHBOARD_QUARTERS - 1)
+    try:
+        return report_publish(period=Period(PeriodKind.CUSTOM, first.start, last.end), measure_keys=DASHBOARD_MEASURES)
+    except ReleaseCorrupted as error:
+        raise SnapshotCorrupted(str(error)) from error
 
 
 def export_jobs_for(*, user: User) -> ExportJobQuerySet:

@@ -22,10 +22,11 @@ from agencies.roles import Action
 from audit.models import AuditEvent, Outcome
 from audit.services import audit_record
 from reports import csv_export, pdf_export, xlsx_export
-from reports.engine import FiguresChanged, canonical_json, figures_fingerprint, report_compute, sha256_hex
+from reports.engine import FiguresChanged, canonical_json, figures_fingerprint, sha256_hex
 from reports.measures import measure_keys
 from reports.models import ExportFormat, ExportJob, ExportStatus, Report, ReportStatus
 from reports.periods import Period
+from reports.releases import check_publishable, report_publish
 from reports.selectors import SnapshotCorrupted, document_meta, report_content
 
 logger = logging.getLogger(__name__)
@@ -42,6 +43,7 @@ def report_create(*, actor: User, period: Period, measures: list[str]) -> Report
     known = measure_keys()
     if not measures or set(measures) - set(known):
         raise ValidationError({"measures": "Choose at least one measure from the list."})
+    check_publishable(period)  # whole quarters, ended and settled: nothing else is ever published
     ordered = [key for key in known if key in set(measures)]
     with transaction.atomic():
         report = Report.objects.create(
@@ -62,7 +64,7 @@ def report_approve(*, report: Report, actor: User, reviewed: str) -> Report:
         raise PermissionDenied
     if report.is_approved:
         raise ValidationError("This report is already approved; an approved report never changes.")
-    content = report_compute(period=report.period, measure_keys=report.measures)
+    content = report_publish(period=report.period, measure_keys=report.measures)
     if figures_fingerprint(content) != reviewed:
         raise FiguresChanged("The figures changed since you opened this report. Review them again, then approve.")
     text = canonical_json(content)
@@ -100,6 +102,19 @@ def export_record(
         "content_hash": sha256_hex(canonical_json(content)),
     }
     audit_record(actor=actor, event=AuditEvent.EXPORTED, target=report, request=request, detail=detail)
+
+
+def compute_refused(
+    *, actor: User, period: Period, measures: list[str], reason: str, request: HttpRequest | None
+) -> None:
+    """A refused request for figures (rate limit) leaves a trace too: someone tried."""
+    detail = {
+        "format": "json",
+        "period": f"{period.start.isoformat()}/{period.end.isoformat()}",
+        "measures": measures,
+        "reason": reason,
+    }
+    audit_record(actor=actor, event=AuditEvent.EXPORTED, outcome=Outcome.FAILURE, request=request, detail=detail)
 
 
 def export_refused(*, actor: User, report: Report, file_format: str, request: HttpRequest | None) -> None:

@@ -30,6 +30,10 @@ _CORRUPTED = (
 _MOVED = "The figures changed while they were being computed. Please reload the page."
 
 
+def _unpublishable(error: ValidationError) -> str:
+    return "These figures cannot be shown: " + " ".join(error.messages)
+
+
 def _measures(content: dict[str, Any]) -> list[dict[str, Any]]:
     label = content["period"]["label"]
     return [{"data": measure, "chart": chart_for(measure, label)} for measure in content["measures"]]
@@ -40,7 +44,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     reports = selectors.reports_for(user=request.user)
     try:
         overview = selectors.dashboard_overview()
-    except FiguresChanged:
+    except (FiguresChanged, SnapshotCorrupted):
         overview = None
     context = {
         "overview": overview,
@@ -79,6 +83,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "reports/problem.html", {"report": report, "message": _CORRUPTED}, status=409)
     except FiguresChanged:
         return render(request, "reports/problem.html", {"report": report, "message": _MOVED}, status=503)
+    except ValidationError as error:  # a draft saved before only whole, published quarters were allowed
+        return render(request, "reports/problem.html", {"report": report, "message": _unpublishable(error)}, status=409)
     return render(request, "reports/report_detail.html", _detail_context(request, report, content))
 
 
@@ -127,6 +133,8 @@ def report_csv(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "reports/problem.html", {"report": report, "message": _CORRUPTED}, status=409)
     except FiguresChanged:
         return render(request, "reports/problem.html", {"report": report, "message": _MOVED}, status=503)
+    except ValidationError as error:
+        return render(request, "reports/problem.html", {"report": report, "message": _unpublishable(error)}, status=409)
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     state = "approved" if report.is_approved else "draft"
     response["Content-Disposition"] = f'attachment; filename="grant-report-{report.period.slug}-{state}.csv"'

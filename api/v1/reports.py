@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
@@ -18,11 +19,13 @@ from rest_framework.routers import SimpleRouter
 from agencies.roles import Action
 from api.errors import pk_from_url
 from api.permissions import action_permission
+from api.throttling import UserRateThrottle
 from reports import selectors, services
-from reports.engine import FiguresChanged, report_compute
+from reports.engine import FiguresChanged
 from reports.measures import all_measures, measure_keys
 from reports.models import Report
 from reports.periods import PeriodKind, period_build
+from reports.releases import ReleaseCorrupted, report_publish
 
 CELL_STATUSES = ["shown", "small", "withheld", "empty"]
 
@@ -124,6 +127,16 @@ class ComputeQuerySerializer(serializers.Serializer):
         self.fields["measures"].child.choices = measure_keys()
 
 
+class ComputeRateThrottle(UserRateThrottle):
+    """Computing reports, per person: REPORT_COMPUTE_RATE (a few dozen an hour is plenty for a person;
+    a script probing periods is stopped and leaves audit rows)."""
+
+    scope = "report_compute"
+
+    def get_rate(self) -> str:
+        return settings.REPORT_COMPUTE_RATE
+
+
 class FiguresMoved(APIException):
     status_code = 503
     default_detail = "The figures changed while they were being computed. Try again."
@@ -176,8 +189,14 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     @extend_schema(
         parameters=[ComputeQuerySerializer],
-        responses={200: ContentSerializer, 503: OpenApiResponse(description="The figures moved; try again")},
-        summary="Compute a report for a period and measures (not saved); small counts suppressed",
+        responses={
+            200: ContentSerializer,
+            503: OpenApiResponse(description="The figures moved; try again"),
+        },
+        summary="A report for a run of whole, published quarters and measures (not saved); small counts suppressed",
+        description="Partners obtain figures of whole calendar quarters only, each published once after it has "
+        "ended (reports/SUPPRESSION.md): a custom range runs from the first day of a quarter to the last day of "
+        "a quarter. Every call is audited, and calls are rate-limited per person.",
     )
     @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
     def compute(self, request: Request) -> Response:
@@ -191,14 +210,26 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             start=data.get("start"),
             end=data.get("end"),
         )
+        self._within_rate(request, period, data["measures"])
         try:
-            content = report_compute(period=period, measure_keys=data["measures"])
+            content = report_publish(period=period, measure_keys=data["measures"])
         except FiguresChanged:
             raise FiguresMoved from None
+        except ReleaseCorrupted:
+            raise SnapshotBroken from None
         services.export_record(
             actor=request.user, report=None, file_format="json", content=content, request=request._request
         )
         return Response(content)
+
+    def _within_rate(self, request: Request, period: Any, measures: list[str]) -> None:
+        """Counted after validation, so that a typo costs nothing; a refusal is audited, then answered 429."""
+        throttle = ComputeRateThrottle()
+        if not throttle.allow_request(request, self):
+            services.compute_refused(
+                actor=request.user, period=period, measures=measures, reason="rate_limited", request=request._request
+            )
+            self.throttled(request, throttle.wait())
 
     @extend_schema(responses=MeasureSerializer(many=True), summary="The measures a report can hold")
     @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)

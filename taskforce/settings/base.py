@@ -24,6 +24,14 @@ CSRF_FAILURE_VIEW = "taskforce.urls.csrf_failure"
 TASKFORCE_NAME = env("TASKFORCE_NAME", "Juniper County Anti-Human Trafficking Task Force")
 TASKFORCE_COUNTY = env("TASKFORCE_COUNTY", "Juniper County")
 TASKFORCE_HOTLINE = env("TASKFORCE_HOTLINE", "1-888-373-7888")
+# Numbers the task force publishes, which the de-identification guard allows by exact match only:
+# the hotline in the footer, 988, 211, and any more (member agencies' main lines) from the environment.
+DEIDENTIFICATION_PUBLIC_NUMBERS: list[str] = [
+    TASKFORCE_HOTLINE,
+    "988",
+    "211",
+    *env_list("DEIDENTIFICATION_PUBLIC_NUMBERS", ""),
+]
 TIME_ZONE = env("TASKFORCE_TIME_ZONE", "America/Chicago")
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 
@@ -170,10 +178,21 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Task force portal] "
 # password or the authenticator. allauth 65.22 adds "a code sent by email": that would let
 # access to someone's mailbox stand in for their authenticator, so it stays off.
 ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
-# Failed sign-ins are limited per IP address only: a limit keyed on the email address
-# would let anyone lock a colleague out from elsewhere. Axes handles (login, IP) pairs.
-ACCOUNT_RATE_LIMITS = {"login_failed": "30/10m/ip", "reset_password": "20/m/ip,5/m/key"}
+# Failed sign-ins (a wrong password or a wrong authenticator code) count per account and client
+# address, never per address alone: behind a proxy or in one office, one person's mistakes must not
+# stop everyone signing in. allauth's own "login_failed" is the account's ceiling over every address
+# (keyed on the login, or the account for codes); see agencies/lockout.py. Axes locks (login, IP) pairs.
+SIGN_IN_FAILURES_PER_ACCOUNT_AND_ADDRESS = 10  # in 10 minutes
+SIGN_IN_FAILURES_PER_ACCOUNT = 50  # in an hour: one address alone cannot lock an account out
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": f"{SIGN_IN_FAILURES_PER_ACCOUNT}/1h/key",
+    "login_failed_account_address": f"{SIGN_IN_FAILURES_PER_ACCOUNT_AND_ADDRESS}/10m/key",
+    # Sign-in forms sent per address, right or wrong: a flood guard no office reaches (allauth: 30/m).
+    "login": "300/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+}
 MFA_ADAPTER = "agencies.adapters.PortalMFAAdapter"
+MFA_FORMS = {"authenticate": "agencies.adapters.PortalAuthenticateForm"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Task force portal"
 # Activity is kept by SessionLifetimeMiddleware; tracking it here too would write on every request.
@@ -186,7 +205,10 @@ AXES_USERNAME_CALLABLE = "agencies.lockout.attempted_login"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "agencies/locked_out.html"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = int(env("AXES_PROXY_COUNT", "0"))
+# The proxies of the task force's own in front of the portal: X-Forwarded-For is believed that far and
+# no further, by axes and allauth alike (agencies.lockout.client_ip). AXES_PROXY_COUNT is the old name.
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", env("AXES_PROXY_COUNT", "0")))
+AXES_CLIENT_IP_CALLABLE = "agencies.lockout.client_ip"
 
 # --- Sessions: 30 minutes idle, 12 hours in all ----------------------------------------
 SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
@@ -268,7 +290,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.errors.json_exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["api.renderers.ORJSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.DepthLimitedJSONParser"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
@@ -297,7 +319,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "filters": {"client_errors_without_traceback": {"()": "taskforce.log_filters.ClientErrorsWithoutTraceback"}},
+    "filters": {
+        "client_errors_without_traceback": {"()": "taskforce.log_filters.ClientErrorsWithoutTraceback"},
+        "without_query_strings": {"()": "taskforce.log_query_strings.WithoutQueryStrings"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
@@ -306,6 +331,8 @@ LOGGING = {
         # Django's own console handler (DEBUG only) printed every line a second time: the root's is enough.
         "django": {"handlers": [], "level": "INFO"},
         "django.request": {"filters": ["client_errors_without_traceback"]},
+        # runserver's access lines, without query strings (words typed into a URL stay out of logs).
+        "django.server": {"filters": ["without_query_strings"], "propagate": True},
     },
 }
 
@@ -346,6 +373,11 @@ CELERY_BEAT_SCHEDULE["meetings-carry-over-action-items"] = {
 # --- Grant reports ---------------------------------------------------------------------
 # Counts of people from 1 to this number minus one are published as "<11" (CMS cell-size rule).
 REPORT_SUPPRESSION_THRESHOLD = int(env("REPORT_SUPPRESSION_THRESHOLD", "11"))
+# Partners see whole quarters only, each published (computed, protected and frozen) this many days
+# after it ends, so that late entries have settled (reports/SUPPRESSION.md).
+REPORT_RELEASE_DELAY_DAYS = int(env("REPORT_RELEASE_DELAY_DAYS", "14"))
+# Figures computed through the API, per person ("count/s|m|h|d"): audited, and limited against scraping.
+REPORT_COMPUTE_RATE = env("REPORT_COMPUTE_RATE", "60/h")
 # A prepared XLSX or PDF can be downloaded for this long; then the file is deleted.
 REPORT_EXPORT_LINK_LIFETIME = timedelta(minutes=int(env("REPORT_EXPORT_LINK_MINUTES", "60")))
 # Prepared exports live in a private folder, served only through the portal's checks: never
