@@ -39,6 +39,9 @@ class AuditEvent(models.TextChoices):
     REFERRAL_COMMENTED = "referral.commented", "Comment added"
     REFERRAL_FLAGGED = "referral.flagged", "Flagged for case review"
     REFERRAL_LISTED = "referral.listed", "Referral list viewed"
+    REFERRAL_COMMENTS_VIEWED = "referral.comments_viewed", "Referral comments read"
+    # A referral id asked for and not shown (missing, another agency's, consent ended): probing leaves a trace.
+    REFERRAL_NOT_FOUND = "referral.not_found", "Referral asked for and not found"
     CONSENT_RECORDED = "consent.recorded", "Consent recorded"
     CONSENT_REVOKED = "consent.revoked", "Consent revoked"
     DEIDENTIFICATION_REFUSED = "privacy.refused", "Text refused by the de-identification guard"

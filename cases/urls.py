@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.referral_list, name="referral_list"),
     path("new/", views.referral_create, name="referral_create"),
     path("check-text/", views.check_text, name="check_text"),
+    path("search/", views.search, name="search"),
     path("export.csv", views.referral_export, {"file_format": "csv"}, name="referral_export_csv"),
     path("export.xlsx", views.referral_export, {"file_format": "xlsx"}, name="referral_export_xlsx"),
     path("<int:pk>/", views.referral_detail, name="referral_detail"),

@@ -5,10 +5,10 @@ import json
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies.access import requires
 from agencies.roles import Action
@@ -16,10 +16,12 @@ from audit.models import AuditEvent
 from audit.selectors import audit_entries_about
 from audit.services import audit_record
 from cases import exports, selectors, services
+from cases.access_audit import referral_record_not_found
 from cases.choices import DeclineReason, Outcome, Status
 from cases.deidentification import find_identifiers
 from cases.forms import CommentForm, ReferralForm, TransitionForm
-from cases.models import NOTE_MAX_LENGTH
+from cases.models import NOTE_MAX_LENGTH, Referral
+from cases.search import SearchForm, search_run, search_term_refusal
 from cases.transitions import IllegalMove, Side, allowed_moves
 
 
@@ -68,9 +70,25 @@ def referral_create(request: HttpRequest) -> HttpResponse:
 
 @requires(Action.HANDLE_REFERRALS, hide=True)
 def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = selectors.referral_get(user=request.user, pk=pk)
+    referral = _referral_get(request, pk)
     services.referral_record_view(referral=referral, actor=request.user, request=request)
     return render(request, "cases/referral_detail.html", _detail_context(request, referral))
+
+
+def _referral_get(request: HttpRequest, pk: int) -> Referral:
+    """The referral, or 404 for a missing one and for another agency's alike; the 404 is audited."""
+    try:
+        return selectors.referral_get(user=request.user, pk=pk)
+    except Http404:
+        referral_record_not_found(pk=pk, actor=request.user, request=request)
+        raise
+
+
+def _detail_again(request: HttpRequest, referral: Referral, status: int, **extra: object) -> HttpResponse:
+    """The referral's page shown again after a refused change: it shows the referral and its comments, so it
+    is a view of them like any other (audited)."""
+    services.referral_record_view(referral=referral, actor=request.user, request=request)
+    return render(request, "cases/referral_detail.html", _detail_context(request, referral, **extra), status=status)
 
 
 def _detail_context(request: HttpRequest, referral: object, **extra: object) -> dict[str, object]:
@@ -92,7 +110,7 @@ def _detail_context(request: HttpRequest, referral: object, **extra: object) -> 
 @require_POST
 @requires(Action.HANDLE_REFERRALS, hide=True)
 def referral_transition(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = selectors.referral_get(user=request.user, pk=pk)
+    referral = _referral_get(request, pk)
     form = TransitionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "That change could not be read; nothing was changed.")
@@ -100,14 +118,11 @@ def referral_transition(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.referral_transition(referral=referral, actor=request.user, **form.cleaned_data)
     except IllegalMove as error:
-        return render(
-            request, "cases/referral_detail.html", _detail_context(request, referral, move_error=str(error)), status=409
-        )
+        return _detail_again(request, referral, 409, move_error=str(error))
     except ValidationError as error:
-        context = _detail_context(
-            request, referral, move_error=" ".join(error.messages), failed_move=form.cleaned_data["move"]
+        return _detail_again(
+            request, referral, 400, move_error=" ".join(error.messages), failed_move=form.cleaned_data["move"]
         )
-        return render(request, "cases/referral_detail.html", context, status=400)
     messages.success(request, "Status updated.")
     return redirect("cases:referral_detail", pk=pk)
 
@@ -115,7 +130,7 @@ def referral_transition(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @requires(Action.HANDLE_REFERRALS, hide=True)
 def referral_comment(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = selectors.referral_get(user=request.user, pk=pk)
+    referral = _referral_get(request, pk)
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
@@ -126,18 +141,13 @@ def referral_comment(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Comment added.")
             return redirect("cases:referral_detail", pk=pk)
     # The refused text is not sent back: the person retypes it without the identifier.
-    return render(
-        request,
-        "cases/referral_detail.html",
-        _detail_context(request, referral, comment_form=_without_value(form)),
-        status=400,
-    )
+    return _detail_again(request, referral, 400, comment_form=_without_value(form))
 
 
 @require_POST
 @requires(Action.HANDLE_REFERRALS, hide=True)
 def consent_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = selectors.referral_get(user=request.user, pk=pk)
+    referral = _referral_get(request, pk)
     try:
         services.consent_revoke(referral=referral, actor=request.user)
     except ValidationError as error:
@@ -150,7 +160,7 @@ def consent_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @requires(Action.HANDLE_REFERRALS, hide=True)
 def referral_flag(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = selectors.referral_get(user=request.user, pk=pk)
+    referral = _referral_get(request, pk)
     services.referral_flag_for_review(referral=referral, actor=request.user)
     messages.success(request, f"{referral.reference_code} is flagged for the next case-review meeting.")
     return redirect("cases:referral_detail", pk=pk)
@@ -184,11 +194,31 @@ def check_text(request: HttpRequest) -> JsonResponse:
     """The warning before submit: the same guard, asked while typing. Nothing is stored or logged."""
     try:
         text = json.loads(request.body or b"{}").get("text", "")
-    except (ValueError, AttributeError):
+    except (ValueError, AttributeError, RecursionError):  # RecursionError: a body nested thousands deep
         return JsonResponse({"detail": 'Send JSON: {"text": "..."}'}, status=400)
     if not isinstance(text, str) or len(text) > NOTE_MAX_LENGTH * 2:
         return JsonResponse({"detail": "The text is too long or not a string."}, status=400)
     return JsonResponse({"findings": [f.message() for f in find_identifiers(text)]})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@requires(Action.VIEW_TASKFORCE_CONTENT)
+def search(request: HttpRequest) -> HttpResponse:
+    """Notes and minutes the person may see. The words come in a POST body and the results in its answer
+    (no redirect): a URL holding them would land in access logs, history and Referer headers. Words in
+    this page's own URL are not read."""
+    if request.method != "POST":
+        return render(request, "cases/search.html", {"form": SearchForm()})
+    form = SearchForm(request.POST)
+    if not form.is_valid():
+        return render(request, "cases/search.html", {"form": form}, status=400)
+    refusal = search_term_refusal(actor=request.user, text=form.cleaned_data["q"], request=request)
+    if refusal:
+        refused = SearchForm()  # the refused words are not sent back, not even into the field
+        refused.errors["q"] = refused.error_class(refusal)
+        return render(request, "cases/search.html", {"form": refused}, status=400)
+    results = search_run(user=request.user, text=form.cleaned_data["q"], request=request)
+    return render(request, "cases/search.html", {"form": form, "results": results})
 
 
 def _without_value(form: CommentForm) -> CommentForm:

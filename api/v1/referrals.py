@@ -6,6 +6,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.http import Http404
 from django.utils import timezone
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -23,6 +24,7 @@ from api.permissions import action_permission
 from audit.models import AuditEvent
 from audit.services import audit_record
 from cases import choices, selectors, services
+from cases.access_audit import referral_comments_record_view, referral_record_not_found
 from cases.models import NOTE_MAX_LENGTH, Comment, Referral
 from cases.transitions import IllegalMove, Move, Side
 
@@ -199,10 +201,23 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return selectors.referrals_for(user=self.request.user, direction=_direction(self.request))
 
     def _pk(self) -> int:
-        return pk_from_url(self.kwargs["pk"])
+        try:
+            return pk_from_url(self.kwargs["pk"])
+        except NotFound:
+            self._record_not_found(None)
+            raise
+
+    def _record_not_found(self, pk: int | None) -> None:
+        # 404 for missing and forbidden alike; the trail still shows who tried which ids.
+        referral_record_not_found(pk=pk, actor=self.request.user, request=self.request._request)
 
     def get_object(self) -> Referral:
-        return selectors.referral_get(user=self.request.user, pk=self._pk())
+        pk = self._pk()
+        try:
+            return selectors.referral_get(user=self.request.user, pk=pk)
+        except Http404:
+            self._record_not_found(pk)
+            raise
 
     def list(self, request: Request, *args: object, **kwargs: object) -> Response:
         # The hot list: plain values (with the needs: in the same query on PostgreSQL), no model instances
@@ -222,7 +237,12 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     def retrieve(self, request: Request, *args: object, **kwargs: object) -> Response:
         # The list's plain-values row (the same representation), read in one query with its needs.
-        row = selectors.referral_row_get(user=request.user, pk=self._pk())
+        pk = self._pk()
+        try:
+            row = selectors.referral_row_get(user=request.user, pk=pk)
+        except Http404:
+            self._record_not_found(pk)
+            raise
         viewed = Referral(pk=row["id"], reference_code=row["reference_code"])  # what the audit row names
         services.referral_record_view(referral=viewed, actor=request.user, request=request._request)
         return Response(_list_row(row, timezone.localdate()))
@@ -272,6 +292,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def comments(self, request: Request, pk: str) -> Response:
         referral = self.get_object()
         if request.method == "GET":
+            referral_comments_record_view(referral=referral, actor=request.user, request=request._request)
             return Response(CommentSerializer(referral.comments.all(), many=True).data)
         body = CommentSerializer(data=request.data)
         body.is_valid(raise_exception=True)

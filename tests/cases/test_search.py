@@ -30,10 +30,17 @@ def test_it_finds_referral_notes_only_for_the_two_agencies(officer, outsider_off
     mine = send(officer, other_agency, note="Needs emergency shelter tonight.")
     send(officer, other_agency, note="Legal consultation only.")
     third = UserFactory(agency=AgencyFactory(name="Third Clinic"), role="referral_officer")
-    found = client_for(officer).get("/api/v1/search/", {"q": "shelter"}).json()
+    found = client_for(officer).post("/api/v1/search/", {"q": "shelter"}, content_type="application/json").json()
     assert [hit["reference_code"] for hit in found["referrals"]] == [mine.reference_code]
-    assert client_for(outsider_officer).get("/api/v1/search/", {"q": "shelter"}).json()["referrals"]
-    assert client_for(third).get("/api/v1/search/", {"q": "shelter"}).json()["referrals"] == []
+    assert (
+        client_for(outsider_officer)
+        .post("/api/v1/search/", {"q": "shelter"}, content_type="application/json")
+        .json()["referrals"]
+    )
+    assert (
+        client_for(third).post("/api/v1/search/", {"q": "shelter"}, content_type="application/json").json()["referrals"]
+        == []
+    )
 
 
 def test_it_finds_minutes_of_meetings_in_the_audience_and_never_drafts(outsider, coordinator, agency):
@@ -43,16 +50,18 @@ def test_it_finds_minutes_of_meetings_in_the_audience_and_never_drafts(outsider,
     _minutes(closed_meeting, "Hotline poster for case review partners.")
     _minutes(MeetingFactory(host_agency=agency, created_by=coordinator), "Hotline draft wording.", MinutesStatus.DRAFT)
     # The outsider's agency does not co-chair: the co-chairs' meeting is not theirs to see.
-    member_hits = client_for(outsider).get("/api/v1/search/", {"q": "hotline"}).json()
+    member_hits = client_for(outsider).post("/api/v1/search/", {"q": "hotline"}, content_type="application/json").json()
     assert [hit["meeting"] for hit in member_hits["minutes"]] == [open_meeting.pk]
     assert member_hits["referrals"] == []
-    coordinator_hits = client_for(coordinator).get("/api/v1/search/", {"q": "hotline"}).json()
+    coordinator_hits = (
+        client_for(coordinator).post("/api/v1/search/", {"q": "hotline"}, content_type="application/json").json()
+    )
     assert {hit["meeting"] for hit in coordinator_hits["minutes"]} == {open_meeting.pk, closed_meeting.pk}
 
 
 def test_it_asks_for_a_real_query(as_member):
-    assert as_member.get("/api/v1/search/").status_code == 400
-    assert as_member.get("/api/v1/search/", {"q": "a"}).status_code == 400
+    assert as_member.post("/api/v1/search/", {}, content_type="application/json").status_code == 400
+    assert as_member.post("/api/v1/search/", {"q": "a"}, content_type="application/json").status_code == 400
 
 
 def test_sent_and_received_matches_merge_newest_first_up_to_the_limit(officer, outsider_officer, other_agency, agency):
@@ -72,22 +81,40 @@ def test_a_received_referral_leaves_the_results_when_consent_is_revoked(officer,
 
     received = send(outsider_officer, agency, note="Needs emergency shelter tonight.")
     search = {"q": "shelter"}
-    assert [hit["id"] for hit in client_for(officer).get("/api/v1/search/", search).json()["referrals"]] == [
-        received.pk
-    ]
+    assert [
+        hit["id"]
+        for hit in client_for(officer)
+        .post("/api/v1/search/", search, content_type="application/json")
+        .json()["referrals"]
+    ] == [received.pk]
     consent_revoke(referral=received, actor=outsider_officer)
-    assert client_for(officer).get("/api/v1/search/", search).json()["referrals"] == []
+    assert (
+        client_for(officer).post("/api/v1/search/", search, content_type="application/json").json()["referrals"] == []
+    )
     # The sender still finds it.
-    assert client_for(outsider_officer).get("/api/v1/search/", search).json()["referrals"]
+    assert (
+        client_for(outsider_officer)
+        .post("/api/v1/search/", search, content_type="application/json")
+        .json()["referrals"]
+    )
 
 
 def test_edited_minutes_are_found_by_their_new_words(coordinator, agency):
     """The stored vector follows the text: the database recomputes it on every write."""
     minutes = _minutes(MeetingFactory(host_agency=agency, created_by=coordinator), "Budget review.")
-    assert client_for(coordinator).get("/api/v1/search/", {"q": "interpreter"}).json()["minutes"] == []
+    assert (
+        client_for(coordinator)
+        .post("/api/v1/search/", {"q": "interpreter"}, content_type="application/json")
+        .json()["minutes"]
+        == []
+    )
     minutes.body = "Budget review. The interpreter roster was shared."
     minutes.save(update_fields=["body"])
-    hits = client_for(coordinator).get("/api/v1/search/", {"q": "interpreter"}).json()["minutes"]
+    hits = (
+        client_for(coordinator)
+        .post("/api/v1/search/", {"q": "interpreter"}, content_type="application/json")
+        .json()["minutes"]
+    )
     assert [hit["id"] for hit in hits] == [minutes.pk]
 
 
