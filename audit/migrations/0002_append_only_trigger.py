@@ -1,7 +1,7 @@
 """On PostgreSQL the database itself refuses UPDATE and DELETE of audit rows.
 
-A row-level trigger does not fire on TRUNCATE, which the test runner uses to reset
-tables between transactional tests; no application code path truncates.
+A row-level trigger does not fire on TRUNCATE: 0007 adds a statement-level trigger for it
+(and audit/management/commands/flush.py lets the test runner reset a test database).
 SQLite (the embedded default) relies on the model and queryset guards only.
 """
 

@@ -1,4 +1,5 @@
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
 from django.db.utils import DatabaseError
 from django.urls import reverse
@@ -31,6 +32,52 @@ def test_it_has_postgresql_refuse_update_and_delete(member, statement):
         cursor.execute(statement)
     assert "append-only" in str(error.value)
     assert AuditEntry.objects.filter(event=AuditEvent.SIGNED_IN).count() == 1
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(
+    "statement",
+    ["TRUNCATE audit_auditentry", "TRUNCATE agencies_user, agencies_agency CASCADE"],
+    ids=["truncate", "truncate_cascade"],
+)
+def test_it_has_postgresql_refuse_truncate_even_to_the_owner(member, statement):
+    # The tests connect as the owner (a superuser): the trigger holds for them unless they disable it.
+    audit_record(actor=member, event=AuditEvent.SIGNED_IN)
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # else TRUNCATE refuses the test's pending FK checks
+    with pytest.raises(DatabaseError) as error, transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(statement)
+    assert "audit_auditentry is append-only: TRUNCATE refused" in str(error.value)
+    assert AuditEntry.objects.filter(event=AuditEvent.SIGNED_IN).count() == 1
+
+
+@pytest.mark.integration
+def test_it_refuses_to_flush_a_database_that_is_not_a_test_database(member, monkeypatch):
+    audit_record(actor=member, event=AuditEvent.SIGNED_IN)
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    monkeypatch.setitem(connection.settings_dict, "NAME", "taskforce")  # what `flush` sees in production
+    with pytest.raises(CommandError, match="append-only"), transaction.atomic():
+        call_command("flush", interactive=False, verbosity=0)
+    assert AuditEntry.objects.filter(event=AuditEvent.SIGNED_IN).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_still_lets_the_test_runner_flush_a_test_database(member):
+    audit_record(actor=member, event=AuditEvent.SIGNED_IN)
+    call_command("flush", interactive=False, verbosity=0)
+    assert not AuditEntry.objects.exists()
+    if connection.vendor == "postgresql":  # the guard is back once the flush is done
+        audit_record(actor=None, event=AuditEvent.SIGNED_IN)
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("TRUNCATE audit_auditentry")
+
+
+def test_it_explains_that_the_lock_down_needs_postgresql():
+    if connection.vendor == "postgresql":
+        pytest.skip("on PostgreSQL tests/integration/test_audit_roles.py runs the lock-down itself")
+    with pytest.raises(CommandError, match="for PostgreSQL"):
+        call_command("audit_lock_down", app_role="taskforce_app", verbosity=0)
 
 
 def test_it_shows_an_agency_admin_only_their_agencys_trail(as_admin, agency_admin, outsider):
