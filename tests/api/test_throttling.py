@@ -50,6 +50,25 @@ def test_anonymous_clients_are_counted_by_address(monkeypatch):
     assert allowed("198.51.100.9")
 
 
+def test_anonymous_clients_cannot_escape_their_count_with_a_forwarded_for_header(monkeypatch, settings):
+    """DRF keyed the count on the raw X-Forwarded-For text, which the client writes: a new header per
+    request was a new count. The address is the one axes and allauth use (agencies.lockout.client_ip)."""
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {**AnonRateThrottle.THROTTLE_RATES, "anon": "2/h"})
+
+    def allowed(forwarded_for: str, address: str = "203.0.113.5") -> bool:
+        factory = RequestFactory().get("/api/v1/me/", REMOTE_ADDR=address, HTTP_X_FORWARDED_FOR=forwarded_for)
+        request = Request(factory)
+        request.user = AnonymousUser()
+        return AnonRateThrottle().allow_request(request, APIView())
+
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert [allowed(f"192.0.2.{n}") for n in range(3)] == [True, True, False]
+    # Behind one proxy of our own: the proxy's entry counts, whatever the client wrote before it.
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert [allowed(f"10.9.9.{n}, 198.51.100.20", address="10.0.0.1") for n in range(3)] == [True, True, False]
+    assert allowed("198.51.100.21", address="10.0.0.1")
+
+
 def test_the_counter_lives_in_the_default_cache(monkeypatch):
     monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {**UserRateThrottle.THROTTLE_RATES, "user": "5/h"})
     person = UserFactory(role=Role.MEMBER)
