@@ -97,21 +97,26 @@ class Gunicorn:
             self.process.wait(timeout=5)
 
 
-def get(port: int, path: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+def get(
+    port: int, path: str, headers: dict[str, str] | None = None, *, method: str = "GET", body: bytes | None = None
+) -> tuple[int, dict[str, str], bytes]:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
-        connection.request("GET", path, headers=headers or {})
+        connection.request(method, path, body=body, headers=headers or {})
         response = connection.getresponse()
         return response.status, dict(response.getheaders()), response.read()
     finally:
         connection.close()
 
 
-def get_json(port: int, path: str, headers: dict[str, str] | None = None) -> object:
-    status, _, body = get(port, path, headers)
+def get_json(port: int, path: str, headers: dict[str, str] | None = None, *, post: object = None) -> object:
+    """GET `path`, or with `post`, POST it as a JSON body (search takes its words in the body)."""
+    method, body = ("GET", None) if post is None else ("POST", json.dumps(post).encode())
+    headers = {**(headers or {}), "Content-Type": "application/json"}
+    status, _, answer = get(port, path, headers, method=method, body=body)
     if status != 200:
-        raise RuntimeError(f"GET {path} answered {status}: {body[:300]!r}")
-    return json.loads(body)
+        raise RuntimeError(f"{method} {path} answered {status}: {answer[:300]!r}")
+    return json.loads(answer)
 
 
 Variant = tuple[list[str], dict[str, str]]  # paths in turn, request headers
@@ -157,7 +162,8 @@ def wrk_run(port: int, paths: list[str], *, headers: dict[str, str], load: LoadS
     ]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
-    command += [f"http://127.0.0.1:{port}{paths[0]}", "--", *paths]
+    first = paths[0].split(" ")[1] if paths[0].startswith("POST ") else paths[0]  # "POST <path> <body>"
+    command += [f"http://127.0.0.1:{port}{first}", "--", *paths]
     done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60, check=False)  # noqa: S603
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
     if done.returncode != 0 or not lines:

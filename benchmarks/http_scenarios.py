@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+import json
 
 from rest_framework.pagination import Cursor
 
@@ -74,10 +74,12 @@ def search(server: Gunicorn, cast: Cast, load: LoadSettings, ids: list[int]) -> 
     the floor this server and machine set at the same concurrency, the one-row fetch of benchmark 8
     (no sign-in, one query): the search's p95 cannot be lower than the least work's."""
     port, auth = server.port, _auth(cast, "officer")
-    paths = [f"/api/v1/search/?{urlencode({'q': q})}" for q in SEARCHES]
+    # Search is a POST (its words stay out of URLs and logs): "POST <path> <JSON body>" for wrk_report.lua.
+    paths = [f"POST /api/v1/search/ {json.dumps({'q': q})}" for q in SEARCHES]
+    auth = {**auth, "Content-Type": "application/json"}
     hits = {}
-    for q, path in zip(SEARCHES, paths, strict=True):
-        found = get_json(port, path, auth)
+    for q in SEARCHES:
+        found = get_json(port, "/api/v1/search/", auth, post={"q": q})
         hits[q] = {"referrals": len(found["referrals"]), "minutes": len(found["minutes"])}
     floor_paths = [f"/bench/ceiling/referrals/{pk}/" for pk in ids]
     runs = interleaved(port, {"search": (paths, auth), "one_row_floor": (floor_paths, {})}, load=load)

@@ -1,6 +1,7 @@
 -- wrk script of benchmarks/run.py: rotates over the paths given after "--" (or requests the URL's own
 -- path), and prints one JSON line with latency percentiles (ms), requests per second and errors.
---   wrk -t2 -c8 -d10s -s benchmarks/wrk_report.lua http://127.0.0.1:8765 -- /api/v1/search/?q=shelter ...
+-- An entry "POST <path> <body>" is sent as a POST with that body (search takes its words in the body).
+--   wrk -t2 -c8 -d10s -s benchmarks/wrk_report.lua http://127.0.0.1:8765 -- '/api/v1/referrals/1/' ...
 
 local paths = {}
 local counter = 0
@@ -16,7 +17,12 @@ function request()
     return wrk.format(nil)
   end
   counter = counter + 1
-  return wrk.format(nil, paths[(counter % #paths) + 1])
+  local entry = paths[(counter % #paths) + 1]
+  local path, body = string.match(entry, "^POST (%S+) (.*)$")
+  if path then
+    return wrk.format("POST", path, nil, body)
+  end
+  return wrk.format(nil, entry)
 end
 
 function done(summary, latency, requests)
