@@ -14,7 +14,7 @@ from audit.models import AuditEvent, Outcome
 from audit.services import audit_record
 from cases.choices import DeclineReason, Need, Status
 from cases.choices import Outcome as ReferralOutcome
-from cases.deidentification import find_identifiers
+from cases.deidentification import IdentifierKind, find_identifiers
 from cases.models import Comment, Consent, ReferenceSequence, Referral, ReferralNeed, TimelineEvent
 from cases.transitions import Move, Side, find_transition
 
@@ -22,15 +22,18 @@ CONSENT_DEFAULT_DAYS = 90
 CONSENT_MAX_DAYS = 365
 
 
-def guard_free_text(*, actor: User, fields: dict[str, str]) -> None:
+def guard_free_text(
+    *, actor: User | None, fields: dict[str, str], allow: frozenset[IdentifierKind] = frozenset()
+) -> None:
     """The one de-identification gate for every write of free text (web, API, imports).
 
     Raises ValidationError keyed by field. The refusal is audited with the kinds found,
     never the text, and it happens before any transaction, so nothing of it is stored.
+    `allow` names kinds a field exists to hold (the dates of a public training request).
     """
     errors: dict[str, list[ValidationError]] = {}
     for field, text in fields.items():
-        findings = find_identifiers(text or "")
+        findings = [f for f in find_identifiers(text or "") if f.kind not in allow]
         if findings:
             errors[field] = [ValidationError(f.message(), code="identifier") for f in findings]
             audit_record(

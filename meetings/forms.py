@@ -105,9 +105,13 @@ class AgendaItemForm(forms.Form):
 
     def __init__(self, *args: object, meeting: Meeting, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        if meeting.is_case_review:
-            self.fields["notes"].widget.attrs.update(_GUARDED)
-            self.fields["notes"].help_text = "Refer to referrals by reference code only. No identifying details."
+        # Every meeting's agenda goes through the de-identification guard, so every one checks as you type.
+        self.fields["notes"].widget.attrs.update(_GUARDED)
+        self.fields["notes"].help_text = (
+            "Refer to referrals by reference code only. No identifying details."
+            if meeting.is_case_review
+            else "No identifying details about anyone served."
+        )
 
     def to_input(self) -> services.AgendaItemInput:
         return services.AgendaItemInput(**self.cleaned_data)
@@ -120,12 +124,14 @@ class MinutesForm(forms.Form):
 
     def __init__(self, *args: object, meeting: Meeting, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        if meeting.is_case_review:
-            self.fields["body"].widget.attrs.update(_GUARDED)
-            self.fields["body"].help_text = (
-                "Case review: refer to referrals only by reference code (like JUN-2026-00042). Never a name, "
-                "contact detail, address, date of birth, ID or case number."
-            )
+        # Minutes of every kind of meeting go through the guard: they check as you type too.
+        self.fields["body"].widget.attrs.update(_GUARDED)
+        self.fields["body"].help_text = (
+            "Case review: refer to referrals only by reference code (like JUN-2026-00042). Never a name, "
+            "contact detail, address, date of birth, ID or case number."
+            if meeting.is_case_review
+            else "No identifying details about anyone served: no name, contact detail, address, full date or ID."
+        )
 
 
 class ApproveForm(forms.Form):

@@ -15,7 +15,7 @@ from audit.services import audit_record
 from meetings.choices import ActionStatus
 from meetings.models import ActionItem, AgendaItem, Meeting
 from meetings.permissions import may_update_action_item
-from meetings.services.checks import check_may_run, check_not_cancelled, guard_case_review
+from meetings.services.checks import check_may_run, check_not_cancelled, guard_meeting_text
 
 CARRIED_MINUTES = 5
 
@@ -40,7 +40,7 @@ def action_item_create(
     if not title:
         raise ValidationError({"title": "Say what is to be done."})
     _check_owner(meeting=meeting, owner_agency=owner_agency, owner_person=owner_person)
-    guard_case_review(actor=actor, kind=meeting.kind, fields={"title": title})
+    guard_meeting_text(actor=actor, fields={"title": title})
     with transaction.atomic():
         item = ActionItem.objects.create(
             meeting=meeting,

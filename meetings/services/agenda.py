@@ -14,7 +14,7 @@ from agencies.models import Agency, User
 from audit.models import AuditEvent
 from audit.services import audit_record
 from meetings.models import AgendaItem, Meeting
-from meetings.services.checks import check_may_run, check_not_cancelled, guard_case_review
+from meetings.services.checks import check_may_run, check_not_cancelled, guard_meeting_text
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ def _check_item(data: AgendaItemInput) -> None:
 
 def agenda_item_add(*, actor: User, meeting: Meeting, data: AgendaItemInput) -> AgendaItem:
     _check_item(data)
-    guard_case_review(actor=actor, kind=meeting.kind, fields={"title": data.title, "notes": data.notes})
+    guard_meeting_text(actor=actor, fields={"title": data.title, "notes": data.notes})
     with transaction.atomic():
         locked = _locked_meeting(actor=actor, meeting=meeting)
         last = locked.agenda_items.aggregate(last=Max("position"))["last"]
@@ -58,7 +58,7 @@ def agenda_item_add(*, actor: User, meeting: Meeting, data: AgendaItemInput) -> 
 
 def agenda_item_update(*, actor: User, item: AgendaItem, data: AgendaItemInput) -> AgendaItem:
     _check_item(data)
-    guard_case_review(actor=actor, kind=item.meeting.kind, fields={"title": data.title, "notes": data.notes})
+    guard_meeting_text(actor=actor, fields={"title": data.title, "notes": data.notes})
     with transaction.atomic():
         locked = _locked_meeting(actor=actor, meeting=item.meeting)
         for name, value in data.__dict__.items():

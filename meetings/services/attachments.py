@@ -14,7 +14,8 @@ from agencies.models import User
 from audit.models import AuditEvent
 from audit.services import audit_record
 from meetings.models import Attachment, Meeting
-from meetings.services.checks import check_may_run, check_not_cancelled, guard_case_review
+from meetings.services.checks import check_may_run, check_not_cancelled, guard_handout, guard_meeting_text
+from meetings.services.handout_text import handout_text
 
 _ZIP = b"PK\x03\x04"
 # extension: (content type we serve it as, the first bytes a real file of that type starts with)
@@ -71,7 +72,11 @@ def attachment_add(*, actor: User, meeting: Meeting, upload: UploadedFile) -> At
     check_may_run(actor=actor, meeting=meeting)
     check_not_cancelled(meeting)
     name, content_type = _check_upload(upload)
-    guard_case_review(actor=actor, kind=meeting.kind, fields={"file": name})
+    guard_meeting_text(actor=actor, fields={"file": name})
+    # What is inside is read by the whole audience too: check the text wherever it can be extracted.
+    text = handout_text(upload, PurePath(name).suffix.lower().lstrip("."))
+    if text:
+        guard_handout(actor=actor, text=text)
     with transaction.atomic():
         attachment = Attachment(
             meeting=meeting, name=name, content_type=content_type, size=upload.size, uploaded_by=actor

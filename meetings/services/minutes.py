@@ -14,7 +14,7 @@ from audit.services import audit_record
 from meetings.choices import MinutesStatus
 from meetings.models import Meeting, Minutes
 from meetings.models.records import MINUTES_MAX_LENGTH
-from meetings.services.checks import check_may_run, guard_case_review
+from meetings.services.checks import check_may_run, guard_meeting_text
 
 
 def _check_body(body: str) -> str:
@@ -34,7 +34,7 @@ def minutes_save(*, actor: User, meeting: Meeting, body: str) -> Minutes:
     """Writes the open version (draft or circulated), starting version 1 if there is none."""
     check_may_run(actor=actor, meeting=meeting)
     body = _check_body(body)
-    guard_case_review(actor=actor, kind=meeting.kind, fields={"body": body})
+    guard_meeting_text(actor=actor, fields={"body": body})
     with transaction.atomic():
         Meeting.objects.select_for_update().get(pk=meeting.pk)
         minutes = _current(meeting)
@@ -107,7 +107,7 @@ def minutes_correct(*, actor: User, minutes: Minutes, reason: str) -> Minutes:
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Say briefly what the correction is for."})
-    guard_case_review(actor=actor, kind=minutes.meeting.kind, fields={"reason": reason})
+    guard_meeting_text(actor=actor, fields={"reason": reason})
     with transaction.atomic():
         current = _current(minutes.meeting)
         if current is None or current.pk != minutes.pk or not current.is_approved:

@@ -11,8 +11,10 @@ from agencies.models import Agency, User
 from agencies.roles import Action
 from audit.models import AuditEvent
 from audit.services import audit_record
+from cases.deidentification import IdentifierKind
 from meetings.choices import RequestStatus
 from meetings.models import Training, TrainingRequest
+from meetings.services.checks import guard_meeting_text
 
 # Who may move a request where: coordinators anywhere, the assigned agency along its own work.
 _HOST_MOVES = {RequestStatus.ASSIGNED: {RequestStatus.SCHEDULED}, RequestStatus.SCHEDULED: {RequestStatus.DONE}}
@@ -31,6 +33,13 @@ def training_request_submit(
     if not all(values.values()):
         raise ValidationError({name: "This field is required." for name, value in values.items() if not value})
     validate_email(values["contact_email"])
+    # The request is read by coordinators and host agencies: no one's story belongs in it. Its dates
+    # field is meant to hold dates, which alone identify nobody.
+    guard_meeting_text(
+        actor=None,
+        fields={name: values[name] for name in ("organization", "topic", "preferred_dates")},
+        allow=frozenset({IdentifierKind.DATE}),
+    )
     with transaction.atomic():
         request = TrainingRequest.objects.create(**values)
         audit_record(

@@ -35,7 +35,7 @@ PHONE_SAMPLES = [
     _s("Her new number is 414.555.0162, safe to text.", K.PHONE),
     _s("Mom's WhatsApp is +1 (262) 555-0111.", K.PHONE),
     _s("Cell: 608-555-0189 (boyfriend may answer)", K.PHONE),
-    _s("Client called the National Human Trafficking Hotline at 1-888-373-7888 first.", K.PHONE),
+    _s("Client called the hotline from her aunt's phone, 1-888-373-7889, not the real hotline.", K.PHONE),
 ]
 
 EMAIL_SAMPLES = [
@@ -405,6 +405,98 @@ CLEAN_SAMPLES = [
     _s("Hotel outreach in 3 motels along the interstate, 40 staff trained."),
 ]
 
+# --- The bypasses of issue 15: each group is reported on its own by the corpus test ---------------
+
+UNICODE_SAMPLES = [
+    _s("SSN 123\u201145\u20116789 is on the W-2 the employer kept.", K.SSN),
+    _s("Her social is 412-33-\u200b0098 per the benefits letter.", K.SSN),
+    _s("Call her at 414\u2013555\u20130137 after 6pm.", K.PHONE),
+    _s("Cell: \uff16\uff10\uff18-\uff15\uff15\uff15-\uff10\uff11\uff18\uff19", K.PHONE),
+    _s("\u041c\u0430ria L\u043epez met with our advocate today.", K.PERSON_NAME),
+    _s("Recruiter posts as \uff20sunny.jobs.usa on the app.", K.SOCIAL_HANDLE),
+    _s("She writes from ros\u00ada.blue22\uff20example.org now.", K.EMAIL),
+    _s("Ad at https://ex\u200bample.org/listings/4471 was reposted.", K.URL),
+    _s("DOB 03\u2215\u200c14\u2215\u200c2009 per the school.", K.DATE),
+    _s("Plate \u0410\u0412\u0421-1234 on the grey sedan.", K.LICENSE_PLATE),
+    _s("Login from 192\u2024168\u20241\u202420 twice.", K.IP_ADDRESS),
+    _s("Passport number \u200eX1234567\u200f is held by the employer.", K.ID_NUMBER),
+]
+
+ALLOWED_SHAPE_SAMPLES = [
+    _s("Paid $5035550123 for the trip, she says.", K.PHONE),
+    _s("Charged under 8 USC 5035550123 in the other state.", K.PHONE),
+    _s("Her consular card reads ABC-5551-23456.", K.CASE_NUMBER),
+    _s("Debt of $4146 55 0137 written on the ledger.", K.PHONE),
+    _s("See 18 U.S.C. 1591 and 123-45-6789 on the form.", K.SSN),
+    _s("Referral JUN-2026-00042; her A-number is A123456789.", K.ID_NUMBER),
+]
+
+WORLD_NAME_SAMPLES = [
+    _s("Thandiwe Okonkwo-Baptiste was moved to the shelter.", K.PERSON_NAME),
+    _s("The advocate met Nguyen Thi Hoa at the salon.", K.PERSON_NAME),
+    _s("Xiomara Quispe Huamani arrived in March 2026.", K.PERSON_NAME),
+    _s("Oluwaseun was moved to the shelter on Friday.", K.PERSON_NAME),
+    _s("Mohammed bin Khalid drove the van to the farm.", K.PERSON_NAME),
+    _s("Worked for Tran Van Duc at the nail salon for 2 years.", K.PERSON_NAME),
+    _s("Chukwuemeka said the recruiter kept his passport.", K.PERSON_NAME),
+    _s("Advocate drove Yesenia Mamani Condori to the clinic.", K.PERSON_NAME),
+    _s("The foreman, Bogdan Kovalenko, holds the workers' pay.", K.PERSON_NAME),
+    _s("She stays with Ngozi Eze in a shared room.", K.PERSON_NAME),
+    _s("Interview with Fatima Zahra Benali is set for Thursday.", K.PERSON_NAME),
+    _s("Ionut Popescu recruited the men from the bus station.", K.PERSON_NAME),
+    _s("Kwame Mensah paid her in cash every two weeks.", K.PERSON_NAME),
+    _s("Mai Vang needs a Hmong interpreter for court.", K.PERSON_NAME),
+    _s("Client's employer Nguyen Van Thanh owns two salons.", K.PERSON_NAME),
+    _s("Abdullahi Bello was seen at the truck stop.", K.PERSON_NAME),
+    _s("Met Guadalupe Ticona and her son at the library.", K.PERSON_NAME),
+    _s("Olena Shevchenko called the advocate twice.", K.PERSON_NAME),
+    _s("Youth said Adebayo drove her to the motel.", K.PERSON_NAME),
+    _s("The recruiter Karim El Amrani promised hotel jobs.", K.PERSON_NAME),
+]
+
+SPELLED_NUMBER_SAMPLES = [
+    _s("Her number is five oh three, five five five, oh one two three.", K.PHONE),
+    _s("Call four one four, five five five, zero one three seven after school.", K.PHONE),
+    _s("She was born on the third of March, two thousand eight.", K.DATE),
+    _s("Born May fifth, two thousand nine, per her aunt.", K.DATE),
+    _s("The house at fourteen twenty-eight Elm Street has cameras.", K.STREET_ADDRESS),
+    _s("They keep the girls at twenty-two oh five Maple Avenue.", K.STREET_ADDRESS),
+    _s("Her social is one two three, four five, six seven eight nine.", K.SSN),
+    _s("Text six oh eight, five five five, double one seven two.", K.PHONE),
+    _s("SSN one, two, three, four, five, six, seven, eight, nine, she wrote.", K.SSN),
+    _s("Her cell is four one four five five five zero one six two.", K.PHONE),
+]
+
+PUBLIC_NUMBER_CLEAN = [
+    _s("Client called the National Human Trafficking Hotline at 1-888-373-7888 first."),
+    _s("Safety plan: call 988 in a crisis and 211 for housing help."),
+    _s("The hotline, 1 (888) 373-7888, referred her to Safe Harbor."),
+]
+
+# Agencies, counties, places without a street, and drugs: names of things, not of people.
+PLACE_AND_DRUG_CLEAN = [
+    _s("Client moved from Kenosha County to Waukesha last spring."),
+    _s("Worked on farms near Eau Claire, La Crosse and Green Bay."),
+    _s("Prescribed Suboxone; staff carry Narcan in the van."),
+    _s("Trafficker supplied fentanyl, Percocet and Xanax to keep her compliant."),
+    _s("She takes Zoloft and Adderall; the clinic manages both."),
+    _s("Referred by Catholic Charities of the Diocese of Madison."),
+    _s("Salvation Army and Sojourner Family Peace Center share the case."),
+    _s("Transported from Milwaukee to Racine, then to Rockford."),
+    _s("Methadone clinic in Sheboygan confirmed enrollment."),
+    _s("Was held at a farm outside Guadalajara before crossing at Nogales."),
+    _s("Family lives near Quetzaltenango; she came through Tapachula."),
+    _s("Recruited in Lagos, transited through Istanbul, then Chicago."),
+    _s("Cousins in Chisinau and Odesa were told she had a job."),
+    _s("Met the caseworker at the Dane County Human Services office."),
+    _s("Worked in a restaurant in Appleton, then a motel in Oshkosh."),
+    _s("Client from Ho Chi Minh City, speaks Vietnamese."),
+    _s("Naloxone and Narcan training for shelter staff in June 2026."),
+    _s("Hmong American Women's Association offers an interpreter."),
+    _s("UNIDOS and Centro Hispano both run support groups."),
+    _s("Lives near Lake Geneva with her employer's family."),
+]
+
 CORPUS: list[Sample] = (
     PHONE_SAMPLES
     + EMAIL_SAMPLES
@@ -421,4 +513,20 @@ CORPUS: list[Sample] = (
     + PERSON_NAME_SAMPLES
     + MIXED_SAMPLES
     + CLEAN_SAMPLES
+    + UNICODE_SAMPLES
+    + ALLOWED_SHAPE_SAMPLES
+    + WORLD_NAME_SAMPLES
+    + SPELLED_NUMBER_SAMPLES
+    + PUBLIC_NUMBER_CLEAN
+    + PLACE_AND_DRUG_CLEAN
 )
+
+# The groups the corpus test reports on their own, beside the recall per kind.
+TRICK_GROUPS: dict[str, list[Sample]] = {
+    "unicode tricks": UNICODE_SAMPLES,
+    "allow-list shapes": ALLOWED_SHAPE_SAMPLES,
+    "world names": WORLD_NAME_SAMPLES,
+    "spelled numbers": SPELLED_NUMBER_SAMPLES,
+    "public numbers": PUBLIC_NUMBER_CLEAN,
+    "places, drugs": PLACE_AND_DRUG_CLEAN,
+}

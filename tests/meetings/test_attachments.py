@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from reportlab.pdfgen import canvas
 
 from meetings import services
 from meetings.choices import Audience
@@ -15,7 +18,17 @@ from tests.meetings.conftest import schedule
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\n"
+
+def _pdf(text: str) -> bytes:
+    # A real PDF: the guard reads a handout's text, and refuses one it cannot read (issue 15).
+    out = io.BytesIO()
+    page = canvas.Canvas(out)
+    page.drawString(72, 720, text)
+    page.save()
+    return out.getvalue()
+
+
+PDF = _pdf("Agenda: approval of the minutes, agency updates.")
 
 
 def _upload(name: str, content: bytes) -> SimpleUploadedFile:

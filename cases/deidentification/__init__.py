@@ -8,9 +8,14 @@ Design notes:
 - Detection favours recall: a caseworker can always rephrase, a leaked identifier cannot be unsent.
 - Findings and messages carry the kind and the position, never the value, so that nothing refused
   can reach a response, a log line or an email. This module logs nothing.
+- Matching runs on a shadow of the text (`_shadow.py`): NFKC, invisible characters dropped,
+  confusable letters folded (Unicode's confusables data, via `confusable-homoglyphs`), letters
+  typed for digits and spelled-out numbers written as digits. Positions map back to the text as typed.
 - Structured identifiers are found with regexes compiled once at import (and `phonenumbers` for
-  phones); personal names with the US census name lists bundled in the `names` package plus
-  context cues, loaded lazily once.
+  phones); personal names with the US census name lists bundled in the `names` package, the
+  world's names of Faker's locale lists (`_world_names.py`) and context cues, loaded lazily once.
+- The portal's own vocabulary (reference codes, statute citations, money amounts) and the numbers
+  it publishes (settings.DEIDENTIFICATION_PUBLIC_NUMBERS) are allowed by exact match only.
 - Overlapping findings are resolved by confidence tier, then length: a cue such as "SSN" or
   "passport" makes a number more specific than its bare shape.
 """
@@ -30,6 +35,9 @@ from importlib import resources
 from typing import NamedTuple
 
 import phonenumbers
+
+from cases.deidentification._shadow import shadow_of
+from cases.deidentification._world_names import world_names
 
 __all__ = [
     "DeidentificationError",
@@ -127,9 +135,19 @@ def find_identifiers(text: str) -> list[Finding]:
     """All identifiers in `text`, sorted by position, overlaps resolved to the most specific."""
     if not text:
         return []
-    allowed = [m.span() for m in _ALLOWED.finditer(text)]
-    candidates = [c for c in _candidates(text) if not _within_any(c, allowed)]
-    return _resolve(candidates)
+    view = shadow_of(text)
+    matched = view.text
+    allowed = [m.span() for m in _ALLOWED.finditer(matched)]
+    public = _public_numbers()
+    candidates = [
+        c for c in _candidates(matched) if not _within_any(c, allowed) and not _is_public_number(matched, c, public)
+    ]
+    findings: list[Finding] = []
+    for found in _resolve(candidates):
+        start, end = view.original(found.start, found.end)
+        if not findings or findings[-1].end <= start:  # two findings in one spelled-out number: keep one
+            findings.append(Finding(found.kind, start, end))
+    return findings
 
 
 def ensure_deidentified(text: str) -> None:
@@ -208,12 +226,46 @@ def _candidates(text: str) -> Iterator[_Candidate]:
 
 
 # Things that look like identifiers but are the portal's own vocabulary: referral reference codes
-# (county prefix, year, sequence), statute citations and money amounts.
+# (agency prefix, year, sequence), statute citations and money amounts. Each shape is matched whole
+# and tight (a year in the code, a title and section in the citation, an amount a caseworker would
+# write), so that it cannot hide a number inside it: "$5035550123" is a phone, not an amount.
 _ALLOWED = re.compile(
-    r"\b[A-Z]{3}-\d{4}-\d{5}\b"
-    r"|\b\d+\s+(?:U\.?\s?S\.?\s?C\.?|C\.?\s?F\.?\s?R\.?)\s*(?:§+\s*)?\d+(?:[.-]\d+)*(?:\(\w+\))*"
-    r"|\$\s?\d[\d,]*(?:\.\d+)?"
+    r"(?<![\w-])[A-Z]{2,6}-20\d{2}-\d{5}(?![\w-])"
+    r"|(?<![\w.])\d{1,2}\s+(?:U\.?\s?S\.?\s?C\.?|C\.?\s?F\.?\s?R\.?)\s*(?:§+\s*)?"
+    r"\d{1,5}[a-z]?(?:\.\d{1,4})?(?:-\d{1,3})?(?:\([a-zA-Z0-9]{1,4}\))*(?![\w-]|[.,]\d)"
+    r"|\$\s?(?:\d{1,3}(?:,\d{3})+|\d{1,6})(?:\.\d{1,2})?(?![\w,]|\.\d)"
 )
+
+# Numbers the task force publishes itself (the national hotline printed in the footer, 988, 211):
+# allowed when a finding is exactly one of them, never when one is part of a longer number.
+_DEFAULT_PUBLIC_NUMBERS = ("1-888-373-7888", "988", "211")
+_PHONE_LIKE = re.compile(r"\+?[\d\s().-]+")
+
+
+def _national(number: str) -> str:
+    digits = _digits(number)
+    return digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
+
+
+def _public_numbers() -> frozenset[str]:
+    """settings.DEIDENTIFICATION_PUBLIC_NUMBERS, or the national hotline, 988 and 211 without Django."""
+    numbers: Iterable[str] = _DEFAULT_PUBLIC_NUMBERS
+    try:
+        from django.conf import settings
+
+        if settings.configured:
+            hotline = getattr(settings, "TASKFORCE_HOTLINE", _DEFAULT_PUBLIC_NUMBERS[0])
+            numbers = getattr(settings, "DEIDENTIFICATION_PUBLIC_NUMBERS", (hotline, *_DEFAULT_PUBLIC_NUMBERS[1:]))
+    except ImportError:  # the guard itself must not need Django
+        pass
+    return frozenset(_national(number) for number in numbers if _digits(number))
+
+
+def _is_public_number(text: str, cand: _Candidate, public: frozenset[str]) -> bool:
+    if cand.kind not in (K.PHONE, K.ID_NUMBER, K.CARD_OR_ACCOUNT):
+        return False
+    value = text[cand.start : cand.end]
+    return _PHONE_LIKE.fullmatch(value) is not None and _national(value) in public
 
 
 # --- Rules for structured identifiers ------------------------------------------------------------
@@ -704,13 +756,28 @@ class _Lexicon:
     first: frozenset[str]
     last: frozenset[str]
     known: frozenset[str]  # first | last, kept to avoid building the union on every lookup
+    prefixes: frozenset[str] = frozenset()  # how compound given names start ("OLUWA")
+    census_first: frozenset[str] = frozenset()
+
+    def is_first(self, token: _Token) -> bool:
+        return token.in_any(self.first) or self._compound(token)
+
+    def knows(self, token: _Token) -> bool:
+        return token.in_any(self.known) or self._compound(token)
+
+    def _compound(self, token: _Token) -> bool:
+        key = token.key
+        return len(key) >= 7 and key[:5] in self.prefixes and key not in _NOT_A_NAME
 
 
 @functools.cache
 def _lexicon() -> _Lexicon:
-    first = frozenset().union(*(_read_names(name, n) for name, n in _FIRST_NAMES_PER_LIST.items()))
-    last = _read_names("dist.all.last", _LAST_NAMES)
-    return _Lexicon(first=first, last=last, known=first | last)
+    """The census lists (cut where they turn into ordinary words) and the world's names from Faker."""
+    census_first = frozenset().union(*(_read_names(name, n) for name, n in _FIRST_NAMES_PER_LIST.items()))
+    census_last = _read_names("dist.all.last", _LAST_NAMES)
+    world_first, world_last, prefixes = world_names(_NOT_A_NAME | _TITLES | _RELATIONS | _WORDLIKE_FIRST_NAMES)
+    first, last = census_first | world_first, census_last | world_last
+    return _Lexicon(first=first, last=last, known=first | last, prefixes=prefixes, census_first=census_first)
 
 
 def _read_names(filename: str, limit: int) -> frozenset[str]:
@@ -999,7 +1066,7 @@ def _name_span(text: str, tokens: list[_Token], cue: str | None, lexicon: _Lexic
         tokens.pop()
     if not tokens:
         return None
-    if cue is None and _sentence_start(text, tokens[0]) and not tokens[0].in_any(lexicon.known):
+    if cue is None and _sentence_start(text, tokens[0]) and not lexicon.knows(tokens[0]):
         tokens = tokens[1:]  # the capital is the sentence's, not a name's: "Met Maria Lopez"
         if not tokens:
             return None
@@ -1013,7 +1080,7 @@ def _name_span(text: str, tokens: list[_Token], cue: str | None, lexicon: _Lexic
 
 
 def _looks_like_name(text: str, tokens: list[_Token], cue: str | None, mid_sentence: bool, lexicon: _Lexicon) -> bool:
-    known = any(t.in_any(lexicon.known) for t in tokens)
+    known = any(lexicon.knows(t) for t in tokens)
     if cue == "title":
         return True
     if cue == "apposition" and (known or _APPOSITION_END.match(text, tokens[-1].end)):
@@ -1023,11 +1090,21 @@ def _looks_like_name(text: str, tokens: list[_Token], cue: str | None, mid_sente
     first = tokens[0]
     if len(first.text) == 1 and len(tokens) > 1 and tokens[-1].in_any(lexicon.last):
         return True  # "J. Martinez"
-    if not first.in_any(lexicon.first):
+    if (
+        len(tokens) > 1
+        and lexicon.knows(first)
+        and sum(lexicon.knows(t) for t in tokens) >= 2
+        and any(lexicon.is_first(t) for t in tokens)
+    ):
+        return True  # "Nguyen Thi Hoa": family name first, then given names
+    if not lexicon.is_first(first):
         return False
     if len(tokens) > 1 and any(t.in_any(lexicon.last) for t in tokens[1:]):
         return True
-    return mid_sentence or first.key not in _WORDLIKE_FIRST_NAMES
+    if mid_sentence:
+        return True
+    # At a sentence's start a short given name known only abroad is too often a word ("Nail", "Can").
+    return first.key not in _WORDLIKE_FIRST_NAMES and (first.in_any(lexicon.census_first) or len(first.key) >= 5)
 
 
 def _all_caps_names(text: str, tokens: list[_Token], lexicon: _Lexicon) -> Iterator[_Candidate]:
