@@ -59,8 +59,13 @@ schema: install
 	$(BIN)/python manage.py spectacular --api-version v1 --file docs/openapi.yaml --validate
 
 ## The production stack on one machine (needs the environment described in the README).
+## Migrations run as the tables' owner (MIGRATION_DATABASE_URL); the processes connect as the app role
+## (DATABASE_URL), which audit_lock_down limits to SELECT and INSERT on the audit trail (README, "Database roles").
 prod: install
-	DJANGO_SETTINGS_MODULE=taskforce.settings.production $(BIN)/python manage.py migrate --noinput
+	DJANGO_SETTINGS_MODULE=taskforce.settings.production DATABASE_URL="$${MIGRATION_DATABASE_URL:-$$DATABASE_URL}" \
+	  $(BIN)/python manage.py migrate --noinput
+	if [ -n "$$AUDIT_APP_ROLE" ]; then DJANGO_SETTINGS_MODULE=taskforce.settings.production \
+	  DATABASE_URL="$${MIGRATION_DATABASE_URL:-$$DATABASE_URL}" $(BIN)/python manage.py audit_lock_down --app-role "$$AUDIT_APP_ROLE"; fi
 	DJANGO_SETTINGS_MODULE=taskforce.settings.production $(BIN)/python manage.py collectstatic --noinput
 	DJANGO_SETTINGS_MODULE=taskforce.settings.production $(BIN)/honcho start
 
