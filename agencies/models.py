@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -118,6 +120,25 @@ class User(AbstractUser):
         super().clean()
         if self.role == Role.COORDINATOR and self.agency_id and not self.agency.is_cochair:
             raise ValidationError({"role": "Coordinators belong to a co-chair agency."})
+
+    def get_session_auth_hash(self) -> str:
+        return self._session_hash(secret=None)
+
+    def get_session_auth_fallback_hash(self) -> Iterator[str]:
+        for secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._session_hash(secret=secret)
+
+    def _session_hash(self, *, secret: str | None) -> str:
+        """What a session is bound to: Django's password hash, and also the role and the agency.
+
+        A role or agency change then ends every session of the person at its next request, whatever
+        made the session (allauth's sign-in records its sessions and `_end_access` ends those; a
+        plain `login()`, as on accepting an invitation, leaves no record to end).
+        """
+        from django.utils.crypto import salted_hmac
+
+        bound = f"{self.password}|{self.role}|{self.agency_id}"
+        return salted_hmac("agencies.User.session", bound, secret=secret, algorithm="sha256").hexdigest()
 
     def has_role(self, *roles: Role) -> bool:
         return self.is_active and self.role in roles

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from allauth.usersessions.models import UserSession
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -147,6 +148,9 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         except ValidationError:
             return render(request, "agencies/invitation_invalid.html", status=404)
         login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
+        # Django's login() is not allauth's: record the session, so that it shows in the person's
+        # list of sessions and ends with the others on deactivation.
+        UserSession.objects.create_from_request(request)
         messages.success(request, "Welcome. Your account is ready.")
         return redirect("home")
     return render(request, "agencies/invitation_accept.html", {"form": form, "invitation": invitation})

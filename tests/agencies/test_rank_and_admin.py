@@ -13,6 +13,7 @@ from agencies.models import Agency, User
 from agencies.roles import GRANTABLE_ROLES, Role
 from agencies.services import (
     invitation_send,
+    invitation_token,
     person_change_role,
     person_deactivate,
     person_reactivate,
@@ -196,6 +197,27 @@ def test_it_ends_sessions_and_tokens_when_a_role_changes(agency_admin, member):
     assert _events(AuditEvent.ROLE_CHANGED) == 1
     message = as_admin.get(response["Location"]).content.decode()
     assert "their sessions and API tokens have ended" in message
+
+
+def test_it_ends_a_session_that_left_no_record_when_the_role_changes(coordinator, agency):
+    """Accepting an invitation signs in with Django's login(), which allauth does not record: the
+    session is bound to the role itself (User.get_session_auth_hash), so it ends all the same."""
+    invitation = invitation_send(actor=coordinator, email="new@agency.example.org", agency=agency, role=Role.MEMBER)
+    browser = Client()
+    password = "a-long-test-password-1"
+    accepted = browser.post(
+        reverse("invitation_accept", args=[invitation_token(invitation)]),
+        {"first_name": "New", "last_name": "Person", "password1": password, "password2": password},
+    )
+    assert accepted.status_code == 302
+    assert browser.get(reverse("home")).status_code == 200
+    person = User.objects.get(email="new@agency.example.org")
+    assert UserSession.objects.filter(user=person).count() == 1  # in the person's list of sessions
+
+    person_change_role(actor=coordinator, person=person, role=Role.GRANT_MANAGER)
+
+    home = browser.get(reverse("home"))
+    assert home.status_code == 302 and home["Location"].startswith(reverse("account_login"))
 
 
 def test_it_keeps_sessions_when_the_role_stays_the_same(agency_admin, officer):

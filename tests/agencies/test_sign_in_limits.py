@@ -7,7 +7,10 @@ live in the cache (LocMemCache in tests, emptied before each test).
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
+import time_machine
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from allauth.usersessions.models import UserSession
 from django.conf import settings
@@ -130,6 +133,27 @@ def test_it_stops_wrong_codes_for_one_account_from_many_addresses_at_a_ceiling(a
     elsewhere.password(alice)
     assert _refused_for_too_many(elsewhere.code(_right_code())) and not elsewhere.signed_in()
     assert Browser(addresses[0]).sign_in(bob)  # the others are not touched
+
+
+@pytest.mark.parametrize("kind", ["password", "code"])
+def test_one_address_cannot_lock_an_account_out_however_long_it_keeps_trying(alice, kind):
+    """From one address, failures every 10 minutes for two hours: at every point Alice's right password
+    from her desk is taken. (With a 10-minute window for the address, one address sent 60 an hour,
+    past the account's ceiling of 50, and locked her out after 50 minutes.)"""
+    start = datetime(2030, 1, 6, 9, 0, tzinfo=UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        attacker = Browser("203.0.113.66")
+        for window in range(12):
+            for _ in range(settings.SIGN_IN_FAILURES_PER_ACCOUNT_AND_ADDRESS):
+                if kind == "password":
+                    attacker.password(alice, password="not-her-password")
+                else:
+                    attacker.password(alice)
+                    attacker.code(_wrong_code())
+            clock.shift(timedelta(minutes=10, seconds=1))
+            at_her_desk = Browser("198.51.100.20").password(alice)
+            assert not _refused_for_too_many(at_her_desk), f"locked out after {window + 1} rounds"
+            assert at_her_desk["Location"] == reverse("mfa_authenticate")
 
 
 def test_it_keeps_axes_locking_the_login_and_address_pair(alice, bob):
