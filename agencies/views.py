@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from allauth.account.internal.flows.login import record_authentication  # pinned by the lock
 from allauth.usersessions.models import UserSession
 from django.contrib import messages
 from django.contrib.auth import login
@@ -149,8 +150,10 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             return render(request, "agencies/invitation_invalid.html", status=404)
         login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
         # Django's login() is not allauth's: record the session, so that it shows in the person's
-        # list of sessions and ends with the others on deactivation.
+        # list of sessions and ends with the others on deactivation; and record that the password was
+        # just typed, so that enrolling an authenticator does not ask for it again at once.
         UserSession.objects.create_from_request(request)
+        record_authentication(request, user, method="password", email=user.email, reauthenticated=True)
         messages.success(request, "Welcome. Your account is ready.")
         return redirect("home")
     return render(request, "agencies/invitation_accept.html", {"form": form, "invitation": invitation})

@@ -213,6 +213,8 @@ def test_it_ends_a_session_that_left_no_record_when_the_role_changes(coordinator
     assert browser.get(reverse("home")).status_code == 200
     person = User.objects.get(email="new@agency.example.org")
     assert UserSession.objects.filter(user=person).count() == 1  # in the person's list of sessions
+    # The password was just typed: enrolling an authenticator does not ask for it again.
+    assert browser.get(reverse("mfa_activate_totp")).status_code == 200
 
     person_change_role(actor=coordinator, person=person, role=Role.GRANT_MANAGER)
 
