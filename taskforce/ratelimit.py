@@ -3,6 +3,9 @@
 A window is a whole multiple of its length in seconds since the epoch; each key counts its hits in
 the current window, and the count vanishes with the window. A burst can pass up to twice the limit
 across a window's end: fine for limits that stop abuse, not for quotas.
+
+While Redis is unreachable the portal's cache counts in each process's memory (taskforce.cache):
+the limits still hold, but per process, so a client may pass up to (processes x limit) meanwhile.
 """
 
 from __future__ import annotations

@@ -119,8 +119,9 @@ if REDIS_URL:
             # Django's Redis cache, reusing its redis-py client (see taskforce/cache.py).
             "BACKEND": "taskforce.cache.SharedClientRedisCache",
             "LOCATION": REDIS_URL,
-            # Short timeouts: a web request must not hang when Redis is down.
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            # Short timeouts: a web request must not hang when Redis is down. After a failure the
+            # backend skips Redis for OUTAGE_RETRY_SECONDS and counts in this process's memory.
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25, "OUTAGE_RETRY_SECONDS": 5},
         }
     }
 else:
