@@ -42,6 +42,8 @@ class AuditEvent(models.TextChoices):
     REFERRAL_COMMENTS_VIEWED = "referral.comments_viewed", "Referral comments read"
     # A referral id asked for and not shown (missing, another agency's, consent ended): probing leaves a trace.
     REFERRAL_NOT_FOUND = "referral.not_found", "Referral asked for and not found"
+    # Retention: closed and withdrawn referrals deleted after REFERRAL_RETENTION_DAYS (counts only in the row).
+    REFERRALS_PURGED = "referral.purged", "Ended referrals purged after the retention period"
     CONSENT_RECORDED = "consent.recorded", "Consent recorded"
     CONSENT_REVOKED = "consent.revoked", "Consent revoked"
     DEIDENTIFICATION_REFUSED = "privacy.refused", "Text refused by the de-identification guard"

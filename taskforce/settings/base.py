@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "digests",
     "reports",
     "api",
+    "backups",
 ]
 
 MIDDLEWARE = [
@@ -386,6 +387,15 @@ REPORT_EXPORT_LINK_LIFETIME = timedelta(minutes=int(env("REPORT_EXPORT_LINK_MINU
 # Prepared exports live in a private folder, served only through the portal's checks: never
 # under STATIC_ROOT or MEDIA_ROOT (a system check refuses that). Share it between web and workers.
 REPORT_EXPORT_DIR = Path(env("REPORT_EXPORT_DIR", str(VAR_DIR / "private" / "report-exports")))
+# Closed and withdrawn referrals (timeline, comments, needs, consent record) are deleted this many
+# days after their last activity (cases/retention.py). The default, about 6 years 4 months, covers
+# the longest that 2 CFR 200.334 can ask of a referral made under a 3-year award: the award, 120
+# days to the final report (200.344), then 3 years. Approved reports and published quarters stay.
+REFERRAL_RETENTION_DAYS = int(env("REFERRAL_RETENTION_DAYS", "2310"))
+CELERY_BEAT_SCHEDULE["cases-purge-ended-referrals"] = {
+    "task": "cases.tasks.referrals_purge_task",
+    "schedule": timedelta(days=1),
+}
 CELERY_BEAT_SCHEDULE["reports-purge-expired-exports"] = {
     "task": "reports.tasks.exports_purge_expired",
     "schedule": timedelta(minutes=15),
