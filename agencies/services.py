@@ -63,9 +63,9 @@ def invitation_send(*, actor: User, email: str, agency: Agency, role: Role) -> I
     audit_record(
         actor=actor, event=AuditEvent.INVITATION_SENT, target=invitation, target_label=email, detail={"role": role}
     )
-    from agencies.tasks import send_invitation_email
+    from digests.outbox import outbox_enqueue  # database-first: a broker outage delays it, loses nothing
 
-    transaction.on_commit(lambda: send_invitation_email.delay(invitation.pk))
+    outbox_enqueue(task="agencies.tasks.send_invitation_email", args=[invitation.pk])
     return invitation
 
 

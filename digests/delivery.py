@@ -5,6 +5,11 @@ The protocol, for one batch of ledger ids (a task may run twice, or two workers 
 1. Claim: in a short transaction, lock the batch's rows that are pending, or "sending" but claimed
    longer than DIGEST_CLAIM_TIMEOUT ago (a killed worker's), with SKIP LOCKED; mark them "sending"
    with a fresh claim id and count the attempt. Commit. A row whose attempts are spent becomes "failed".
+   While it sends, the worker refreshes claimed_at of the rows it still holds every third of the
+   timeout (a heartbeat), so the timeout can be short (30 s) and a dead worker's rows are picked up
+   by the outbox sweep within about a minute. A live worker stuck longer than that on one message
+   loses the rest of its batch to another worker, never a message twice: the row being sent is
+   locked (SKIP LOCKED passes it by), and the others fail its claim check (step 2).
 2. For each claimed row, one transaction: mark it "sent" if our claim is still on it (that UPDATE
    takes the row lock); check the person (active, agency active, still subscribed) and compose the
    message from what the person may see NOW; hand it to SMTP; commit. An SMTP error rolls it back.
@@ -20,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -88,8 +94,10 @@ def deliveries_send(*, ids: Sequence[int]) -> SendReport:
     defaults = TaskForceDigestDefaults.current()
     # The people as they are now, after the claim: deactivated, unsubscribed or moved meanwhile, it shows.
     rows = Delivery.objects.select_related("person", "person__agency", "person__digest_preference").in_bulk(claimed)
+    heartbeat = _Heartbeat(token=token)
     try:
         for index, pk in enumerate(claimed):
+            heartbeat.beat(pks=claimed[index:])
             try:
                 report.add(_send_one(row=rows[pk], token=token, mailer=mailer, defaults=defaults))
             except UnsafeContent:
@@ -111,6 +119,22 @@ def deliveries_send(*, ids: Sequence[int]) -> SendReport:
     finally:
         mailer.close()
     return report
+
+
+class _Heartbeat:
+    """Keeps a live worker's claims fresh: every third of the claim timeout, between two messages."""
+
+    def __init__(self, *, token: uuid.UUID) -> None:
+        self.token = token
+        self.last = time.monotonic()
+
+    def beat(self, *, pks: Sequence[int]) -> None:
+        if time.monotonic() - self.last < settings.DIGEST_CLAIM_TIMEOUT.total_seconds() / 3:
+            return
+        self.last = time.monotonic()
+        Delivery.objects.filter(pk__in=list(pks), claim=self.token, status=DeliveryStatus.SENDING).update(
+            claimed_at=timezone.now()
+        )
 
 
 def _claim(*, ids: Sequence[int], token: uuid.UUID) -> list[int]:

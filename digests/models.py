@@ -184,8 +184,9 @@ class Delivery(models.Model):
 class OutboxTask(models.Model):
     """A task to enqueue, written in the transaction of the change that calls for it.
 
-    Dispatched right after commit; if the broker is down, the sweeper dispatches it later.
-    Tasks are idempotent, so dispatching one twice is harmless.
+    Dispatched right after commit; if the broker is down, the sweeper dispatches it later. The row
+    is done only when a worker has run the task (completed_at), not when the broker accepted it:
+    a message lost with Redis's data is dispatched again. Tasks are idempotent, so twice is harmless.
     """
 
     task = models.CharField(max_length=120)
@@ -193,10 +194,16 @@ class OutboxTask(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     dispatched_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # A worker runs it now: a second copy of its message (redelivered, dispatched again) waits.
+    started_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["dispatched_at", "created_at"])]
+        indexes = [
+            models.Index(fields=["dispatched_at", "created_at"]),
+            models.Index(fields=["completed_at", "dispatched_at"], name="digests_outbox_open"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.task}{tuple(self.args)}"

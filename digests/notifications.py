@@ -1,7 +1,9 @@
 """Immediate notifications: a registry of kinds (settings.DIGEST_NOTIFICATIONS) and the hook.
 
-An app calls `notification_schedule(kind=..., target_id=...)` inside the transaction of the event;
-the task runs after commit (through the outbox), writes one ledger row per recipient and sends.
+An app calls `notification_schedule(kind=..., target_id=...)` inside the transaction of the event:
+it writes one ledger row per recipient there, and the task that sends them runs after commit
+(through the outbox). The rows are in PostgreSQL before anything is queued, so a broker that loses
+its queue loses no notification: the planner enqueues pending rows again.
 Whether a person still gets it is decided at send time: switched off, deactivated, or no longer
 allowed to see the object, and nothing goes out.
 
@@ -19,16 +21,18 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from digests.models import NOTIFICATION_SWITCHES, Delivery
-from digests.outbox import outbox_enqueue
+from digests.outbox import outbox_enqueue_many
 from digests.rendering import NotificationContent
 
 if TYPE_CHECKING:
     from agencies.models import User
 
-NOTIFY_TASK = "digests.tasks.notify"
+NOTIFY_TASK = "digests.tasks.notify"  # older outbox rows: fan out and send in the worker
+SEND_TASK = "digests.tasks.send_deliveries"
 
 
 @runtime_checkable
@@ -69,10 +73,11 @@ def notification_kind(key: str) -> NotificationKind:
 
 
 def notification_schedule(*, kind: str, target_id: int) -> None:
-    """The hook: call it inside the event's transaction. The outbox row commits with the event and
-    is enqueued on commit (by id only); a rolled-back event notifies nobody."""
-    notification_kind(kind)
-    outbox_enqueue(task=NOTIFY_TASK, args=[kind, int(target_id)])
+    """The hook: call it inside the event's transaction. The ledger rows and the outbox row commit
+    with the event and are enqueued on commit (by id only); a rolled-back event notifies nobody."""
+    ids = notification_fan_out(kind=kind, target_id=int(target_id), now=timezone.now())
+    size = settings.DIGEST_BATCH_SIZE
+    outbox_enqueue_many(tasks=[(SEND_TASK, [ids[start : start + size]]) for start in range(0, len(ids), size)])
 
 
 def notification_fan_out(*, kind: str, target_id: int, now: datetime) -> list[int]:

@@ -1,10 +1,16 @@
-"""Enqueue after commit, with short broker timeouts; a sweeper sends what could not be enqueued.
+"""Every task goes through here: enqueue after commit, with short broker timeouts; a sweeper retries.
 
 `outbox_enqueue()` writes an OutboxTask row in the caller's transaction and dispatches it to the
 broker once that transaction commits. When Redis is down the dispatch fails within
 DIGEST_ENQUEUE_TIMEOUT (and, for a while after a failure, is not even tried), the web request
 completes, and the row waits for `outbox_sweep()`, which beat runs every minute. On the embedded
 default (no broker) the task runs in-process instead.
+
+What is published is `digests.tasks.outbox_run(row id)`, which runs the row's task and marks the row
+completed. A row the broker accepted but no worker completed (Redis restarted empty, a message
+lost) is dispatched again after DIGEST_OUTBOX_RETRY_AFTER, so Redis holds nothing that cannot be
+rebuilt from PostgreSQL. Nothing else in the project may call `.delay()` or `.apply_async()`
+(tests/test_no_bare_delay.py).
 """
 
 from __future__ import annotations
@@ -13,12 +19,13 @@ import logging
 import threading
 import time
 from collections.abc import Sequence
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, Literal
 
 from celery import Task
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -26,6 +33,9 @@ from digests.models import OutboxTask
 from taskforce.celery import app as celery_app
 
 logger = logging.getLogger(__name__)
+
+RUN_TASK = "digests.tasks.outbox_run"
+Outcome = Literal["completed", "skipped", "failed"]
 
 _waiting = threading.local()
 # After a failed dispatch, skip the broker for this long in this process: a page that enqueues
@@ -87,14 +97,39 @@ def _task(name: str) -> Task:
 def _run_in_process(rows: list[OutboxTask]) -> int:
     done = 0
     for row in rows:
-        try:
-            _task(row.task).apply(args=row.args, throw=True)
-        except Exception:
-            logger.exception("In-process task %s failed; the outbox sweeper will retry it", row.task)
-            continue
-        OutboxTask.objects.filter(pk=row.pk).update(dispatched_at=timezone.now())
-        done += 1
+        if outbox_execute(pk=row.pk) == "completed":
+            OutboxTask.objects.filter(pk=row.pk).update(dispatched_at=timezone.now())
+            done += 1
     return done
+
+
+def outbox_execute(*, pk: int) -> Outcome:
+    """Run the row's task here and mark it completed: "skipped" if it is done or running elsewhere.
+
+    A message may arrive twice (redelivered after a worker died, or dispatched again by the
+    sweeper): the copy that finds the row completed, or started less than DIGEST_OUTBOX_RETRY_AFTER
+    ago, does nothing.
+    """
+    now = timezone.now()
+    fresh = Q(started_at__isnull=True) | Q(started_at__lt=now - settings.DIGEST_OUTBOX_RETRY_AFTER)
+    if not OutboxTask.objects.filter(fresh, pk=pk, completed_at__isnull=True).update(started_at=now):
+        return "skipped"
+    row = OutboxTask.objects.get(pk=pk)
+    try:
+        succeeded = _task(row.task).apply(args=row.args, throw=True).successful()
+    except Exception:
+        logger.exception("Task %s (outbox row %s) failed; it will be retried", row.task, pk)
+        succeeded = False
+    if not succeeded:
+        OutboxTask.objects.filter(pk=pk).update(started_at=None)
+        return "failed"
+    OutboxTask.objects.filter(pk=pk).update(completed_at=timezone.now())
+    return "completed"
+
+
+def outbox_postpone(*, pk: int, seconds: float) -> None:
+    """A failed row is retried by its message in `seconds`: the sweeper waits that long, plus its margin."""
+    OutboxTask.objects.filter(pk=pk).update(dispatched_at=timezone.now() + timedelta(seconds=seconds))
 
 
 def _publish(rows: list[OutboxTask]) -> int:
@@ -102,12 +137,13 @@ def _publish(rows: list[OutboxTask]) -> int:
     timeout = settings.DIGEST_ENQUEUE_TIMEOUT
     options = {"queue": settings.DIGEST_QUEUE} if settings.DIGEST_QUEUE else {}
     published: list[int] = []
+    run = _task(RUN_TASK)
     try:
         transport = {"socket_connect_timeout": timeout, "socket_timeout": timeout}
         with celery_app.connection_for_write(transport_options=transport) as connection:
             connection.ensure_connection(max_retries=0, timeout=timeout)
             for row in rows:
-                _task(row.task).apply_async(args=row.args, connection=connection, retry=False, **options)
+                run.apply_async(args=[row.pk], connection=connection, retry=False, **options)
                 published.append(row.pk)
     except Exception as error:
         _broker_down_until = time.monotonic() + _BROKER_QUIET_SECONDS
@@ -123,16 +159,35 @@ def _publish(rows: list[OutboxTask]) -> int:
 
 
 def outbox_sweep(*, limit: int = 500) -> int:
-    """Dispatch what is still waiting after the grace period; forget what went out a week ago."""
+    """Dispatch what is still waiting after the grace period, or was lost on the way; forget old rows."""
     global _broker_down_until
     now = timezone.now()
-    OutboxTask.objects.filter(dispatched_at__lt=now - settings.DIGEST_OUTBOX_KEEP).delete()
+    _forget(now)
     _broker_down_until = 0.0  # the sweeper always tries
+    retry_after = now - settings.DIGEST_OUTBOX_RETRY_AFTER
+    never_sent = Q(dispatched_at__isnull=True, created_at__lt=now - settings.DIGEST_OUTBOX_GRACE)
+    # Accepted by the broker long ago and not run: the message was lost (or the worker died).
+    lost = Q(dispatched_at__lt=retry_after) & (Q(started_at__isnull=True) | Q(started_at__lt=retry_after))
     with transaction.atomic():
         # Locked, so that two sweepers (two beats by mistake) do not dispatch the same rows.
         ids = list(
             OutboxTask.objects.select_for_update(skip_locked=True)
-            .filter(dispatched_at__isnull=True, created_at__lt=now - settings.DIGEST_OUTBOX_GRACE)
+            .filter(never_sent | lost, completed_at__isnull=True)
             .values_list("pk", flat=True)[:limit]
         )
+        if ids:
+            # Dispatched again below: not "dispatched" until the broker takes it.
+            OutboxTask.objects.filter(pk__in=ids).update(dispatched_at=None)
         return outbox_dispatch(ids=ids) if ids else 0
+
+
+def _forget(now: datetime) -> None:
+    """Completed rows after DIGEST_OUTBOX_KEEP; a row still failing after that long is given up, loudly."""
+    cutoff = now - settings.DIGEST_OUTBOX_KEEP
+    OutboxTask.objects.filter(completed_at__lt=cutoff).delete()
+    given_up = OutboxTask.objects.filter(
+        Q(created_at__lt=cutoff) | Q(dispatched_at__lt=cutoff), completed_at__isnull=True
+    )
+    for task, count in given_up.values_list("task").annotate(count=Count("pk")).order_by():
+        logger.error("Giving up %d outbox task(s) %s that never completed in %s", count, task, cutoff)
+    given_up.delete()

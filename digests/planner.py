@@ -1,12 +1,12 @@
 """Which digests are due: beat runs `digests_plan()` every few minutes (or `manage.py digests_run`).
 
-For each active person, the most recent scheduled instant at or before now names a period. If
-the ledger has no row for it, one is inserted (ON CONFLICT DO NOTHING: two planners, from two
-beats by mistake, insert it once). Because only the MOST RECENT period is considered, a planner
-that was down across several scheduled times sends the latest missed one, once, on its first run
-back; older pending rows of the same person are skipped as superseded. Then the rows waiting to be
-sent (new ones, old ones whose task was lost, a killed worker's stale claims) are enqueued in
-batches through the outbox.
+For each active person, the most recent scheduled instant at or before now names a period. If the
+ledger has no row for it, one is inserted (ON CONFLICT DO NOTHING: two planners, from two beats by
+mistake, insert it once, and each counts only what it inserted). Because only the MOST RECENT period
+is considered, a planner that was down across several scheduled times sends the latest missed one,
+once, on its first run back; older pending rows of the same person are skipped as superseded. Then
+the rows waiting to be sent (new ones, old ones whose task was lost, a killed worker's stale claims)
+are enqueued in batches through the outbox.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.constants import OnConflict
 from django.utils import timezone
 
 from agencies.models import User
@@ -114,9 +115,19 @@ def _insert(due: list[_Due], now: datetime) -> int:
             )
             for item in chunk
         ]
-        # ON CONFLICT DO NOTHING: another planner may have inserted some of these meanwhile.
-        created += len(Delivery.objects.bulk_create(rows, ignore_conflicts=True))
+        created += _insert_new(rows)
     return created
+
+
+def _insert_new(rows: list[Delivery]) -> int:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING id: another planner may have inserted some of
+    these meanwhile, and only the rows this one inserted come back (bulk_create with
+    ignore_conflicts returns every row it was given, inserted or not)."""
+    fields = [field for field in Delivery._meta.concrete_fields if not field.primary_key]
+    returned = Delivery.objects._insert(
+        rows, fields=fields, returning_fields=[Delivery._meta.pk], on_conflict=OnConflict.IGNORE
+    )
+    return sum(1 for row in returned if row)
 
 
 def _supersede() -> int:

@@ -1,7 +1,8 @@
 """Celery adapters: they take ids, call a service, and retry SMTP failures with backoff.
 
 Every task is safe to run twice (the ledger decides what is sent) and acknowledges late, so a
-worker killed mid-task leaves its message to be delivered again.
+worker killed mid-task leaves its message to be delivered again. Everything reaches the broker as
+`outbox_run(row id)` (digests/outbox.py): a message Redis loses is dispatched again from PostgreSQL.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from django.utils import timezone
 
 from digests.delivery import TransientSendError, deliveries_send
 from digests.notifications import notification_fan_out
-from digests.outbox import outbox_sweep
-from digests.planner import digests_plan
+from digests.outbox import outbox_execute, outbox_postpone, outbox_sweep
+from digests.planner import deliveries_enqueue, digests_plan
 
 _RETRIES = 5
 
@@ -52,6 +53,20 @@ def plan_digests() -> None:
     digests_plan()
 
 
+@shared_task(bind=True, acks_late=True, max_retries=_RETRIES, ignore_result=True)
+def outbox_run(self: Task, outbox_id: int) -> None:
+    """What the outbox publishes: run one row's task; on failure, retry with backoff through the broker
+    (and if that message is lost too, the sweeper dispatches the row again)."""
+    if outbox_execute(pk=outbox_id) == "failed" and self.request.retries < _RETRIES:
+        countdown = _backoff(self.request.retries)
+        outbox_postpone(pk=outbox_id, seconds=countdown)
+        raise self.retry(countdown=countdown)
+
+
 @shared_task(acks_late=True, ignore_result=True)
 def sweep_outbox() -> None:
+    """Every minute: what the broker never got or lost, and the ledger rows of dead workers' claims."""
     outbox_sweep()
+    # Claims expire after DIGEST_CLAIM_TIMEOUT (kept fresh while a worker lives): recovered here,
+    # within about a minute, rather than at the next plan.
+    deliveries_enqueue(now=timezone.now())

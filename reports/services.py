@@ -143,11 +143,11 @@ def export_request(*, report: Report, actor: User, file_format: str) -> ExportJo
         raise PermissionDenied
     if file_format not in BACKGROUND_FORMATS:
         raise ValidationError({"format": "Choose XLSX or PDF."})
-    from reports.tasks import export_prepare_task
+    from digests.outbox import outbox_enqueue  # database-first: a broker outage delays it, loses nothing
 
     with transaction.atomic():
         job = ExportJob.objects.create(report=report, requested_by=actor, format=file_format)
-        transaction.on_commit(lambda: export_prepare_task.delay(str(job.id)))
+        outbox_enqueue(task="reports.tasks.export_prepare_task", args=[str(job.id)])
     return job
 
 

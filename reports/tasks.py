@@ -1,4 +1,4 @@
-"""Celery adapters: ids in, a service call, retries. Enqueued with transaction.on_commit."""
+"""Celery adapters: ids in, a service call, retries. Enqueued through the outbox (digests/outbox.py)."""
 
 from __future__ import annotations
 

@@ -420,16 +420,20 @@ DIGEST_NOTIFICATIONS: list[str] = [
 # Empty: Celery's default queue. Integration tests and the benchmark use a queue of their own.
 DIGEST_QUEUE = env("DIGEST_QUEUE", "")
 DIGEST_PLAN_INTERVAL = timedelta(seconds=float(env("DIGEST_PLAN_INTERVAL_SECONDS", "300")))
-DIGEST_SWEEP_INTERVAL = timedelta(seconds=float(env("DIGEST_SWEEP_INTERVAL_SECONDS", "60")))
+# The outbox sweep also recovers dead workers' claims: its interval plus the claim timeout bound that.
+DIGEST_SWEEP_INTERVAL = timedelta(seconds=float(env("DIGEST_SWEEP_INTERVAL_SECONDS", "30")))
 DIGEST_BATCH_SIZE = int(env("DIGEST_BATCH_SIZE", "50"))
-# A row "sending" for longer than this belongs to a worker that died: another may claim it.
-DIGEST_CLAIM_TIMEOUT = timedelta(seconds=float(env("DIGEST_CLAIM_TIMEOUT_SECONDS", "600")))
+# A row "sending" whose claim is older than this belongs to a worker that died: another may claim
+# it. A live worker refreshes its claims every third of this while it sends (digests/delivery.py).
+DIGEST_CLAIM_TIMEOUT = timedelta(seconds=float(env("DIGEST_CLAIM_TIMEOUT_SECONDS", "30")))
 # A pending row whose task has not run by then (lost with a broker restart) is enqueued again.
 DIGEST_REENQUEUE_AFTER = timedelta(seconds=float(env("DIGEST_REENQUEUE_AFTER_SECONDS", "1800")))
 DIGEST_MAX_ATTEMPTS = int(env("DIGEST_MAX_ATTEMPTS", "8"))
 # Enqueueing from a web request gives up after this (seconds); the outbox sweeper retries.
 DIGEST_ENQUEUE_TIMEOUT = float(env("DIGEST_ENQUEUE_TIMEOUT_SECONDS", "1"))
 DIGEST_OUTBOX_GRACE = timedelta(seconds=float(env("DIGEST_OUTBOX_GRACE_SECONDS", "30")))
+# A task the broker accepted but no worker completed by then (Redis lost it) is dispatched again.
+DIGEST_OUTBOX_RETRY_AFTER = timedelta(seconds=float(env("DIGEST_OUTBOX_RETRY_AFTER_SECONDS", "300")))
 DIGEST_OUTBOX_KEEP = timedelta(days=7)
 _DIGEST_TASK_OPTIONS = {"queue": DIGEST_QUEUE} if DIGEST_QUEUE else {}
 CELERY_BEAT_SCHEDULE.update(

@@ -172,13 +172,25 @@ def stack(smtp: tuple[Inbox, int], tmp_path: Path, transactional_db: None) -> It
 
     _, port = smtp
     queue = f"digests-test-{uuid.uuid4().hex[:8]}"
+    running = Stack(env=stack_environment(smtp_port=port, queue=queue, tmp_path=tmp_path), queue=queue, tmp=tmp_path)
+    try:
+        yield running
+    finally:
+        running.stop_all()
+        _forget_queue(redis.Redis.from_url(redis_url()), queue)
+        connection.close()
+
+
+def stack_environment(*, smtp_port: int, queue: str, tmp_path: Path, broker: str | None = None) -> dict[str, str]:
+    """The environment of the stack's processes: the test database, Redis (DB 3 unless told), the SMTP sink."""
+    port = smtp_port
     db = connection.settings_dict
     credentials = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
-    env = {
+    return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "taskforce.settings.dev",
         "DATABASE_URL": f"postgres://{credentials}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "REDIS_URL": redis_url(),
+        "REDIS_URL": broker or redis_url(),
         "SECRET_KEY": settings.SECRET_KEY,  # so that the test can check the links' signatures
         "PORTAL_VAR_DIR": str(tmp_path),
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
@@ -193,13 +205,6 @@ def stack(smtp: tuple[Inbox, int], tmp_path: Path, transactional_db: None) -> It
         "DIGEST_OUTBOX_GRACE_SECONDS": "1",
         "LOG_LEVEL": "WARNING",
     }
-    running = Stack(env=env, queue=queue, tmp=tmp_path)
-    try:
-        yield running
-    finally:
-        running.stop_all()
-        _forget_queue(redis.Redis.from_url(redis_url()), queue)
-        connection.close()
 
 
 def _forget_queue(client: object, queue: str) -> None:

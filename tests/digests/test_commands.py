@@ -25,7 +25,7 @@ def test_it_prints_a_persons_next_digest(officer, outsider_officer):
     assert "1 referral is waiting for your agency to answer." in out.getvalue()
     assert "[Preview]" in out.getvalue() and not REFERENCE_CODE.search(out.getvalue())
     assert "next digest:" in err.getvalue()
-    assert mail.outbox == [] and not Delivery.objects.exists()
+    assert mail.outbox == [] and not Delivery.objects.filter(kind="digest").exists()
 
 
 def test_it_emails_a_preview_without_touching_the_schedule(officer, outsider_officer):

@@ -159,14 +159,14 @@ def test_it_retries_a_temporary_smtp_failure_with_backoff_and_sends_each_digest_
     with pytest.raises(Retry):
         send_deliveries.run(ids)  # as a worker runs it: the first message meets a dropped connection
     assert retries[0]["countdown"] <= 30 and isinstance(retries[0]["exc"], TransientSendError)
-    assert set(Delivery.objects.values_list("status", flat=True)) == {DeliveryStatus.PENDING}
+    assert set(Delivery.objects.filter(pk__in=ids).values_list("status", flat=True)) == {DeliveryStatus.PENDING}
     FlakyBackend.errors = [smtplib.SMTPResponseException(421, b"busy")]
     with pytest.raises(Retry):
         send_deliveries.run(ids)  # the broker delivers the retry: the server says "try again later"
     send_deliveries.run(ids)  # and again: now it goes through
     send_deliveries.run(ids)  # a duplicate delivery of the task changes nothing
     assert sorted(message.to[0] for message in mail.outbox) == sorted(person.email for person in people)
-    assert set(Delivery.objects.values_list("status", "attempts")) == {(DeliveryStatus.SENT, 3)}
+    assert set(Delivery.objects.filter(pk__in=ids).values_list("status", "attempts")) == {(DeliveryStatus.SENT, 3)}
 
 
 def test_it_leaves_an_in_process_failure_to_the_outbox_sweeper(settings, due):
@@ -254,3 +254,50 @@ def test_it_does_not_mark_a_digest_sent_when_smtp_refuses_it(due, settings):
     deliveries_send(ids=[due.pk])
     due.refresh_from_db()
     assert (due.status, due.sent_at, due.detail) == (DeliveryStatus.FAILED, None, "SMTPDataError")
+
+
+def test_it_sends_a_dead_workers_claim_within_about_a_minute(due, officer):
+    """A worker claimed the batch 70 s ago and was SIGKILLed: the minute's sweep gets it sent, once."""
+    from digests.tasks import sweep_outbox
+    from tests.digests.helpers import after_commit
+
+    Delivery.objects.exclude(pk=due.pk).delete()  # the referral's notification: not this test's
+    claimed = timezone.now() - timedelta(seconds=70)
+    Delivery.objects.filter(pk=due.pk).update(
+        status="sending", claim=uuid.uuid4(), claimed_at=claimed, enqueued_at=claimed, attempts=1
+    )
+    with after_commit():
+        sweep_outbox()
+    assert len(sent_to(officer.email)) == 1
+    assert _status(due)[0] == DeliveryStatus.SENT
+    with after_commit():
+        sweep_outbox()
+    assert len(sent_to(officer.email)) == 1
+
+
+class _SlowBackend(mail.backends.locmem.EmailBackend):
+    """Takes 0.25 s per message and notes how old the oldest claim of the batch was meanwhile."""
+
+    ages: list[float] = []
+
+    def send_messages(self, messages):
+        import time
+
+        claims = Delivery.objects.filter(status="sending").values_list("claimed_at", flat=True)
+        if claims:  # the batch's rows not sent yet
+            type(self).ages.append((timezone.now() - min(claims)).total_seconds())
+        time.sleep(0.25)
+        return super().send_messages(messages)
+
+
+def test_it_keeps_its_claim_fresh_while_a_long_batch_is_sent(settings, officer, outsider_officer, monkeypatch):
+    """A live worker's batch outlasting the claim timeout is not taken for a dead worker's."""
+    settings.EMAIL_BACKEND = f"{__name__}._SlowBackend"
+    settings.DIGEST_CLAIM_TIMEOUT = timedelta(seconds=0.4)
+    monkeypatch.setattr(_SlowBackend, "ages", [])
+    people = [prefer(UserFactory(agency=officer.agency, role=Role.REFERRAL_OFFICER)) for _ in range(5)]
+    send(outsider_officer, officer.agency)
+    digests_plan(now=SATURDAY_0730)
+    report = deliveries_send(ids=[row.pk for row in digest_rows()])
+    assert report.sent == len(people)
+    assert max(_SlowBackend.ages) < 0.4, _SlowBackend.ages

@@ -109,7 +109,8 @@ def test_it_notifies_nobody_when_the_event_is_rolled_back(officer, outsider_offi
 def test_it_writes_the_outbox_row_in_the_events_transaction_and_enqueues_only_ids(officer, outsider_officer):
     referral = send(outsider_officer, officer.agency)
     (row,) = OutboxTask.objects.all()
-    assert (row.task, row.args, row.dispatched_at) == ("digests.tasks.notify", ["referral_received", referral.pk], None)
+    (delivery,) = Delivery.objects.filter(kind="referral_received", target_id=referral.pk)
+    assert (row.task, row.args, row.dispatched_at) == ("digests.tasks.send_deliveries", [[delivery.pk]], None)
 
 
 def test_it_refuses_an_unknown_notification_kind():
@@ -126,3 +127,15 @@ def test_it_sends_a_notification_per_person_over_one_connection(settings, office
     from tests.digests.backends import CountingBackend
 
     assert (len(mail.outbox), CountingBackend.opened) == (4, 1)
+
+
+def test_it_writes_the_delivery_rows_in_the_event_transaction_before_anything_is_queued(
+    officer, colleague, outsider_officer
+):
+    """A Redis that restarts empty loses the queued task, never the rows: the planner re-enqueues those."""
+    with transaction.atomic():
+        referral = send(outsider_officer, officer.agency)
+        rows = Delivery.objects.filter(kind="referral_received", target_id=referral.pk)
+        assert sorted(rows.values_list("person__email", flat=True)) == sorted([officer.email, colleague.email])
+        assert set(rows.values_list("status", flat=True)) == {"pending"}
+    assert mail.outbox == []  # not committed in this test: nothing was sent

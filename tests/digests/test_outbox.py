@@ -45,7 +45,7 @@ def test_it_completes_a_request_quickly_when_the_broker_is_down(broker_down, off
     assert response.status_code == 302
     assert elapsed < 2.0, f"the request took {elapsed:.2f} s"
     (row,) = OutboxTask.objects.all()
-    assert (row.task, row.dispatched_at, row.attempts) == ("digests.tasks.notify", None, 1)
+    assert (row.task, row.dispatched_at, row.attempts) == ("digests.tasks.send_deliveries", None, 1)
 
 
 def test_it_does_not_try_the_broker_again_at_once_after_a_failure(broker_down):
@@ -98,3 +98,33 @@ def test_it_enqueues_the_tasks_of_one_transaction_over_one_broker_connection(off
             send(outsider_officer, officer.agency)  # e.g. a CSV import: one transaction, many referrals
     assert dispatch.call_count == 1
     assert sorted(dispatch.call_args.kwargs["ids"]) == sorted(OutboxTask.objects.values_list("pk", flat=True))
+
+
+def test_it_dispatches_again_a_task_whose_message_the_broker_lost(officer, outsider_officer):
+    """Published, then Redis restarted empty: the row is not done, so the sweeper sends it again."""
+    from django.conf import settings
+
+    from digests.models import Delivery
+
+    with mock.patch("digests.outbox.outbox_dispatch"), after_commit():
+        send(outsider_officer, officer.agency)
+    OutboxTask.objects.update(dispatched_at=timezone.now(), attempts=1)  # accepted by a broker that then lost it
+    assert mail.outbox == []
+    with time_machine.travel(timezone.now() + timedelta(seconds=10), tick=False):
+        assert outbox_sweep() == 0  # too early to call it lost: the worker may be busy
+    later = timezone.now() + settings.DIGEST_OUTBOX_RETRY_AFTER + timedelta(seconds=1)
+    with time_machine.travel(later, tick=False):
+        assert outbox_sweep() == 1
+        assert outbox_sweep() == 0  # done: never again
+    assert len(sent_to(officer.email)) == 1
+    assert OutboxTask.objects.get().completed_at is not None
+    assert Delivery.objects.get(person=officer).status == "sent"
+
+
+def test_it_runs_a_task_once_when_its_message_arrives_twice(officer, outsider_officer):
+    from digests.outbox import outbox_execute
+
+    with mock.patch("digests.outbox.outbox_dispatch"), after_commit():
+        row = outbox_enqueue(task="digests.tasks.sweep_outbox", args=[])
+    assert outbox_execute(pk=row.pk) == "completed"
+    assert outbox_execute(pk=row.pk) == "skipped"  # the redelivered copy finds it done

@@ -172,3 +172,25 @@ def test_it_plans_with_the_same_number_of_queries_for_1_and_40_people(member):
         digests_plan(now=SATURDAY_0730)
     assert len(digest_rows()) == 40
     assert len(forty) == len(one)
+
+
+def test_it_counts_only_the_rows_it_inserted_when_another_planner_races_it(member, colleague, monkeypatch):
+    """Another planner inserts the same rows between our check and our insert: we inserted none."""
+    import digests.planner as planner
+
+    prefer(member)
+    prefer(colleague)
+    real_histories = planner.digest_histories
+    others: list[int] = []
+
+    def another_planner_first(person_ids: list[int]) -> dict:
+        if not others:
+            others.append(-1)
+            others[0] = digests_plan(now=SATURDAY_0730).created
+        return real_histories(person_ids)
+
+    monkeypatch.setattr(planner, "digest_histories", another_planner_first)
+    report = digests_plan(now=SATURDAY_0730)
+    assert others == [2]
+    assert report.created == 0
+    assert len(digest_rows()) == 2

@@ -150,12 +150,15 @@ def test_it_queues_the_export_after_commit_and_shows_progress_until_a_worker_run
 ):
     """As with a real broker: the request only queues the job; a worker prepares the file later."""
     report = draft(grant_manager, ["gender"])
-    queue = mock.patch("reports.tasks.export_prepare_task.delay")
-    with queue as delay, django_capture_on_commit_callbacks(execute=True) as callbacks:
+    from digests.models import OutboxTask
+
+    queue = mock.patch("digests.outbox.outbox_dispatch")  # the broker: enqueued through the outbox
+    with queue as dispatch, django_capture_on_commit_callbacks(execute=True) as callbacks:
         as_grant_manager.post(reverse("reports:export_request"), {"report": report.pk, "format": "pdf"})
-        assert not delay.called  # nothing is queued before the job row is committed
+        assert not dispatch.called  # nothing is queued before the job row is committed
     job = ExportJob.objects.get()
-    assert len(callbacks) == 1 and delay.call_args.args == (str(job.id),)
+    (row,) = OutboxTask.objects.filter(task="reports.tasks.export_prepare_task")
+    assert len(callbacks) == 1 and row.args == [str(job.id)] and row.pk in dispatch.call_args.kwargs["ids"]
     status = as_grant_manager.get(reverse("reports:export_status", args=[job.pk])).json()
     assert status == {"status": "queued", "progress": 0, "message": "Waiting to start", "download_url": None,
                       "expires_at": None}  # fmt: skip
