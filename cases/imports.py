@@ -3,15 +3,24 @@
 All rows are checked first, through the same services and the same de-identification guard
 as the web form and the API; then either every row is created, in one transaction, or none.
 Errors name the row, the column and the kind of problem, never the refused value.
+
+The file is read twice, a line at a time, and never held whole: a first pass checks every row
+and keeps only the problems; a second writes. The file must be UTF-8 (a byte order mark is fine)
+and within settings.IMPORT_MAX_BYTES (checked before reading) and IMPORT_MAX_ROWS. The reference
+numbers are taken as one block in a short transaction of their own before the write, so referrals
+sent meanwhile never wait for the import; a failed write leaves that block unused (a gap).
 """
 
 from __future__ import annotations
 
 import csv
+import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TextIO
+from typing import IO
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -19,7 +28,7 @@ from agencies.models import Agency, User
 from agencies.roles import Action
 from cases import choices
 from cases.models import CODED_FIELDS
-from cases.services import ConsentInput, guard_free_text, referral_send
+from cases.services import ConsentInput, guard_free_text, reference_codes_reserve, referral_send
 
 COLUMNS = [
     "receiving_agency",
@@ -52,6 +61,16 @@ _YES_NO = {
     "0": False,
     "": False,
 }
+MAX_LISTED_ERRORS = 100  # a file that is wrong throughout says so without a wall of lines
+_MAX_LINE_BYTES = 64 * 1024  # no row of this file is near it; a longer "line" is not a CSV of referrals
+_NOT_UTF8 = (
+    "The file is not UTF-8 text (line {line}): save the file as UTF-8 CSV "
+    '(in Excel: Save As, "CSV UTF-8") and import it again.'
+)
+
+
+class _Refused(Exception):
+    """The file as a whole cannot be imported; the message says why, naming no cell value."""
 
 
 @dataclass
@@ -59,6 +78,19 @@ class ImportReport:
     created: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     checked: int = 0
+    problems: int = 0
+
+    def add_errors(self, lines: list[str]) -> None:
+        for line in lines:
+            self.problems += 1
+            if len(self.errors) < MAX_LISTED_ERRORS:
+                self.errors.append(line)
+
+    def close(self) -> ImportReport:
+        unlisted = self.problems - min(self.problems, MAX_LISTED_ERRORS)
+        if unlisted:
+            self.errors.append(f"… and {unlisted} more problem(s).")
+        return self
 
 
 @dataclass
@@ -70,46 +102,111 @@ class _Row:
     consent: ConsentInput | None
 
 
-def referrals_import_csv(*, actor: User, stream: TextIO, dry_run: bool = False) -> ImportReport:
+def referrals_import_csv(*, actor: User, stream: IO[bytes], dry_run: bool = False) -> ImportReport:
+    """Imports the CSV in `stream` (binary, seekable: it is read twice) as `actor`, all rows or none."""
     report = ImportReport()
     if not actor.can(Action.HANDLE_REFERRALS):
-        report.errors.append("Only a referral officer can import referrals.")
-        return report
-    reader = csv.DictReader(stream)
-    missing = [column for column in COLUMNS if column not in (reader.fieldnames or [])]
-    if missing:
-        report.errors.append(f"The header lacks these columns: {', '.join(missing)}.")
-        return report
-    rows = []
-    for number, raw in enumerate(reader, start=2):  # row 1 is the header
-        report.checked += 1
-        try:
-            rows.append(_parse(number, raw, actor))
-        except ValidationError as error:
-            report.errors.extend(_describe(number, error))
-    if report.errors or dry_run:
+        report.add_errors(["Only a referral officer can import referrals."])
         return report
     try:
+        _check_size(stream)
+        _check_rows(actor=actor, stream=stream, report=report)
+        if report.problems or dry_run:
+            return report.close()
+        _write_rows(actor=actor, stream=stream, report=report)
+    except _Refused as refusal:
+        report.created.clear()
+        report.add_errors([str(refusal)])
+    return report.close()
+
+
+def _check_size(stream: IO[bytes]) -> None:
+    size = stream.seek(0, io.SEEK_END)  # the size, without reading anything
+    limit = settings.IMPORT_MAX_BYTES
+    if size > limit:
+        raise _Refused(f"The file is larger than the import limit of {limit} bytes (IMPORT_MAX_BYTES): split it.")
+    if size == 0:
+        raise _Refused("The file is empty.")
+
+
+def _check_rows(*, actor: User, stream: IO[bytes], report: ImportReport) -> None:
+    """The first pass: every row checked (the guard included), nothing kept but the problems."""
+    agencies: dict[str, Agency | None] = {}
+    limit = settings.IMPORT_MAX_ROWS
+    for number, raw in _records(stream):
+        if report.checked == limit:
+            raise _Refused(f"The file has more than {limit} rows (IMPORT_MAX_ROWS): split it into smaller files.")
+        report.checked += 1
+        try:
+            _parse(number, raw, actor, agencies)
+        except ValidationError as error:
+            report.add_errors(_describe(number, error))
+
+
+def _write_rows(*, actor: User, stream: IO[bytes], report: ImportReport) -> None:
+    """The second pass: the rows created in one transaction, with numbers reserved beforehand."""
+    codes = iter(reference_codes_reserve(agency=actor.agency, count=report.checked))
+    agencies: dict[str, Agency | None] = {}
+    number = 0
+    try:
         with transaction.atomic():
-            for row in rows:
+            for number, raw in _records(stream):
+                # referral_send runs the guard again; the first pass already reported its refusals.
+                row = _parse(number, raw, actor, agencies, guard=False)
+                code = next(codes, None)
+                if code is None:
+                    raise _Refused("The file changed while it was being imported. Nothing was imported.")
                 referral = referral_send(
                     actor=actor,
                     receiving_agency=row.receiving_agency,
                     facts=row.facts,
                     needs=row.needs,
                     consent=row.consent,
+                    reference_code=code,
                 )
                 report.created.append(referral.reference_code)
     except ValidationError as error:
         report.created.clear()
-        report.errors.extend(_describe(row.number, error))
-    return report
+        report.add_errors(_describe(number, error))
 
 
-def _parse(number: int, raw: dict[str, str], actor: User) -> _Row:
+def _records(stream: IO[bytes]) -> Iterator[tuple[int, dict[str, str]]]:
+    """(row number, values by column) for each data row; row 1 is the header. Raises _Refused."""
+    reader = csv.DictReader(_lines(stream))
+    missing = [column for column in COLUMNS if column not in (reader.fieldnames or [])]
+    if missing:
+        raise _Refused(f"The header lacks these columns: {', '.join(missing)}.")
+    try:
+        yield from enumerate(reader, start=2)
+    except csv.Error as error:
+        # The csv module's messages describe the syntax ("unexpected end of data"), never a value.
+        raise _Refused(f"The file is not a valid CSV file (line {reader.line_num}): {error}.") from None
+
+
+def _lines(stream: IO[bytes]) -> Iterator[str]:
+    """The file's lines, decoded one at a time; refuses anything that is not UTF-8 text."""
+    stream.seek(0)
+    number = 0
+    while line := stream.readline(_MAX_LINE_BYTES):
+        number += 1
+        if len(line) == _MAX_LINE_BYTES and not line.endswith(b"\n"):
+            raise _Refused(f"Line {number} of the file is too long: this is not a CSV file of referrals.")
+        # A NUL byte is never in a CSV typed by a person: it is UTF-16 (whose ASCII decodes "cleanly") or binary.
+        if b"\x00" in line:
+            raise _Refused(_NOT_UTF8.format(line=number))
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            raise _Refused(_NOT_UTF8.format(line=number)) from None
+        yield text.removeprefix("\ufeff") if number == 1 else text
+
+
+def _parse(
+    number: int, raw: dict[str, str], actor: User, agencies: dict[str, Agency | None], *, guard: bool = True
+) -> _Row:
     value = {key: (raw.get(key) or "").strip() for key in COLUMNS}
     errors: dict[str, str] = {}
-    agency = Agency.objects.filter(name__iexact=value["receiving_agency"], is_active=True).first()
+    agency = _agency_named(value["receiving_agency"], agencies)
     if agency is None:
         errors["receiving_agency"] = "no active member agency has this name"
     for column, coded in _CODED.items():
@@ -123,13 +220,21 @@ def _parse(number: int, raw: dict[str, str], actor: User) -> _Row:
     consent = _consent(value, errors)
     if errors:
         raise ValidationError({column: [message] for column, message in errors.items()})
-    # The guard runs here too, so that a refused note is reported for its row before anything is written.
-    guard_free_text(actor=actor, fields={"note": value["note"], "county": value["county"]})
+    if guard:  # the guard runs here too, so that a refused note is reported for its row before anything is written
+        guard_free_text(actor=actor, fields={"note": value["note"], "county": value["county"]})
     facts = {column: value[column] for column in _CODED}
     facts.update(
         county=value["county"], note=value["note"], interpreter_needed=_YES_NO[value["interpreter_needed"].lower()]
     )
     return _Row(number=number, receiving_agency=agency, facts=facts, needs=needs, consent=consent)
+
+
+def _agency_named(name: str, agencies: dict[str, Agency | None]) -> Agency | None:
+    """Looked up once per name and pass: a file names a handful of agencies thousands of times."""
+    key = name.casefold()
+    if key not in agencies:
+        agencies[key] = Agency.objects.filter(name__iexact=name, is_active=True).first()
+    return agencies[key]
 
 
 def _consent(value: dict[str, str], errors: dict[str, str]) -> ConsentInput | None:

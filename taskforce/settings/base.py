@@ -374,6 +374,11 @@ CELERY_BEAT_SCHEDULE["meetings-carry-over-action-items"] = {
     "schedule": timedelta(hours=1),
 }
 
+# --- CSV import of referrals (manage.py import_referrals) ---
+# Refused before reading: a larger file; while reading: more data rows. Split bigger files.
+IMPORT_MAX_BYTES = int(env("IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
+IMPORT_MAX_ROWS = int(env("IMPORT_MAX_ROWS", "20000"))
+
 # --- Grant reports ---------------------------------------------------------------------
 # Counts of people from 1 to this number minus one are published as "<11" (CMS cell-size rule).
 REPORT_SUPPRESSION_THRESHOLD = int(env("REPORT_SUPPRESSION_THRESHOLD", "11"))

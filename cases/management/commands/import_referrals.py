@@ -10,6 +10,7 @@ class Command(BaseCommand):
     help = (
         "Import referrals from a CSV file as a referral officer. Every row is checked (including the "
         "de-identification guard) before anything is written; then all rows are created, or none. "
+        "The file must be UTF-8 CSV, within IMPORT_MAX_BYTES and IMPORT_MAX_ROWS. "
         f"Columns: {', '.join(COLUMNS)}."
     )
 
@@ -24,17 +25,18 @@ class Command(BaseCommand):
             raise CommandError(f"No active person with the email address {email}.")
         if not csv_file.is_file():
             raise CommandError(f"No such file: {csv_file}")
-        with csv_file.open(newline="", encoding="utf-8-sig") as stream:
+        # Opened as bytes: the import checks the encoding itself and says how to fix it.
+        with csv_file.open("rb") as stream:
             report = referrals_import_csv(actor=actor, stream=stream, dry_run=dry_run)
         if report.errors:
             for line in report.errors:
                 self.stderr.write(line)
-            raise CommandError(f"Nothing was imported: {len(report.errors)} problem(s) in {report.checked} row(s).")
+            raise CommandError(f"Nothing was imported: {report.problems} problem(s) in {report.checked} row(s).")
         if dry_run:
             self.stdout.write(
                 self.style.SUCCESS(f"All {report.checked} row(s) are valid. Nothing was written (dry run).")
             )
             return
-        self.stdout.write(
-            self.style.SUCCESS(f"Imported {len(report.created)} referral(s): {', '.join(report.created)}")
-        )
+        codes = report.created
+        listed = ", ".join(codes) if len(codes) <= 20 else f"{codes[0]} to {codes[-1]}"
+        self.stdout.write(self.style.SUCCESS(f"Imported {len(codes)} referral(s): {listed}"))
