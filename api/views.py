@@ -1,6 +1,7 @@
 """Web pages to create and revoke personal API tokens."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -16,11 +17,20 @@ from api.services import api_token_create, api_token_revoke
 def token_list(request: HttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
     raw = None
+    status = 200
     if request.method == "POST" and form.is_valid():
-        _, raw = api_token_create(user=request.user, name=form.cleaned_data["name"])
-        form = ApiTokenForm()
+        try:
+            _, raw = api_token_create(user=request.user, name=form.cleaned_data["name"])
+        except ValidationError as error:
+            # The guard refused the name: say which kind, and never send the name back into the page.
+            form.data = form.data.copy()
+            form.data["name"] = ""
+            form.add_error("name", error.message_dict.get("name") if hasattr(error, "error_dict") else error.messages)
+            status = 400
+        else:
+            form = ApiTokenForm()
     tokens = ApiToken.objects.for_user(request.user)
-    return render(request, "api/token_list.html", {"form": form, "tokens": tokens, "raw_token": raw})
+    return render(request, "api/token_list.html", {"form": form, "tokens": tokens, "raw_token": raw}, status=status)
 
 
 @require_POST

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -23,17 +24,23 @@ CONSENT_MAX_DAYS = 365
 
 
 def guard_free_text(
-    *, actor: User | None, fields: dict[str, str], allow: frozenset[IdentifierKind] = frozenset()
+    *,
+    actor: User | None,
+    fields: dict[str, str],
+    allow: frozenset[IdentifierKind] = frozenset(),
+    allow_in: Mapping[str, frozenset[IdentifierKind]] | None = None,
 ) -> None:
     """The one de-identification gate for every write of free text (web, API, imports).
 
     Raises ValidationError keyed by field. The refusal is audited with the kinds found,
     never the text, and it happens before any transaction, so nothing of it is stored.
-    `allow` names kinds a field exists to hold (the dates of a public training request).
+    `allow` names kinds every field exists to hold (the dates of a public training request),
+    `allow_in` kinds one field exists to hold (a meeting's place is a street address).
     """
     errors: dict[str, list[ValidationError]] = {}
     for field, text in fields.items():
-        findings = [f for f in find_identifiers(text or "") if f.kind not in allow]
+        allowed = allow | (allow_in or {}).get(field, frozenset())
+        findings = find_identifiers(text or "", allow=allowed)
         if findings:
             errors[field] = [ValidationError(f.message(), code="identifier") for f in findings]
             audit_record(
@@ -71,12 +78,31 @@ def _check_consent(consent: ConsentInput) -> None:
 
 
 def _next_reference_code(agency: Agency) -> str:
+    return _draw_reference_codes(agency, 1)[0]
+
+
+def _draw_reference_codes(agency: Agency, count: int) -> list[str]:
+    """The next `count` codes of the agency's (prefix, year) sequence; its row stays locked until commit."""
     prefix = (agency.referral_prefix or _initials(agency.county)).upper()
     year = timezone.localdate().year
     sequence, _ = ReferenceSequence.objects.select_for_update().get_or_create(prefix=prefix, year=year)
-    sequence.last += 1
+    first = sequence.last + 1
+    sequence.last += count
     sequence.save(update_fields=["last"])
-    return f"{prefix}-{year}-{sequence.last:05d}"
+    return [f"{prefix}-{year}-{number:05d}" for number in range(first, sequence.last + 1)]
+
+
+def reference_codes_reserve(*, agency: Agency, count: int) -> list[str]:
+    """Takes a block of `count` consecutive codes in a short transaction of its own (for an import).
+
+    Called outside any transaction, the block commits at once, so the long write that uses it
+    holds no lock that a referral sent meanwhile needs. If that write fails, the block is not
+    given back: its numbers stay unused, a gap in the sequence (codes are unique, not gapless).
+    """
+    if count <= 0:
+        return []
+    with transaction.atomic():
+        return _draw_reference_codes(agency, count)
 
 
 def _initials(county: str) -> str:
@@ -91,8 +117,12 @@ def referral_send(
     facts: dict[str, object],
     needs: list[str],
     consent: ConsentInput | None,
+    reference_code: str | None = None,
 ) -> Referral:
-    """Creates and sends a referral. `facts` holds the coded fields and the optional note."""
+    """Creates and sends a referral. `facts` holds the coded fields and the optional note.
+
+    `reference_code` is one taken earlier with reference_codes_reserve (imports); by default the next is drawn.
+    """
     if not actor.can(Action.HANDLE_REFERRALS):
         raise PermissionDenied
     if receiving_agency.pk == actor.agency_id:
@@ -115,12 +145,25 @@ def referral_send(
     guard_free_text(
         actor=actor, fields={"note": str(facts.get("note") or ""), "county": str(facts.get("county") or "")}
     )
-    return _create_referral(actor=actor, receiving_agency=receiving_agency, facts=facts, needs=needs, consent=consent)
+    return _create_referral(
+        actor=actor,
+        receiving_agency=receiving_agency,
+        facts=facts,
+        needs=needs,
+        consent=consent,
+        reference_code=reference_code,
+    )
 
 
 @transaction.atomic
 def _create_referral(
-    *, actor: User, receiving_agency: Agency, facts: dict[str, object], needs: list[str], consent: ConsentInput | None
+    *,
+    actor: User,
+    receiving_agency: Agency,
+    facts: dict[str, object],
+    needs: list[str],
+    consent: ConsentInput | None,
+    reference_code: str | None = None,
 ) -> Referral:
     consent_row = None
     if consent is not None:
@@ -128,7 +171,7 @@ def _create_referral(
             sending_agency=actor.agency, receiving_agency=receiving_agency, recorded_by=actor, **consent.__dict__
         )
     referral = Referral(
-        reference_code=_next_reference_code(actor.agency),
+        reference_code=reference_code or _next_reference_code(actor.agency),
         sending_agency=actor.agency,
         receiving_agency=receiving_agency,
         sent_by=actor,

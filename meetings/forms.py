@@ -44,6 +44,12 @@ class PeopleChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.get_full_name() or obj.email} ({obj.agency.name})"
 
 
+# What the de-identification guard lets through in a place and in a description that names staff
+# (meetings/services/checks.py): said up front, so that a refusal is no surprise.
+_PLACE_HELP = "A public place or a building's street address; never anyone's home, name or phone."
+_STAFF_HELP = "Presenters and staff may be named; nothing about anyone served."
+
+
 class MeetingForm(forms.Form):
     title = forms.CharField(max_length=200)
     kind = forms.ChoiceField(choices=MeetingKind.choices, label="Kind of meeting")
@@ -60,7 +66,7 @@ class MeetingForm(forms.Form):
     )
     starts_at = _datetime("Starts")
     ends_at = _datetime("Ends")
-    location = forms.CharField(max_length=300, required=False, label="Place")
+    location = forms.CharField(max_length=300, required=False, label="Place", help_text=_PLACE_HELP)
     video_url = forms.URLField(max_length=500, required=False, label="Video link", assume_scheme="https")
     repeats = forms.ChoiceField(
         choices=[("", "Does not repeat"), *Frequency.choices], required=False, label="Repeats", widget=forms.RadioSelect
@@ -193,7 +199,9 @@ class AttachmentForm(forms.Form):
 
 class CommitteeForm(forms.Form):
     name = forms.CharField(max_length=200)
-    description = forms.CharField(max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text=_STAFF_HELP
+    )
     chair = PersonChoiceField(queryset=_people(), required=False)
     members = PeopleChoiceField(queryset=_people(), required=False, widget=forms.CheckboxSelectMultiple, label="People")
     agencies = forms.ModelMultipleChoiceField(
@@ -222,14 +230,14 @@ class CommitteeForm(forms.Form):
 
 class TrainingForm(forms.Form):
     title = forms.CharField(max_length=200)
-    description = forms.CharField(max_length=4000, widget=forms.Textarea(attrs={"rows": 5}))
+    description = forms.CharField(max_length=4000, widget=forms.Textarea(attrs={"rows": 5}), help_text=_STAFF_HELP)
     sectors = forms.MultipleChoiceField(
         choices=TrainingSector.choices, widget=forms.CheckboxSelectMultiple, label="Audience sectors"
     )
     host_agency = forms.ModelChoiceField(queryset=Agency.objects.filter(is_active=True), label="Host agency")
     starts_at = _datetime("Starts")
     ends_at = _datetime("Ends")
-    location = forms.CharField(max_length=300, required=False, label="Place")
+    location = forms.CharField(max_length=300, required=False, label="Place", help_text=_PLACE_HELP)
     video_url = forms.URLField(max_length=500, required=False, label="Video link", assume_scheme="https")
     capacity = forms.IntegerField(min_value=1, max_value=2000, help_text="Seats; people beyond go on a waiting list.")
     is_public = forms.BooleanField(required=False, label="Public: show it on the public training page and feed")

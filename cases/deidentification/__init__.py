@@ -15,7 +15,13 @@ Design notes:
   phones); personal names with the US census name lists bundled in the `names` package, the
   world's names of Faker's locale lists (`_world_names.py`) and context cues, loaded lazily once.
 - The portal's own vocabulary (reference codes, statute citations, money amounts) and the numbers
-  it publishes (settings.DEIDENTIFICATION_PUBLIC_NUMBERS) are allowed by exact match only.
+  it publishes (settings.DEIDENTIFICATION_PUBLIC_NUMBERS) are allowed by exact match only. A
+  reference code counts only under a prefix the portal issues codes under (`_prefixes.py`, asked
+  only when the text holds the shape), so "CR-2024-01234" is a court's number. No allowance ever
+  cancels a finding announced by a cue ("docket", "case no.", "SSN", "DOB"). A published number
+  glued to more digits is blanked out and the rest read on its own.
+- A date after a birth cue is its own kind (`DATE_OF_BIRTH`), so that a field meant for dates
+  (a training request's preferred dates) can allow plain dates and still refuse a date of birth.
 - Overlapping findings are resolved by confidence tier, then length: a cue such as "SSN" or
   "passport" makes a number more specific than its bare shape.
 """
@@ -58,6 +64,7 @@ class IdentifierKind(enum.StrEnum):
     CARD_OR_ACCOUNT = "card_or_account"
     STREET_ADDRESS = "street_address"
     DATE = "date"
+    DATE_OF_BIRTH = "date_of_birth"
     PERSON_NAME = "person_name"
     LICENSE_PLATE = "license_plate"
     SOCIAL_HANDLE = "social_handle"
@@ -80,6 +87,7 @@ _LABELS: dict[IdentifierKind, str] = {
     K.CARD_OR_ACCOUNT: "a card or account number",
     K.STREET_ADDRESS: "a street address",
     K.DATE: "a full date",
+    K.DATE_OF_BIRTH: "a date of birth",
     K.PERSON_NAME: "a person's name",
     K.LICENSE_PLATE: "a license plate",
     K.SOCIAL_HANDLE: "a social media handle",
@@ -92,6 +100,8 @@ _WHY = "the portal must not hold anything that identifies a survivor."
 # What to write instead, where that is not obvious.
 _HINTS: dict[IdentifierKind, str] = {
     K.DATE: " Month and year alone are fine.",
+    K.DATE_OF_BIRTH: " An age (or 'a minor') is fine.",
+    K.CASE_NUMBER: " A referral's reference code alone is fine, without 'docket' or 'case number' before it.",
     K.PERSON_NAME: " Refer to people by their role (client, mother, employer) or by the reference code.",
 }
 
@@ -131,16 +141,22 @@ def _summary(findings: list[Finding]) -> str:
     return f"This text looks like it contains identifying details: {listed}. Remove them: {_WHY}"
 
 
-def find_identifiers(text: str) -> list[Finding]:
-    """All identifiers in `text`, sorted by position, overlaps resolved to the most specific."""
+def find_identifiers(text: str, *, allow: frozenset[IdentifierKind] = frozenset()) -> list[Finding]:
+    """All identifiers in `text`, sorted by position, overlaps resolved to the most specific.
+
+    `allow`: kinds the field exists to hold (a meeting's place holds a street address). They are set
+    aside before overlaps are resolved, so that an allowed finding never hides another kind under it.
+    """
     if not text:
         return []
     view = shadow_of(text)
-    matched = view.text
-    allowed = [m.span() for m in _ALLOWED.finditer(matched)]
     public = _public_numbers()
+    matched = _without_public_numbers(view.text, public)
+    allowed = [m.span() for m in _ALLOWED.finditer(matched)] + _portal_codes(matched)
     candidates = [
-        c for c in _candidates(matched) if not _within_any(c, allowed) and not _is_public_number(matched, c, public)
+        c
+        for c in _candidates(matched)
+        if c.kind not in allow and (c.cued or not (_within_any(c, allowed) or _is_public_number(matched, c, public)))
     ]
     findings: list[Finding] = []
     for found in _resolve(candidates):
@@ -178,6 +194,7 @@ class _Candidate(NamedTuple):
     start: int
     end: int
     tier: int  # 3: confirmed by a cue or checksum, 2: a distinctive shape, 1: a bare long number, 0: a name
+    cued: bool = False  # announced by a cue ("docket", "SSN"): no allowed shape ever cancels it
 
 
 # Tie-break between kinds when tier and length are equal: the more specific kind first.
@@ -192,6 +209,7 @@ _KIND_ORDER = {
             K.CARD_OR_ACCOUNT,
             K.CASE_NUMBER,
             K.ID_NUMBER,
+            K.DATE_OF_BIRTH,
             K.DATE,
             K.LICENSE_PLATE,
             K.PHONE,
@@ -225,16 +243,31 @@ def _candidates(text: str) -> Iterator[_Candidate]:
     yield from _names(text)
 
 
-# Things that look like identifiers but are the portal's own vocabulary: referral reference codes
-# (agency prefix, year, sequence), statute citations and money amounts. Each shape is matched whole
-# and tight (a year in the code, a title and section in the citation, an amount a caseworker would
-# write), so that it cannot hide a number inside it: "$5035550123" is a phone, not an amount.
+# Things that look like identifiers but are the portal's own vocabulary: statute citations and
+# money amounts, and referral reference codes (below). Each shape is matched whole and tight (a title
+# and section in the citation, an amount a caseworker would write), so that it cannot hide a number
+# inside it: "$5035550123" is a phone, not an amount.
 _ALLOWED = re.compile(
-    r"(?<![\w-])[A-Z]{2,6}-20\d{2}-\d{5}(?![\w-])"
-    r"|(?<![\w.])\d{1,2}\s+(?:U\.?\s?S\.?\s?C\.?|C\.?\s?F\.?\s?R\.?)\s*(?:§+\s*)?"
+    r"(?<![\w.])\d{1,2}\s+(?:U\.?\s?S\.?\s?C\.?|C\.?\s?F\.?\s?R\.?)\s*(?:§+\s*)?"
     r"\d{1,5}[a-z]?(?:\.\d{1,4})?(?:-\d{1,3})?(?:\([a-zA-Z0-9]{1,4}\))*(?![\w-]|[.,]\d)"
     r"|\$\s?(?:\d{1,3}(?:,\d{3})+|\d{1,6})(?:\.\d{1,2})?(?![\w,]|\.\d)"
 )
+
+# Referral reference codes: prefix, year, sequence (cases.services._next_reference_code). Court and
+# police numbers share the shape ("CR-2024-01234"), so a code counts only under a prefix the portal
+# uses (`_prefixes.py`); the database is asked only when the text holds the shape.
+_CODE = re.compile(r"(?<![\w-])(?P<prefix>[A-Za-z]{2,6})-20\d{2}-\d{5}(?![\w-])")
+
+
+def _portal_codes(text: str) -> list[tuple[int, int]]:
+    codes = list(_CODE.finditer(text))
+    if not codes:
+        return []
+    from cases.deidentification._prefixes import issued_prefixes
+
+    known = issued_prefixes({m["prefix"] for m in codes})
+    return [m.span() for m in codes if m["prefix"].upper() in known]
+
 
 # Numbers the task force publishes itself (the national hotline printed in the footer, 988, 211):
 # allowed when a finding is exactly one of them, never when one is part of a longer number.
@@ -261,6 +294,26 @@ def _public_numbers() -> frozenset[str]:
     return frozenset(_national(number) for number in numbers if _digits(number))
 
 
+@functools.lru_cache(maxsize=8)
+def _public_number_pattern(public: frozenset[str]) -> re.Pattern[str] | None:
+    """The published numbers of 7 digits or more, in any layout ("1 (888) 373-7888", "888.373.7888")."""
+    gap = r"[\s().-]{0,2}"
+    shapes = [gap.join(number) for number in sorted(public) if len(number) >= 7]
+    if not shapes:
+        return None
+    # No right boundary: the number is blanked even when more digits are glued to it.
+    return re.compile(rf"(?<![\w+])(?:\+?1{gap})?(?:{'|'.join(shapes)})(?!\d)")
+
+
+def _without_public_numbers(text: str, public: frozenset[str]) -> str:
+    """The text with each published number blanked out (same length, so positions hold), so that digits
+    glued to one ("1-888-373-7888-503-555-0123") are read on their own rather than hidden by it."""
+    pattern = _public_number_pattern(public)
+    if pattern is None or not any(ch.isdigit() for ch in text):
+        return text
+    return pattern.sub(lambda m: " " * len(m.group()), text)
+
+
 def _is_public_number(text: str, cand: _Candidate, public: frozenset[str]) -> bool:
     if cand.kind not in (K.PHONE, K.ID_NUMBER, K.CARD_OR_ACCOUNT):
         return False
@@ -284,6 +337,8 @@ class _Rule:
     # Lower-case substrings of which one must occur for the pattern to have a chance: a cheap
     # test that keeps the guard fast, since most notes mention no email, URL or plate at all.
     needs: tuple[str, ...] = ()
+    # Whether a match was announced by a cue word, which no allowed shape may cancel.
+    cued: bool | Callable[[re.Match[str]], bool] = False
 
     def scan(self, text: str, lowered: str) -> Iterator[_Candidate]:
         """Yield the span of group "v" when the pattern has one (the value after a cue)."""
@@ -293,7 +348,8 @@ class _Rule:
         for match in self.pattern.finditer(text):
             if self.accept(match):
                 start, end = match.span("v") if has_value else match.span()
-                yield _Candidate(self.kind, start, end, self.tier)
+                cued = self.cued(match) if callable(self.cued) else self.cued
+                yield _Candidate(self.kind, start, end, self.tier, cued)
 
 
 def _rx(pattern: str, flags: int = 0) -> re.Pattern[str]:
@@ -371,8 +427,28 @@ def _plate(match: re.Match[str]) -> bool:
     return 4 <= len(compact) <= 9 and any(ch.isdigit() for ch in compact) and not _NOT_AN_ID.fullmatch(compact)
 
 
+# After a phone cue, values that are not phones: an amount with thousands separators ("1,250,000"),
+# a numeric date ("3/14/2026").
+_NOT_A_PHONE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,2}([/.-])\d{1,2}\1\d{2,4}")
+
+
 def _phone_after_cue(match: re.Match[str]) -> bool:
-    return 7 <= len(_digits(match["v"])) <= 15 and not _ISO_DATE.fullmatch(match["v"])
+    value = match["v"]
+    return (
+        7 <= len(_digits(value)) <= 15
+        and not _ISO_DATE.fullmatch(value)
+        and not _NOT_A_PHONE.fullmatch(value)
+        and not _NOT_AN_ID.fullmatch(value)
+    )
+
+
+# A case cue that names a court or police number. "case" and "file" alone also name a referral in
+# this portal ("case JUN-2026-00042 reopened"); with "number", "no." or "#" they name a court's.
+_WEAK_CASE_CUES = frozenset({"case", "file"})
+
+
+def _court_cue(match: re.Match[str]) -> bool:
+    return match["cue"].lower() not in _WEAK_CASE_CUES or re.search(r"num|nbr|no|\#", match["filler"], re.I) is not None
 
 
 _COURT_WORDS = _words(
@@ -407,6 +483,8 @@ _STREET_TYPES = (
     r"|grove|heights|crossing|expressway|freeway"
 )
 _STREET_WORD = r"(?:[A-Z][\w'.-]*|\d{1,3}(?i:st|nd|rd|th))"  # "Maple", "O'Connor", "27th"
+# Any separator someone may type between groups of digits after a cue.
+_ANY_SEP = r"[-\s./_,:\u00b7\u2022|~*]"
 # Optional words between a cue and its value: "passport number is X", "acct ending in 4821".
 _FILLER = r"(?:[\s:\#=]*(?:number|num|nbr|no\.|no|is|was|reads|ending\s+in|ending|ends\s+in|of|id)(?!\w))*[\s:\#=-]*"
 _ISO_DATE = _rx(r"(?<![\w.-])(?:19|20)\d{2}(?P<s>[-/.])(?:0?[1-9]|1[0-2])(?P=s)(?:0?[1-9]|[12]\d|3[01])(?![\w-]|\.\d)")
@@ -480,6 +558,7 @@ _RULES: tuple[_Rule, ...] = (
             re.IGNORECASE,
         ),
         needs=tuple(_PLATFORMS.split("|")),
+        cued=True,
     ),
     # IP addresses.
     _Rule(
@@ -498,7 +577,11 @@ _RULES: tuple[_Rule, ...] = (
         needs=("::", ":0", ":1", ":2", ":3", ":4", ":5", ":6", ":7", ":8", ":9", ":a", ":b", ":c", ":d", ":e", ":f"),
     ),
     # Social Security numbers: the 3-2-4 shape, or nine (or the last four) digits after a cue.
-    _Rule(K.SSN, 3, _rx(r"(?<![\d-])(?!000)\d{3}(?P<s>[-\s])(?!00)\d{2}(?P=s)(?!0000)\d{4}(?![\d-])")),
+    _Rule(
+        K.SSN,
+        3,
+        _rx(r"(?<![\d.,/_-])(?!000)\d{3}(?P<s>[-\s._\u00b7\u2022])(?!00)\d{2}(?P=s)(?!0000)\d{4}(?![\d-]|[.,/]\d)"),
+    ),
     _Rule(
         K.SSN,
         3,
@@ -506,11 +589,12 @@ _RULES: tuple[_Rule, ...] = (
             rf"""
         (?:\bSSN\b|\bS\.S\.N\.?|\bSS\s?\#|\bSS\s?No\.?|\bsoc(?:ial)?\.?\s+sec(?:urity)?\b\.?(?:\s+card)?)
         {_FILLER}(?:last\s+(?:4|four)(?:\s+digits)?[\s:]*)?
-        (?P<v>\d{{3}}[-\s]?\d{{2}}[-\s]?\d{{4}}|\d{{4}})(?![\d-])
+        (?P<v>\d{{3}}{_ANY_SEP}?\d{{2}}{_ANY_SEP}?\d{{4}}(?!\d)|\d{{4}}(?![\d-]))
         """,
             re.IGNORECASE,
         ),
         needs=("ss", "s.s.", "soc"),
+        cued=True,
     ),
     # Cards (Luhn-valid), IBANs, and numbers after an account cue.
     _Rule(K.CARD_OR_ACCOUNT, 3, _rx(r"(?<![\w-])\d(?:[ -]?\d){12,18}(?![\w-])"), _card),
@@ -527,6 +611,7 @@ _RULES: tuple[_Rule, ...] = (
         ),
         _cued_value(4),
         needs=("card", "acc", "acct", "a/c", "routing", "iban", "checking", "savings"),
+        cued=True,
     ),
     # Case, docket and report numbers: after a cue, or in a court's format.
     _Rule(
@@ -534,8 +619,8 @@ _RULES: tuple[_Rule, ...] = (
         3,
         _rx(
             rf"""
-        \b(?:case|docket|cause|complaint|incident|report|citation|warrant|indictment|petition|file)\b
-        {_FILLER}(?P<v>(?=[\w:/-]*\d)[A-Za-z0-9](?:[A-Za-z0-9]|[-:/](?=[A-Za-z0-9])){{3,24}})(?![\w-])
+        \b(?P<cue>case|docket|cause|complaint|incident|report|citation|warrant|indictment|petition|file)\b
+        (?P<filler>{_FILLER})(?P<v>(?=[\w:/-]*\d)[A-Za-z0-9](?:[A-Za-z0-9]|[-:/](?=[A-Za-z0-9])){{3,24}})(?![\w-])
         """,
             re.IGNORECASE,
         ),
@@ -553,6 +638,7 @@ _RULES: tuple[_Rule, ...] = (
             "petition",
             "file",
         ),
+        cued=_court_cue,
     ),
     _Rule(
         K.CASE_NUMBER,
@@ -563,6 +649,9 @@ _RULES: tuple[_Rule, ...] = (
                     |[A-Z]{1,4}-?\d{2,4}-\d{3,7})(?:-[A-Z0-9]{1,3})?(?![\w-])
         """),
     ),
+    # The reference-code shape under any prefix ("FELONY-2024-00017", "cr-2024-01234"): the portal's own
+    # codes are allowed by prefix (`_portal_codes`), everything else of this shape is a court's.
+    _Rule(K.CASE_NUMBER, 2, _rx(r"(?<![\w-])[A-Za-z]{1,10}-(?:19|20)\d{2}-\d{3,7}(?![\w-])")),
     # ID numbers: A-numbers, values after an ID cue, and bare long numbers as a last resort.
     _Rule(K.ID_NUMBER, 3, _rx(r"(?<![\w-])A(?:[-\s\#]?\d{3}[-\s]?\d{3}[-\s]?\d{3}|-?\d{8})(?![\w-])")),
     _Rule(
@@ -583,19 +672,28 @@ _RULES: tuple[_Rule, ...] = (
             re.IGNORECASE,
         ),
         _cued_value(3),
+        cued=True,
     ),
     _Rule(K.ID_NUMBER, 1, _rx(r"(?<![\w-])[A-Z]{1,3}\d{6,12}(?![\w-])")),
+    # Groups of digits chained with dashes, 11 digits or more: one number glued to another
+    # ("1-888-373-7888503-555-0123", a code with a phone appended) is still someone's number.
+    _Rule(
+        K.ID_NUMBER,
+        1,
+        _rx(r"(?<![\w.-])(?:[A-Za-z]{1,10}-)?\d{1,7}(?:-\d{1,7}){2,}(?![\w-])"),
+        lambda match: len(_digits(match.group())) >= 11,
+    ),
     _Rule(K.ID_NUMBER, 1, _rx(r"(?<![\w.,$-])\d{8,}(?![\w-]|[.,]\d)")),
     # Dates with day and year (numeric, ISO, or with a month name), and any day after a birth cue.
     # A day without a year ("report due July 30") is allowed: alone it rarely points at a person.
     _Rule(
-        K.DATE,
+        K.DATE_OF_BIRTH,
         3,
         _rx(
             rf"""
         (?:\bDOB\b|\bD\.O\.B\.?|\bdate\s+of\s+birth\b|\bbirth\s*date\b|\bbirthday\b|\bborn(?:\s+on)?\b)
         [\s:.-]*(?:(?:is|was|of)\s+)?(?:the\s+)?
-        (?P<v>\d{{1,2}}[/.-]\d{{1,2}}(?:[/.-]\d{{2,4}})?|\d{{6}}(?:\d{{2}})?
+        (?P<v>\d{{1,2}}[/.-]\d{{1,2}}(?:[/.-]\d{{2,4}})?|\d{{6}}(?:\d{{2}})?|(?:19|20)\d\d[/.-]\d{{1,2}}[/.-]\d{{1,2}}
              |(?:(?-i:{_MONTH}){_MONTH_DAY_GAP}{_ORDINAL_DAY}|{_ORDINAL_DAY}[ \t]+(?:of[ \t]+)?(?-i:{_MONTH}))
               (?:,?[ \t]+(?:19|20)\d{{2}})?)
         (?![\w/-]|\.\d)
@@ -603,6 +701,7 @@ _RULES: tuple[_Rule, ...] = (
             re.IGNORECASE,
         ),
         needs=("dob", "d.o.b", "birth", "born"),
+        cued=True,
     ),
     _Rule(
         K.DATE,
@@ -639,6 +738,7 @@ _RULES: tuple[_Rule, ...] = (
         ),
         _plate,
         needs=("plate", "tag"),
+        cued=True,
     ),
     _Rule(
         K.LICENSE_PLATE,
@@ -656,13 +756,27 @@ _RULES: tuple[_Rule, ...] = (
         3,
         _rx(
             r"""
-        \b(?:phone|cell(?:\s*phone)?|mobile|tel|telephone|whats\s?app|signal|celular|cel|text|call)\b\.?
-        [^\S\n]*(?:(?:is|at|on|:|\#|no\.?)[^\S\n]*)*(?P<v>\+?\d[\d\s().-]{5,18}\d)(?!\d)
+        (?:\b(?:phone|cell(?:\s*phone)?|mobile|tel|telephone|whats\s?app|signal|celular|cel|text|call)\b\.?
+          |\b(?:her|his|their|my|your|whose|contact|home|work|local|family|new|old|foreign|other)
+           \s+(?:[a-z]+\s+)?(?:number|num|n[uú]mero)\b)
+        [^\S\n]*(?:(?:is|at|on|was|:|\#|no\.?)[^\S\n]*)*
+        (?P<v>\+?\d(?:[\d\s().,/_\u00b7\u2022-]){5,18}\d)(?!\d)
         """,
             re.IGNORECASE,
         ),
         _phone_after_cue,
-        needs=("phone", "cel", "mobile", "tel", "whats", "signal", "text", "call"),
+        needs=("phone", "cel", "mobile", "tel", "whats", "signal", "text", "call", "num"),
+        cued=True,
+    ),
+    # A North American number with separators no phone matcher knows, even mixed ("503_555_0123",
+    # "503·555·0123", "503.555_0123").
+    _Rule(
+        K.PHONE,
+        2,
+        _rx(r"""
+        (?<![\w.,/$-])\(?[2-9]\d{2}\)?[-._\u00b7\u2022,/|~*:;\s][2-9]\d{2}[-._\u00b7\u2022,/|~*:;\s]\d{4}
+        (?![\w]|[.,/:-]\d)
+        """),
     ),
     # Street addresses (with a house number, or a street someone is "on"), highway addresses, foreign
     # and PO box addresses, apartments, ZIP codes.
@@ -730,8 +844,13 @@ _RULES: tuple[_Rule, ...] = (
 )
 
 
+_DIAL_OUT = re.compile(r"(?<![\w+.,/$:-])00(?=[1-9]\d)")
+
+
 def _phones(text: str) -> Iterator[_Candidate]:
-    """US numbers in any common layout, and international numbers written with + or 011."""
+    """US numbers in any common layout, and international numbers written with +, 011 or 00."""
+    # "0052 55 1234 5678": 00 is how most of the world dials out; read it as "+" (same length).
+    typed, text = text, _DIAL_OUT.sub(" +", text)
     for match in phonenumbers.PhoneNumberMatcher(text, "US", leniency=phonenumbers.Leniency.POSSIBLE):
         if text[match.start - 1 : match.start].isalnum() or text[match.end : match.end + 1].isalnum():
             continue  # digits inside a longer code (WAC2190054321) are not a phone
@@ -740,7 +859,8 @@ def _phones(text: str) -> Iterator[_Candidate]:
         # digit run is an ID number, not a phone.
         if number.country_code == 1 and not re.fullmatch(r"[2-9](?:\d{9}|\d{6})", str(number.national_number)):
             continue
-        yield _Candidate(K.PHONE, match.start, match.end, 2)
+        start = match.start - 1 if typed[match.start - 1 : match.start + 1] == "00" else match.start
+        yield _Candidate(K.PHONE, start, match.end, 2)
 
 
 # --- Personal names ------------------------------------------------------------------------------

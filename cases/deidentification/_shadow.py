@@ -137,6 +137,9 @@ def _unicode_cleaned(text: str) -> Shadow:
 _DIGITS = {
     "zero": 0, "oh": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
     "seven": 7, "eight": 8, "nine": 9,
+    # Spanish, dictated digit by digit ("cinco cero tres"); "once" (11) is left out, it is an English word.
+    "cero": 0, "uno": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7, "ocho": 8,
+    "nueve": 9,
 }  # fmt: skip
 _TEENS = {
     "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
@@ -156,14 +159,18 @@ _SCALES = {"hundred": 100, "thousand": 1000}
 _REPEATS = {"double": 2, "triple": 3}
 _NUMBER_WORDS = {**_DIGITS, **_TEENS, **_TENS, **_ORDINALS, **_SCALES, **_REPEATS}
 _ALTERNATION = "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
-# A run of number words; "and" only inside "one hundred and five", commas only between dictated digits.
+# A run of number words; "and" only inside "one hundred and five", commas (or the word "dash") only
+# between dictated digits.
 _RUN = re.compile(
-    rf"\b(?:{_ALTERNATION})\b(?:(?:[ \t]*[-,][ \t]*|[ \t]+(?:and[ \t]+)?)(?:{_ALTERNATION})\b)*",
+    rf"\b(?:{_ALTERNATION})\b"
+    rf"(?:(?:[ \t]*[-,][ \t]*|[ \t]+(?:(?:and|dash|hyphen|gui[oó]n)[ \t]+)?)(?:{_ALTERNATION})\b)*",
     re.IGNORECASE,
 )
+_SPOKEN_DASH = re.compile(r"dash|hyphen|gui[oó]n", re.IGNORECASE)
 _TOKEN = re.compile(rf"\b(?:{_ALTERNATION})\b", re.IGNORECASE)
 _NEEDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "oh", "zero", "ten", "twe",
-          "irst", "econd", "third", "teen", "ty")  # fmt: skip
+          "irst", "econd", "third", "teen", "ty", "cero", "uno", "dos", "tres", "cuatro", "cinco", "seis",
+          "siete", "ocho", "nueve")  # fmt: skip
 
 
 def _numbers_as_digits(view: Shadow) -> Shadow:
@@ -194,7 +201,7 @@ def _chunks(run: re.Match[str]) -> list[tuple[int, int, str]]:
         gap = run.group()[previous.end() : token.start()]
         if not _joins(gap, previous.group().lower(), token.group().lower()):
             chunks.append([[]])
-        elif "," in gap:
+        elif "," in gap or _SPOKEN_DASH.search(gap):
             chunks[-1].append([])
         chunks[-1][-1].append(token)
     found = []
@@ -221,7 +228,7 @@ def _is_digit_word(word: str) -> bool:
 
 
 def _joins(gap: str, left: str, right: str) -> bool:
-    if "," in gap:
+    if "," in gap or _SPOKEN_DASH.search(gap):
         return _is_digit_word(left) and _is_digit_word(right)  # "five oh three, five five five"
     if "and" in gap.lower():
         return left in _SCALES

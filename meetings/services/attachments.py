@@ -14,8 +14,15 @@ from agencies.models import User
 from audit.models import AuditEvent
 from audit.services import audit_record
 from meetings.models import Attachment, Meeting
-from meetings.services.checks import check_may_run, check_not_cancelled, guard_handout, guard_meeting_text
-from meetings.services.handout_text import handout_text
+from meetings.services.checks import (
+    STAFF_NAMES,
+    check_may_run,
+    check_not_cancelled,
+    guard_handout,
+    guard_meeting_text,
+)
+from meetings.services.handout_containers import check_container, is_utf8_text
+from meetings.services.handout_text import handout_contents
 
 _ZIP = b"PK\x03\x04"
 # extension: (content type we serve it as, the first bytes a real file of that type starts with)
@@ -54,18 +61,11 @@ def _check_upload(upload: UploadedFile) -> tuple[str, str]:
     upload.seek(0)
     if signatures and not head.startswith(signatures):
         raise ValidationError({"file": f"The file's content is not a .{extension} file."})
-    if not signatures and (b"\x00" in head or not _is_utf8(head)):
-        raise ValidationError({"file": "A .txt handout must be plain UTF-8 text."})
+    check_container(upload, extension)  # a ZIP named .docx must be a Word package, within bounds
+    if not signatures and not is_utf8_text(upload):  # stored as is: refused, never re-encoded
+        raise ValidationError({"file": "A .txt handout must be plain UTF-8 text: save it as UTF-8 and upload it."})
     name = get_valid_filename(PurePath(upload.name).name)[-200:] or f"handout.{extension}"
     return name, content_type
-
-
-def _is_utf8(head: bytes) -> bool:
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as error:
-        return error.start >= len(head) - 3  # cut in the middle of a character at the end of the sample
-    return True
 
 
 def attachment_add(*, actor: User, meeting: Meeting, upload: UploadedFile) -> Attachment:
@@ -74,9 +74,10 @@ def attachment_add(*, actor: User, meeting: Meeting, upload: UploadedFile) -> At
     name, content_type = _check_upload(upload)
     guard_meeting_text(actor=actor, fields={"file": name})
     # What is inside is read by the whole audience too: check the text wherever it can be extracted.
-    text = handout_text(upload, PurePath(name).suffix.lower().lstrip("."))
-    if text:
-        guard_handout(actor=actor, text=text)
+    contents = handout_contents(upload, PurePath(name).suffix.lower().lstrip("."))
+    if contents is not None:
+        guard_handout(actor=actor, text=contents.text)
+        guard_handout(actor=actor, text=contents.authors, allow=STAFF_NAMES)
     with transaction.atomic():
         attachment = Attachment(
             meeting=meeting, name=name, content_type=content_type, size=upload.size, uploaded_by=actor

@@ -10,6 +10,7 @@ from agencies.roles import Action
 from audit.models import AuditEvent
 from audit.services import audit_record
 from meetings.models import Committee
+from meetings.services.checks import STAFF_NAMES, guard_meeting_text
 
 
 def committee_save(
@@ -33,6 +34,10 @@ def committee_save(
         raise PermissionDenied("Only the coordinators choose a committee's chair.")
     if not name.strip():
         raise ValidationError({"name": "Give the committee a name."})
+    # Its name shows on every member's meeting list; its description names its chair (staff), nobody else.
+    guard_meeting_text(
+        actor=actor, fields={"name": name, "description": description}, allow_in={"description": STAFF_NAMES}
+    )
     committee = committee or Committee()
     committee.name, committee.description, committee.chair = name.strip(), description.strip(), chair
     try:

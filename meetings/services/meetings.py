@@ -18,7 +18,7 @@ from meetings import recurrence
 from meetings.choices import Audience, MeetingKind
 from meetings.digest_sections import INVITED_AUDIENCES, MEETING_INVITATION
 from meetings.models import Committee, Meeting, MeetingSeries
-from meetings.services.checks import check_may_run, guard_case_review
+from meetings.services.checks import check_may_run, guard_meeting_details
 
 MAX_DURATION = timedelta(hours=12)
 # Fields only a coordinator may set: they decide who sees the meeting.
@@ -84,7 +84,7 @@ def meeting_schedule(*, actor: User, details: MeetingInput, frequency: str = "",
     _check_details(details)
     if frequency and not 2 <= count <= recurrence.MAX_OCCURRENCES:
         raise ValidationError({"count": f"A series holds from 2 to {recurrence.MAX_OCCURRENCES} meetings."})
-    guard_case_review(actor=actor, kind=details.kind, fields={"title": details.title})
+    guard_meeting_details(actor=actor, kind=details.kind, title=details.title, location=details.location)
     with transaction.atomic():
         if frequency:
             meeting = _schedule_series(actor=actor, details=details, frequency=frequency, count=count)
@@ -122,7 +122,7 @@ def meeting_update(*, actor: User, meeting: Meeting, details: MeetingInput) -> M
     """Changes one meeting (one occurrence of a series). Audience fields are the coordinators'."""
     check_may_run(actor=actor, meeting=meeting)
     _check_details(details)
-    guard_case_review(actor=actor, kind=meeting.kind, fields={"title": details.title})
+    guard_meeting_details(actor=actor, kind=details.kind, title=details.title, location=details.location)
     values = _normalized(details)
     with transaction.atomic():
         locked = Meeting.objects.select_for_update().get(pk=meeting.pk)

@@ -34,7 +34,8 @@ def training_request_submit(
         raise ValidationError({name: "This field is required." for name, value in values.items() if not value})
     validate_email(values["contact_email"])
     # The request is read by coordinators and host agencies: no one's story belongs in it. Its dates
-    # field is meant to hold dates, which alone identify nobody.
+    # field is meant to hold dates, which alone identify nobody; a date of birth (a cue such as "DOB"
+    # or "born" before it) is still refused.
     guard_meeting_text(
         actor=None,
         fields={name: values[name] for name in ("organization", "topic", "preferred_dates")},
@@ -45,9 +46,9 @@ def training_request_submit(
         audit_record(
             actor=None, event=AuditEvent.TRAINING_REQUEST_RECEIVED, target=request, target_label=f"request {request.pk}"
         )
-        from meetings.tasks import notify_coordinators_of_training_request
+        from digests.outbox import outbox_enqueue  # database-first: a broker outage delays it, loses nothing
 
-        transaction.on_commit(lambda: notify_coordinators_of_training_request.delay(request.pk))
+        outbox_enqueue(task="meetings.tasks.notify_coordinators_of_training_request", args=[request.pk])
     return request
 
 

@@ -16,6 +16,7 @@ from audit.services import audit_record
 from meetings.choices import RegistrationStatus, TrainingSector
 from meetings.models import PeopleTrained, Training, TrainingAudience, TrainingRegistration
 from meetings.models.trainings import MAX_CAPACITY
+from meetings.services.checks import PLACE, STAFF_NAMES, guard_meeting_text
 
 MAX_DURATION = timedelta(days=5)
 _SCHEDULE_FIELDS = ("title", "description", "starts_at", "ends_at", "location", "video_url")
@@ -62,6 +63,16 @@ def _check(data: TrainingInput) -> None:
         raise ValidationError(errors)
 
 
+def _guard(*, actor: User, data: TrainingInput) -> None:
+    """Title, description and place go on the public training page and feed: the guard reads all
+    three, letting the description name its presenters and the place be a street address."""
+    guard_meeting_text(
+        actor=actor,
+        fields={"title": data.title, "description": data.description, "location": data.location},
+        allow_in={"description": STAFF_NAMES, "location": PLACE},
+    )
+
+
 def _fields(data: TrainingInput) -> dict[str, object]:
     values = {name: getattr(data, name) for name in data.__dataclass_fields__ if name != "sectors"}
     values["starts_at"] = data.starts_at.replace(second=0, microsecond=0)
@@ -72,6 +83,7 @@ def _fields(data: TrainingInput) -> dict[str, object]:
 def training_offer(*, actor: User, data: TrainingInput) -> Training:
     _check_may_host(actor=actor, agency=data.host_agency)
     _check(data)
+    _guard(actor=actor, data=data)
     with transaction.atomic():
         training = Training.objects.create(**_fields(data), created_by=actor)
         TrainingAudience.objects.bulk_create([TrainingAudience(training=training, sector=s) for s in set(data.sectors)])
@@ -83,6 +95,7 @@ def training_update(*, actor: User, training: Training, data: TrainingInput) -> 
     _check_may_host(actor=actor, agency=training.host_agency)
     _check_may_host(actor=actor, agency=data.host_agency)
     _check(data)
+    _guard(actor=actor, data=data)
     with transaction.atomic():
         locked = Training.objects.select_for_update().get(pk=training.pk)
         values = _fields(data)

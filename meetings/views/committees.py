@@ -38,7 +38,8 @@ def _save(request: HttpRequest, committee: Committee | None) -> HttpResponse:
                 agencies=data["agencies"],
             )
         except ValidationError as error:
-            add_errors(form, error)
+            # A value the de-identification guard refused is never sent back into the page.
+            add_errors(form, error, refused=("name", "description"))
         else:
             messages.success(request, f"{saved.name} is saved.")
             return redirect("meetings:committee_list")

@@ -14,6 +14,9 @@ from meetings import ical, selectors, services
 from meetings.forms import ActionStatusForm, AgendaItemForm, AttachmentForm, MeetingForm, RsvpForm
 from meetings.views.common import add_errors, ics_response, message, posted
 
+# Fields the de-identification guard reads: a refused value is never sent back into the page.
+_REFUSED = ("title", "location")
+
 
 @requires(Action.RUN_MEETINGS)
 def meeting_create(request: HttpRequest) -> HttpResponse:
@@ -27,7 +30,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
                 count=form.cleaned_data["count"] or 1,
             )
         except ValidationError as error:
-            add_errors(form, error, refused=("title",))
+            add_errors(form, error, refused=_REFUSED)
         else:
             messages.success(request, f"{meeting.title} is scheduled. Prepare its agenda next.")
             return redirect("meetings:meeting_detail", pk=meeting.pk)
@@ -62,7 +65,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.meeting_update(actor=request.user, meeting=meeting, details=form.to_input())
         except ValidationError as error:
-            add_errors(form, error, refused=("title",))
+            add_errors(form, error, refused=_REFUSED)
         else:
             messages.success(request, "The meeting is updated. Calendar feeds show the change.")
             return redirect("meetings:meeting_detail", pk=meeting.pk)

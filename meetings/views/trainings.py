@@ -19,6 +19,9 @@ from meetings.models import Training
 from meetings.views.common import add_errors, ics_response, message, posted
 from taskforce.parsing import whole_number
 
+# Fields the de-identification guard reads: a refused value is never sent back into the page.
+_REFUSED = ("title", "description", "location")
+
 
 @requires(Action.VIEW_TASKFORCE_CONTENT)
 def training_list(request: HttpRequest) -> HttpResponse:
@@ -67,7 +70,7 @@ def training_create(request: HttpRequest) -> HttpResponse:
         try:
             training = services.training_offer(actor=request.user, data=form.to_input())
         except ValidationError as error:
-            add_errors(form, error)
+            add_errors(form, error, refused=_REFUSED)
         else:
             messages.success(request, f"{training.title} is on the training calendar.")
             return redirect("meetings:training_detail", pk=training.pk)
@@ -83,7 +86,7 @@ def training_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.training_update(actor=request.user, training=training, data=form.to_input())
         except ValidationError as error:
-            add_errors(form, error)
+            add_errors(form, error, refused=_REFUSED)
         else:
             messages.success(request, "The training is updated.")
             return redirect("meetings:training_detail", pk=training.pk)

@@ -122,22 +122,24 @@ STREET_ADDRESS_SAMPLES = [
 ]
 
 DATE_SAMPLES = [
-    _s("DOB 03/14/2009, so she is a minor.", K.DATE),
-    _s("Born 2009-03-14 per the birth certificate.", K.DATE),
-    _s("Date of birth: March 14, 2009.", K.DATE),
-    _s("She was born 14 March 2009 in Guatemala.", K.DATE),
+    _s("DOB 03/14/2009, so she is a minor.", K.DATE_OF_BIRTH),
+    _s("Born 2009-03-14 per the birth certificate.", K.DATE_OF_BIRTH),
+    _s("Date of birth: March 14, 2009.", K.DATE_OF_BIRTH),
+    _s("She was born 14 March 2009 in Guatemala.", K.DATE_OF_BIRTH),
     _s("Arrived in the US on 7/2/2023 on a tourist visa.", K.DATE),
     _s("Incident happened on Jan. 5, 2026 at the truck stop.", K.DATE),
-    _s("D.O.B. 1-9-98", K.DATE),
-    _s("Her birthday is 11.23.2007.", K.DATE),
+    _s("D.O.B. 1-9-98", K.DATE_OF_BIRTH),
+    _s("Her birthday is 11.23.2007.", K.DATE_OF_BIRTH),
     _s("Court hearing set for 2026-04-02 at 9:00.", K.DATE),
     _s("Last contact was 5th of February 2026.", K.DATE),
-    _s("birthdate 04/30/06; mother confirmed", K.DATE),
+    _s("birthdate 04/30/06; mother confirmed", K.DATE_OF_BIRTH),
     _s("The raid was on December 3rd, 2025.", K.DATE),
-    _s("DOB 031409 per school records.", K.DATE),
-    _s("DOB is 2/29/2008 per her.", K.DATE),
-    _s("born on the 3rd of May, 2007", K.DATE),
+    _s("DOB 031409 per school records.", K.DATE_OF_BIRTH),
+    _s("DOB is 2/29/2008 per her.", K.DATE_OF_BIRTH),
+    _s("born on the 3rd of May, 2007", K.DATE_OF_BIRTH),
     _s("She turned 18 on 12 Jan 2026.", K.DATE),
+    _s("Moved to the motel on 3/14/2026, the night of the raid.", K.DATE),
+    _s("Left the farm on March 2, 2026 with her cousin.", K.DATE),
 ]
 
 LICENSE_PLATE_SAMPLES = [
@@ -260,7 +262,7 @@ PERSON_NAME_SAMPLES = [
 ]
 
 MIXED_SAMPLES = [
-    _s("Maria Lopez, DOB 03/14/2009, cell 414-555-0137.", K.PERSON_NAME, K.DATE, K.PHONE),
+    _s("Maria Lopez, DOB 03/14/2009, cell 414-555-0137.", K.PERSON_NAME, K.DATE_OF_BIRTH, K.PHONE),
     _s(
         "Trafficker Carlos Reyes drives plate ABC-1234 and posts as @boss.carlos.",
         K.PERSON_NAME,
@@ -416,7 +418,7 @@ UNICODE_SAMPLES = [
     _s("Recruiter posts as \uff20sunny.jobs.usa on the app.", K.SOCIAL_HANDLE),
     _s("She writes from ros\u00ada.blue22\uff20example.org now.", K.EMAIL),
     _s("Ad at https://ex\u200bample.org/listings/4471 was reposted.", K.URL),
-    _s("DOB 03\u2215\u200c14\u2215\u200c2009 per the school.", K.DATE),
+    _s("DOB 03\u2215\u200c14\u2215\u200c2009 per the school.", K.DATE_OF_BIRTH),
     _s("Plate \u0410\u0412\u0421-1234 on the grey sedan.", K.LICENSE_PLATE),
     _s("Login from 192\u2024168\u20241\u202420 twice.", K.IP_ADDRESS),
     _s("Passport number \u200eX1234567\u200f is held by the employer.", K.ID_NUMBER),
@@ -457,8 +459,8 @@ WORLD_NAME_SAMPLES = [
 SPELLED_NUMBER_SAMPLES = [
     _s("Her number is five oh three, five five five, oh one two three.", K.PHONE),
     _s("Call four one four, five five five, zero one three seven after school.", K.PHONE),
-    _s("She was born on the third of March, two thousand eight.", K.DATE),
-    _s("Born May fifth, two thousand nine, per her aunt.", K.DATE),
+    _s("She was born on the third of March, two thousand eight.", K.DATE_OF_BIRTH),
+    _s("Born May fifth, two thousand nine, per her aunt.", K.DATE_OF_BIRTH),
     _s("The house at fourteen twenty-eight Elm Street has cameras.", K.STREET_ADDRESS),
     _s("They keep the girls at twenty-two oh five Maple Avenue.", K.STREET_ADDRESS),
     _s("Her social is one two three, four five, six seven eight nine.", K.SSN),
@@ -497,6 +499,45 @@ PLACE_AND_DRUG_CLEAN = [
     _s("Lives near Lake Geneva with her employer's family."),
 ]
 
+# --- The bypasses found after the hardening: court numbers, separators, glued and dial-out phones ------
+
+COURT_NUMBER_SAMPLES = [
+    _s("Hearing moved; docket CR-2024-01234 is still open.", K.CASE_NUMBER),
+    _s("Her brother's matter, CR-2024-01234, is in juvenile court.", K.CASE_NUMBER),
+    _s("The youth's file JV-2024-00017 was sealed.", K.CASE_NUMBER),
+    _s("Custody order from DR-2022-12345 names the father.", K.CASE_NUMBER),
+    _s("He was charged in FELONY-2024-00017 last spring.", K.CASE_NUMBER),
+    _s("See case no. JUN-2026-00042 at the courthouse.", K.CASE_NUMBER),
+    _s("Docket JUN-2026-00042 was set for trial.", K.CASE_NUMBER),
+    _s("Warrant cr-2025-00311 is out for the boss.", K.CASE_NUMBER),
+]
+
+SEPARATOR_SAMPLES = [
+    _s("SSN 123.45.6789 is on the pay stub.", K.SSN),
+    _s("SSN 123/45/6789 per the W-2.", K.SSN),
+    _s("SSN# 123_45_6789 written on the form.", K.SSN),
+    _s("phone: 503,555,0123 (her aunt's)", K.PHONE),
+    _s("Reach her on 503_555_0123 after school.", K.PHONE),
+    _s("Reach her on 503\u00b7555\u00b70123 after school.", K.PHONE),
+    _s("Mother in Puebla: 0052 55 1234 5678.", K.PHONE),
+    _s("She calls her Guatemalan number 5555-1234 on Sundays.", K.PHONE),
+    _s("Hotline 1-888-373-7888-503-555-0123 was written on her hand.", K.PHONE),
+    _s("Su celular es cinco cero tres cinco cinco cinco cero uno dos tres.", K.PHONE),
+    _s("SSN three four five dash two two dash one two three four.", K.SSN),
+]
+
+# Dates, versions, money, times, ages and rooms after a cue word: still not identifiers.
+SEPARATOR_CLEAN = [
+    _s("Call 1,250 households before 3/14; version 2.1.10 of the form is out."),
+    _s("Text the team by 10:30 on 3/14; 40 staff, 12-17 year olds, Room 204."),
+    _s("Call the hotline at 1-888-373-7888 or 988; 211 for housing."),
+    _s("Paid 1,250,000 in back wages across 3 farms; call 211 for rent help."),
+    _s("Their number of open referrals is 12; call 2026-2027 a transition year."),
+    _s("Referral JUN-2026-00042 reopened; case JUN-2026-00042 has a new note."),
+    _s("Tres familias y dos agencias; uno de ellos tiene seis hijos."),
+    _s("Ages 12-17 served in Q3 2026; rooms 101-120 at the shelter."),
+]
+
 CORPUS: list[Sample] = (
     PHONE_SAMPLES
     + EMAIL_SAMPLES
@@ -519,6 +560,9 @@ CORPUS: list[Sample] = (
     + SPELLED_NUMBER_SAMPLES
     + PUBLIC_NUMBER_CLEAN
     + PLACE_AND_DRUG_CLEAN
+    + COURT_NUMBER_SAMPLES
+    + SEPARATOR_SAMPLES
+    + SEPARATOR_CLEAN
 )
 
 # The groups the corpus test reports on their own, beside the recall per kind.
@@ -529,4 +573,7 @@ TRICK_GROUPS: dict[str, list[Sample]] = {
     "spelled numbers": SPELLED_NUMBER_SAMPLES,
     "public numbers": PUBLIC_NUMBER_CLEAN,
     "places, drugs": PLACE_AND_DRUG_CLEAN,
+    "court numbers": COURT_NUMBER_SAMPLES,
+    "separators": SEPARATOR_SAMPLES,
+    "numbers after cues": SEPARATOR_CLEAN,
 }

@@ -45,7 +45,7 @@ def _found(text: str) -> list[tuple[IdentifierKind, str]]:
         ("Mohammed bin Khalid drove the van to the farm.", K.PERSON_NAME),
         # Spelled-out numbers.
         ("Her number is five oh three, five five five, oh one two three.", K.PHONE),
-        ("She was born on the third of March, two thousand eight.", K.DATE),
+        ("She was born on the third of March, two thousand eight.", K.DATE_OF_BIRTH),
         ("The house at fourteen twenty-eight Elm Street has cameras.", K.STREET_ADDRESS),
     ],
 )
@@ -71,7 +71,8 @@ def test_it_refuses_a_number_shaped_like_a_reference_code(text: str) -> None:
         "Paid $1,250.00 for rent and $95 per night.",
     ],
 )
-def test_it_still_allows_the_portals_own_vocabulary(text: str) -> None:
+@pytest.mark.django_db
+def test_it_still_allows_the_portals_own_vocabulary(agency, text: str) -> None:
     assert find_identifiers(text) == []
 
 
@@ -117,3 +118,123 @@ def test_it_stays_fast_on_long_hostile_text(text: str) -> None:
     started = time.perf_counter()
     find_identifiers(text)
     assert time.perf_counter() - started < 3  # linear: about 0.1-0.3 s here; quadratic would be minutes
+
+
+# --- The bypasses found after the hardening ------------------------------------------------------
+
+COURT_NUMBERS = ["docket CR-2024-01234", "CR-2024-01234", "JV-2024-00017", "DR-2022-12345", "FELONY-2024-00017"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("text", COURT_NUMBERS)
+def test_it_refuses_court_numbers_shaped_like_reference_codes(agency, text: str) -> None:
+    # Only the prefixes the portal issues codes under are reference codes: "CR", "JV", "DR" are not.
+    assert K.CASE_NUMBER in {f.kind for f in find_identifiers(f"Hearing set, {text}.")}, _found(text)
+
+
+@pytest.mark.django_db
+def test_it_allows_codes_of_prefixes_the_portal_issues_and_sees_a_new_one_at_once(agency) -> None:
+    from cases.models import ReferenceSequence
+    from tests.factories import AgencyFactory
+
+    assert find_identifiers("Referral JUN-2026-00042 accepted.") == []  # the agency's prefix
+    assert _found("Referral MKE-2027-10000 accepted.") == [(K.CASE_NUMBER, "MKE-2027-10000")]
+    ReferenceSequence.objects.create(prefix="MKE", year=2027, last=10000)  # codes issued under MKE
+    assert find_identifiers("Referral MKE-2027-10000 accepted.") == []
+    assert _found("Referral RAC-2026-00001 accepted.") == [(K.CASE_NUMBER, "RAC-2026-00001")]
+    AgencyFactory(name="Racine Center", referral_prefix="rac")
+    assert find_identifiers("Referral RAC-2026-00001 accepted.") == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "text",
+    [
+        "docket JUN-2026-00042",
+        "Docket no. JUN-2026-00042",
+        "case no. JUN-2026-00042",
+        "case number JUN-2026-00042",
+        "case # JUN-2026-00042",
+        "warrant JUN-2026-00042",
+        "passport JUN-2026-00042",
+    ],
+)
+def test_it_never_lets_the_allow_list_cancel_a_cued_finding(agency, text: str) -> None:
+    assert find_identifiers(f"See {text} for the order."), text
+
+
+@pytest.mark.django_db
+def test_it_asks_the_database_only_when_a_code_shape_is_there(agency, django_assert_num_queries) -> None:
+    with django_assert_num_queries(0):
+        find_identifiers("Shelter found; next review in Q3 2026, $1,250 paid.")
+    with django_assert_num_queries(1):
+        find_identifiers("Referral JUN-2026-00042 and JUN-2026-00043 accepted.")
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("SSN 123.45.6789 on the form.", K.SSN),
+        ("SSN 123/45/6789 on the form.", K.SSN),
+        ("SSN# 123_45_6789 on the form.", K.SSN),
+        ("Her SSN is 123\u00b745\u00b76789.", K.SSN),
+        ("phone: 503,555,0123", K.PHONE),
+        ("phone: 503_555_0123", K.PHONE),
+        ("phone: 503\u00b7555\u00b70123", K.PHONE),
+        ("Reach her on 503_555_0123 tonight.", K.PHONE),
+        ("Reach her on 503\u00b7555\u00b70123 tonight.", K.PHONE),
+        ("Reach her on 503/555/0123 tonight.", K.PHONE),
+        ("Reach her on 503.555_0123 tonight.", K.PHONE),
+        ("Reach her on 503\u2022555-0123 tonight.", K.PHONE),
+        ("SSN: 123-45-6789-0 (a digit added).", K.SSN),
+        ("Mother in Puebla: 0052 55 1234 5678.", K.PHONE),
+        ("Her Guatemalan number 5555-1234 works.", K.PHONE),
+        ("her Guatemalan number 5555-1234", K.PHONE),
+        ("1-888-373-7888-503-555-0123", K.PHONE),
+        ("Hotline 1-888-373-7888-503-555-0123.", K.PHONE),
+        ("Hotline 1-888-373-7888503-555-0123.", K.ID_NUMBER),  # glued on: one long number, refused whole
+        ("Referral JUN-2026-00042-503-555-0123.", K.ID_NUMBER),
+        ("Hotline 1-888-373-7888-5035550123.", K.PHONE),
+        # Spanish number words and "dash" between dictated groups.
+        ("Su celular es cinco cero tres cinco cinco cinco cero uno dos tres.", K.PHONE),
+        ("SSN three four five dash two two dash one two three four.", K.SSN),
+        ("Call five oh three dash five five five dash oh one two three.", K.PHONE),
+    ],
+)
+def test_it_refuses_structured_identifiers_with_unusual_separators(text: str, kind: IdentifierKind) -> None:
+    assert kind in {f.kind for f in find_identifiers(text)}, _found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Paid 1,250,000 in wages over 3/14; version 2.1.10 deployed at 10:30.",
+        "Call 1,250 people before 3/14, she is 17, Room 204.",
+        "Text 12/15 the team; 40 staff, 3 motels, 7-0 vote.",
+        "Ages 12-17 served; rooms 101-120; call 211 or 988.",
+        "Dos o tres familias; uno de ellos tiene seis hijos.",
+        "Hotline 1-888-373-7888, then 988.",
+    ],
+)
+def test_it_keeps_everyday_numbers_clean(text: str) -> None:
+    assert find_identifiers(text) == [], _found(text)
+
+
+@pytest.mark.parametrize("text", ["DOB 03/14/2009", "born 3/14/2009", "date of birth: March 14, 2009", "D.O.B. 1-9-98"])
+def test_it_tells_a_date_of_birth_from_a_plain_date(text: str) -> None:
+    # A field meant for dates (a training request's preferred dates) may allow the one, never the other.
+    assert {f.kind for f in find_identifiers(text)} == {K.DATE_OF_BIRTH}
+    assert {f.kind for f in find_identifiers("Any weekday after May 12, 2027 or 6/1/2027.")} == {K.DATE}
+
+
+@pytest.mark.parametrize(
+    ("text", "allow", "kind"),
+    [
+        ("Room 204, 210 Main Street; her cell 414-555-0137", K.STREET_ADDRESS, K.PHONE),
+        ("Presented by Detective Rosa Ramirez, SSN 123-45-6789", K.PERSON_NAME, K.SSN),
+        ("Any weekday after May 12, 2027; DOB 03/14/2009", K.DATE, K.DATE_OF_BIRTH),
+    ],
+)
+def test_it_allows_a_kind_a_field_holds_and_nothing_under_or_beside_it(text, allow, kind) -> None:
+    found = {f.kind for f in find_identifiers(text, allow=frozenset({allow}))}
+    assert found == {kind}

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from agencies.models import User
@@ -15,5 +16,8 @@ class Command(BaseCommand):
         user = User.objects.filter(email__iexact=email, is_active=True).first()
         if user is None:
             raise CommandError(f"No active person with the email address {email}.")
-        _, raw = api_token_create(user=user, name=name)
+        try:
+            _, raw = api_token_create(user=user, name=name)
+        except ValidationError as error:  # the de-identification guard refused the name (kinds only)
+            raise CommandError(" ".join(error.messages)) from None
         self.stdout.write(raw)
