@@ -1,3 +1,8 @@
+"""Celery adapters: ids in, a service call, retries. Services enqueue them by name through the outbox
+and never import this module; it imports the services."""
+
+from __future__ import annotations
+
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
@@ -5,13 +10,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from agencies.models import Invitation
+from agencies.services import invitation_token
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5, acks_late=True)
 def send_invitation_email(invitation_id: int) -> None:
     """Sends (again) the link of an open invitation; running it twice sends the same link twice, harmlessly."""
-    from agencies.services import invitation_token
-
     invitation = (
         Invitation.objects.select_related("agency", "invited_by")
         .filter(pk=invitation_id, accepted_at__isnull=True, revoked_at__isnull=True)

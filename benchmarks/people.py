@@ -66,7 +66,7 @@ def cast_assemble() -> Cast:
     )
     missing = [name for name, person in cast.by_name().items() if person is None]
     if missing:
-        raise SystemExit(f"The dataset has no {', '.join(missing)}: build it with seed_scale.")
+        raise SystemExit(f"The dataset has no {', '.join(missing)}: build it with python -m benchmarks.seed_scale.")
     for name, person in cast.by_name().items():
         _enrol(person)
         _, cast.tokens[name] = api_token_create(user=person, name=TOKEN_NAME)

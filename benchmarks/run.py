@@ -7,7 +7,7 @@
 gunicorn (sync workers, as in the Procfile) on loopback with benchmarks.settings (production plus
 the benchmark-only ceiling views), PostgreSQL and Redis; load from wrk in its own process. Prints a
 table with pass or fail against each aim and writes the whole record to benchmarks/results/.
-See benchmarks/README-http.md. Not part of `make test`.
+The dataset is benchmarks/seed_scale.py's. See benchmarks/README-http.md. Not part of `make test`.
 """
 
 from __future__ import annotations
@@ -22,7 +22,11 @@ import sys
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
+
+if TYPE_CHECKING:  # imported for real only after django.setup()
+    from benchmarks.people import Cast
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
@@ -94,6 +98,7 @@ def _prepare_database(*, setup: bool) -> None:
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
+    from benchmarks.seed_scale import seed_scale
     from cases.models import Referral
 
     executor = MigrationExecutor(connection)
@@ -104,7 +109,7 @@ def _prepare_database(*, setup: bool) -> None:
     if setup:
         call_command("migrate", interactive=False, verbosity=0)
         if not Referral.objects.exists():
-            call_command("seed_scale")
+            seed_scale()
     call_command("collectstatic", interactive=False, verbosity=0)
     if Referral.objects.count() < 200_000:
         print("warning: fewer than 200,000 referrals; the figures are not those of the scale dataset", flush=True)
@@ -132,7 +137,7 @@ def _run(args: argparse.Namespace, env: dict[str, str]) -> int:
     return 0 if all(v["pass"] is not False for v in record["verdicts"]) else 1
 
 
-def _http(args: argparse.Namespace, env: dict[str, str], cast: object, only: set[str]) -> dict:
+def _http(args: argparse.Namespace, env: dict[str, str], cast: Cast, only: set[str]) -> dict:
     from benchmarks import http_scenarios
     from benchmarks.http_load import Gunicorn, LoadSettings
 
@@ -154,13 +159,13 @@ def _http(args: argparse.Namespace, env: dict[str, str], cast: object, only: set
     return results
 
 
-def _first_ids(cast: object) -> list[int]:
+def _first_ids(cast: Cast) -> list[int]:
     from cases.models import Referral
 
     return list(Referral.objects.incoming_for(cast.officer).order_by("-id").values_list("id", flat=True)[:50])
 
 
-def _inprocess(args: argparse.Namespace, cast: object, only: set[str]) -> dict:
+def _inprocess(args: argparse.Namespace, cast: Cast, only: set[str]) -> dict:
     from django.utils import timezone
 
     from benchmarks import inprocess

@@ -1,4 +1,5 @@
-"""Celery adapters: they take ids, call a service, and are safe to run twice."""
+"""Celery adapters: they take ids, call a service, and are safe to run twice. Services enqueue them by
+name through the outbox and never import this module; it imports the services."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from django.urls import reverse
 
 from agencies.models import User
 from agencies.roles import PERMISSIONS, Action
+from meetings.models import Meeting
+from meetings.services import action_items_carry_over, meetings_to_carry_over
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -28,9 +31,6 @@ def notify_coordinators_of_training_request(request_id: int) -> int:
 @shared_task(acks_late=True)
 def carry_over_action_items() -> int:
     """Hourly (beat): after each meeting of a series, its open action items go onto the next agenda."""
-    from meetings.models import Meeting
-    from meetings.services import action_items_carry_over, meetings_to_carry_over
-
     added = 0
     for pk in meetings_to_carry_over():
         added += action_items_carry_over(meeting=Meeting.objects.get(pk=pk))

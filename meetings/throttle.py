@@ -2,19 +2,9 @@
 
 from __future__ import annotations
 
-from taskforce.ratelimit import window_hit
-
-_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-def parse_rate(rate: str) -> tuple[int, int]:
-    """ "5/h" -> (5, 3600)."""
-    count, _, unit = rate.partition("/")
-    return int(count), _UNITS[unit.strip().lower()[:1]]
+from toolkit.ratelimit import rate_allows
 
 
 def allow(*, key: str, rate: str) -> bool:
     """Counts one attempt under `key`; False once the window's limit is passed."""
-    limit, window = parse_rate(rate)
-    count, _window_ends = window_hit(f"meetings:throttle:{key}", window)
-    return count <= limit
+    return rate_allows(f"meetings:throttle:{key}", rate)

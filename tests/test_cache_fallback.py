@@ -1,4 +1,4 @@
-"""The portal's Redis cache when Redis cannot be reached (taskforce.cache): calls fall back to a count in
+"""The portal's Redis cache when Redis cannot be reached (toolkit.cache): calls fall back to a count in
 this process's memory, Redis is skipped for a while after a failure, one warning per outage, and
 /healthz still says the cache is down. No Redis is needed: the "Redis" here is a closed port, or a
 socket that accepts and never answers (a Redis that hangs). Recovery against a real Redis that stops
@@ -24,9 +24,9 @@ from agencies.roles import Role
 from api.services import api_token_create
 from api.throttling import UserRateThrottle
 from meetings.models import TrainingRequest
-from taskforce.cache import SharedClientRedisCache
-from taskforce.ratelimit import window_hit
 from tests.factories import UserFactory
+from toolkit.cache import SharedClientRedisCache
+from toolkit.ratelimit import window_hit
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a-long-test-password"
@@ -41,7 +41,7 @@ def _closed_port() -> int:
 def _caches(port: int, **options: object) -> dict:
     return {
         "default": {
-            "BACKEND": "taskforce.cache.SharedClientRedisCache",
+            "BACKEND": "toolkit.cache.SharedClientRedisCache",
             "LOCATION": f"redis://127.0.0.1:{port}/0",
             "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25, **options},
         }
@@ -155,7 +155,7 @@ def test_it_skips_a_hanging_redis_for_a_while_and_warns_once(silent_server, capl
         {"OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25, "OUTAGE_RETRY_SECONDS": 0.5}},
     )
     started = time.monotonic()
-    with caplog.at_level(logging.WARNING, logger="taskforce.cache"):
+    with caplog.at_level(logging.WARNING, logger="toolkit.cache"):
         counts = [cache.count_in_window("hits", 60) for _ in range(50)]
         first_outage = time.monotonic() - started
         time.sleep(0.6)  # past OUTAGE_RETRY_SECONDS: the next call tries Redis again, once
@@ -163,7 +163,7 @@ def test_it_skips_a_hanging_redis_for_a_while_and_warns_once(silent_server, capl
     assert counts == list(range(1, 101))
     assert first_outage < 0.6  # one timeout (0.25 s), not fifty
     assert len(silent_server.accepted) == 2
-    warnings = [record for record in caplog.records if record.name == "taskforce.cache"]
+    warnings = [record for record in caplog.records if record.name == "toolkit.cache"]
     assert len(warnings) == 1 and "unreachable" in warnings[0].getMessage()
 
 
@@ -204,7 +204,7 @@ def test_healthz_reports_the_broker_down_within_a_second(redis_down):
 def test_its_outage_warning_names_the_server_without_its_password(caplog):
     port = _closed_port()
     cache = SharedClientRedisCache(f"redis://:s3cret-word@127.0.0.1:{port}/4", {})
-    with caplog.at_level(logging.WARNING, logger="taskforce.cache"):
+    with caplog.at_level(logging.WARNING, logger="toolkit.cache"):
         cache.get("anything")
-    [warning] = [record.getMessage() for record in caplog.records if record.name == "taskforce.cache"]
+    [warning] = [record.getMessage() for record in caplog.records if record.name == "toolkit.cache"]
     assert f"127.0.0.1:{port}/4" in warning and "s3cret" not in warning

@@ -20,7 +20,7 @@ def test_it_reports_health_as_json(client):
 @override_settings(
     CACHES={
         "default": {
-            "BACKEND": "taskforce.cache.SharedClientRedisCache",
+            "BACKEND": "toolkit.cache.SharedClientRedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }

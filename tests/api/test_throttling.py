@@ -1,4 +1,4 @@
-"""The API's rate limits (api.throttling) and the fixed windows they count in (taskforce.ratelimit),
+"""The API's rate limits (api.throttling) and the fixed windows they count in (toolkit.ratelimit),
 on the cache of the tests (local memory); tests/integration runs them against Redis."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from rest_framework.views import APIView
 
 from agencies.roles import Role
 from api.throttling import AnonRateThrottle, UserRateThrottle
-from taskforce.ratelimit import window_hit
 from tests.factories import UserFactory
+from toolkit.ratelimit import window_hit
 
 pytestmark = pytest.mark.django_db
 

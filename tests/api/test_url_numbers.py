@@ -10,7 +10,7 @@ from django.test import Client
 
 from agencies.models import User
 from api.services import api_token_create
-from taskforce.parsing import whole_number
+from toolkit.parsing import whole_number
 
 pytestmark = pytest.mark.django_db
 

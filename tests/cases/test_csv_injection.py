@@ -23,10 +23,10 @@ from agencies.models import User
 from agencies.roles import Role
 from cases import exports
 from cases.models import Referral
-from spreadsheet_safety import spreadsheet_safe, spreadsheet_safe_row
 from tests.cases.referral_helpers import send
 from tests.conftest import client_for
 from tests.factories import AgencyFactory, UserFactory
+from toolkit.spreadsheet_safety import spreadsheet_safe, spreadsheet_safe_row
 
 pytestmark = pytest.mark.django_db
 

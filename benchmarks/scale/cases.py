@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,6 +15,8 @@ from cases import choices
 from cases.models import Comment, Consent, ReferenceSequence, Referral, ReferralNeed, TimelineEvent
 
 BATCH = 5000
+# Per referral: when it was sent, its final status, an officer of the receiver and one of the sender.
+_Moves = tuple[datetime, str, User, User]
 _NOTES = [
     "",
     "",
@@ -53,8 +55,18 @@ def build(*, referrals: int, rng: random.Random, progress: Callable[[int], None]
     )
 
 
-def _batch(offset, size, agencies, officers, start, sequence, rng) -> None:
-    rows, consents, moves = [], [], []
+def _batch(
+    offset: int,
+    size: int,
+    agencies: list[Agency],
+    officers: dict[int, list[User]],
+    start: datetime,
+    sequence: dict[str, int],
+    rng: random.Random,
+) -> None:
+    rows: list[Referral] = []
+    consents: list[Consent] = []
+    moves: list[_Moves] = []
     for index in range(offset, offset + size):
         sender, receiver = rng.sample(agencies, 2)
         created = start + timedelta(minutes=index * 5 + rng.randint(0, 4))
@@ -108,8 +120,10 @@ def _batch(offset, size, agencies, officers, start, sequence, rng) -> None:
     _children(rows, moves, rng)
 
 
-def _children(rows, moves, rng) -> None:
-    needs, events, comments = [], [], []
+def _children(rows: list[Referral], moves: list[_Moves], rng: random.Random) -> None:
+    needs: list[ReferralNeed] = []
+    events: list[TimelineEvent] = []
+    comments: list[Comment] = []
     for referral, (created, status, receiver_officer, sender_officer) in zip(rows, moves, strict=True):
         for need in rng.sample(choices.Need.values, k=rng.randint(1, 3)):
             needs.append(ReferralNeed(referral=referral, need=need))

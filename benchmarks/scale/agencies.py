@@ -1,4 +1,4 @@
-"""The scale dataset's agencies and people: a statewide deployment (`manage.py seed_scale`)."""
+"""The scale dataset's agencies and people: a statewide deployment (`python -m benchmarks.seed_scale`)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.contrib.auth.hashers import make_password
 from agencies.models import Agency, Sector, User
 from agencies.roles import Role
 
-SCALE_PASSWORD = "scale-dataset-password"  # noqa: S105 - benchmark data only, documented in benchmarks/README.md
+SCALE_PASSWORD = "scale-dataset-password"  # noqa: S105 - benchmark data only, documented in benchmarks/README-http.md
 _SECTORS = list(Sector)
 # Roles in a typical agency of 100 people.
 _ROLE_WEIGHTS = [

@@ -1,11 +1,12 @@
 """The scale dataset's meetings (with minutes, attendance and action items) and trainings
-(with registrations and people trained), in bulk. Used by `manage.py seed_scale`."""
+(with registrations and people trained), in bulk. Used by `python -m benchmarks.seed_scale`."""
 
 from __future__ import annotations
 
 import random
 from collections.abc import Callable
 from datetime import timedelta
+from typing import cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -38,7 +39,14 @@ def build(*, meetings: int, trainings: int, rng: random.Random, progress: Callab
     progress(f"{trainings:,} trainings with registrations")
 
 
-def _meetings(count, agencies, people, coordinator, codes, rng) -> None:
+def _meetings(
+    count: int,
+    agencies: list[Agency],
+    people: list[User],
+    coordinator: User,
+    codes: list[str],
+    rng: random.Random,
+) -> None:
     now = timezone.now()
     rows = []
     for index in range(count):
@@ -60,7 +68,8 @@ def _meetings(count, agencies, people, coordinator, codes, rng) -> None:
     Meeting.objects.bulk_create(rows, batch_size=1000)
     past = [meeting for meeting in rows if meeting.ends_at < now]
     Minutes.objects.bulk_create([_minutes(meeting, coordinator, codes, rng) for meeting in past], batch_size=1000)
-    attendance, actions = [], []
+    attendance: list[Attendance] = []
+    actions: list[ActionItem] = []
     for meeting in past:
         for agency in rng.sample(agencies, k=min(len(agencies), rng.randint(5, 15))):
             attendance.append(Attendance(meeting=meeting, agency=agency, source="organizer", recorded_by=coordinator))
@@ -71,7 +80,7 @@ def _meetings(count, agencies, people, coordinator, codes, rng) -> None:
                     meeting=meeting,
                     title="Share the training calendar with partners",
                     owner_person=owner,
-                    owner_agency_id=owner.agency_id,
+                    owner_agency_id=cast(int, owner.agency_id),  # every person of the dataset has an agency
                     due_on=(meeting.starts_at + timedelta(days=30)).date(),
                     status=rng.choice([ActionStatus.OPEN, ActionStatus.DONE, ActionStatus.DONE]),
                     created_by=coordinator,
@@ -98,7 +107,7 @@ def _minutes(meeting: Meeting, coordinator: User, codes: list[str], rng: random.
     )
 
 
-def _trainings(count, agencies, people, coordinator, rng) -> None:
+def _trainings(count: int, agencies: list[Agency], people: list[User], coordinator: User, rng: random.Random) -> None:
     now = timezone.now()
     rows = []
     for index in range(count):
@@ -118,7 +127,8 @@ def _trainings(count, agencies, people, coordinator, rng) -> None:
             )
         )
     Training.objects.bulk_create(rows, batch_size=1000)
-    registrations, trained = [], []
+    registrations: list[TrainingRegistration] = []
+    trained: list[PeopleTrained] = []
     for training in rows:
         for person in rng.sample(people, k=20):
             registrations.append(

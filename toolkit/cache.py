@@ -7,7 +7,7 @@ about 170 reply handlers each time: on an API request, whose rate limit reads an
 that came to 0.3 ms a call (benchmarks/README-http.md). A `redis.Redis` only holds the pool and
 its settings and is safe to share between threads, so one per pool serves every call.
 
-It also counts rate-limit hits in one round trip (`count_in_window`, used by taskforce.ratelimit).
+It also counts rate-limit hits in one round trip (`count_in_window`, used by toolkit.ratelimit).
 
 When Redis is down every call raised, and every API request, sign-in and public form answered 500
 (the rate limits count in the cache). Now a call that fails to reach Redis (refused, timed out,
@@ -54,11 +54,12 @@ class SharedClientRedisCacheClient(RedisCacheClient):
         self._clients: dict[int, Any] = {}  # by id() of the pool; Django keeps its pools for good
 
     def get_client(self, key: Any = None, *, write: bool = False) -> Any:
-        pool = self._get_connection_pool(write)
+        # _get_connection_pool, _client and RedisCache._cache are Django's internals, absent from django-stubs.
+        pool = self._get_connection_pool(write)  # type: ignore[attr-defined]
         client = self._clients.get(id(pool))
         if client is None:
             # Two threads racing here build two clients over the same pool; either is fine to keep.
-            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)  # type: ignore[attr-defined]
         return client
 
 
@@ -124,7 +125,7 @@ def _outage_for(server: str) -> _Outage:
 
 
 class SharedClientRedisCache(RedisCache):
-    """settings.CACHES backend: `taskforce.cache.SharedClientRedisCache`, options as Django's RedisCache,
+    """settings.CACHES backend: `toolkit.cache.SharedClientRedisCache`, options as Django's RedisCache,
     plus OUTAGE_RETRY_SECONDS (how long Redis is skipped after a failure; 5 by default)."""
 
     def __init__(self, server: str, params: dict[str, Any]) -> None:
@@ -136,7 +137,7 @@ class SharedClientRedisCache(RedisCache):
         local = {name: params[name] for name in ("TIMEOUT", "KEY_PREFIX", "VERSION", "KEY_FUNCTION") if name in params}
         # Same name, same store: every thread's (and instance's) fallback shares one memory in the process.
         self._local = LocMemCache(
-            f"taskforce.cache.fallback:{server}", {**local, "OPTIONS": {"MAX_ENTRIES": LOCAL_MAX_ENTRIES}}
+            f"toolkit.cache.fallback:{server}", {**local, "OPTIONS": {"MAX_ENTRIES": LOCAL_MAX_ENTRIES}}
         )
 
     def _redis_or_local(self, in_redis: Callable[[], T], in_memory: Callable[[], T]) -> T:
@@ -152,7 +153,7 @@ class SharedClientRedisCache(RedisCache):
 
     def count_in_window(self, key: str, seconds: int) -> int:
         """Add one to the counter `key`, made at 0 to last `seconds` if missing; the new count. One round
-        trip (taskforce.ratelimit); Django's add() then incr() take three."""
+        trip (toolkit.ratelimit); Django's add() then incr() take three."""
         return self._redis_or_local(
             lambda: self._count_in_redis(key, seconds), lambda: self._count_in_memory(key, seconds)
         )
@@ -161,7 +162,7 @@ class SharedClientRedisCache(RedisCache):
         key = self.make_and_validate_key(key)
         # MULTI/EXEC, still one round trip: were the key to vanish between the two (evicted), INCR
         # would make it anew without an expiry, a counter for good.
-        pipeline = self._cache.get_client(key, write=True).pipeline(transaction=True)
+        pipeline = self._cache.get_client(key, write=True).pipeline(transaction=True)  # type: ignore[attr-defined]
         pipeline.set(key, 0, ex=seconds, nx=True)
         pipeline.incr(key)
         _made, count = pipeline.execute()
