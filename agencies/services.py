@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from agencies.models import Agency, Invitation, User
 from agencies.roles import GRANTABLE_ROLES, Action, Role
+from agencies.signals import access_ended
 from audit.models import AuditEvent
 from audit.services import audit_record
 
@@ -63,7 +64,7 @@ def invitation_send(*, actor: User, email: str, agency: Agency, role: Role) -> I
     audit_record(
         actor=actor, event=AuditEvent.INVITATION_SENT, target=invitation, target_label=email, detail={"role": role}
     )
-    from digests.outbox import outbox_enqueue  # database-first: a broker outage delays it, loses nothing
+    from outbox.services import outbox_enqueue  # database-first: a broker outage delays it, loses nothing
 
     outbox_enqueue(task="agencies.tasks.send_invitation_email", args=[invitation.pk])
     return invitation
@@ -139,10 +140,12 @@ def _locked(*, actor: User, person: User) -> User:
 
 
 def _end_access(person: User) -> None:
-    """Every session ends and every API token stops working, inside the caller's transaction."""
-    from api.services import api_tokens_revoke_all
+    """Every session ends and every API token stops working, inside the caller's transaction.
 
-    api_tokens_revoke_all(user=person)
+    The tokens belong to the api app, above this one: it revokes them on `access_ended`
+    (agencies/signals.py), whose receivers run here, before the sessions end.
+    """
+    access_ended.send(sender=User, person=person)
     for session in UserSession.objects.filter(user=person):
         session.end()
 
@@ -154,6 +157,9 @@ def person_change_role(*, actor: User, person: User, role: Role) -> User:
     if person.pk == actor.pk:
         raise ValidationError({"role": "Ask another administrator to change your own role."})
     person = _locked(actor=actor, person=person)
+    # Only a superuser may have no agency (the user_member_of_an_agency constraint), and `_locked`
+    # has just refused to act on one.
+    assert person.agency is not None
     _check_may_invite(actor=actor, agency=person.agency, role=role)
     previous = person.role
     if previous != role:

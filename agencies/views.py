@@ -12,30 +12,32 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from agencies import selectors, services
-from agencies.access import requires
+from agencies.access import AuthenticatedRequest, requires
 from agencies.forms import AgencyForm, InvitationAcceptForm, InvitationForm, RoleForm
 from agencies.roles import GRANTABLE_ROLES, Action, Role
+from audit.models import AuditEvent
+from audit.selectors import audit_entries_for
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "agencies/home.html", {"agency": request.user.agency})
 
 
 @requires(Action.VIEW_TASKFORCE_CONTENT)
-def directory(request: HttpRequest) -> HttpResponse:
+def directory(request: AuthenticatedRequest) -> HttpResponse:
     agencies = selectors.agencies_for(user=request.user)
     return render(request, "agencies/directory.html", {"agencies": agencies})
 
 
 @requires(Action.VIEW_TASKFORCE_CONTENT)
-def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def agency_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     agency = selectors.agency_get(user=request.user, pk=pk)
     return render(request, "agencies/agency_detail.html", {"agency": agency})
 
 
 @requires(Action.ADMIT_AGENCIES)
-def agency_admit(request: HttpRequest) -> HttpResponse:
+def agency_admit(request: AuthenticatedRequest) -> HttpResponse:
     form = AgencyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         agency = services.agency_admit(actor=request.user, **form.cleaned_data)
@@ -45,7 +47,7 @@ def agency_admit(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Action.MANAGE_OWN_AGENCY_PEOPLE)
-def people(request: HttpRequest) -> HttpResponse:
+def people(request: AuthenticatedRequest) -> HttpResponse:
     page = Paginator(selectors.people_for(user=request.user), 50).get_page(request.GET.get("page"))
     invitations = selectors.invitations_for(user=request.user).filter(accepted_at__isnull=True, revoked_at__isnull=True)
     grantable = GRANTABLE_ROLES.get(request.user.role, frozenset())
@@ -54,7 +56,7 @@ def people(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Action.MANAGE_OWN_AGENCY_PEOPLE)
-def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def person_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     person = selectors.person_get(user=request.user, pk=pk)
     form = RoleForm(request.POST or None, actor=request.user, initial={"role": person.role})
     if request.method == "POST" and form.is_valid():
@@ -77,7 +79,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(Action.MANAGE_OWN_AGENCY_PEOPLE)
-def person_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+def person_deactivate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     person = selectors.person_get(user=request.user, pk=pk)
     try:
         services.person_deactivate(actor=request.user, person=person)
@@ -90,7 +92,7 @@ def person_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(Action.MANAGE_OWN_AGENCY_PEOPLE)
-def person_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
+def person_reactivate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     person = selectors.person_get(user=request.user, pk=pk)
     try:
         services.person_reactivate(actor=request.user, person=person)
@@ -102,7 +104,7 @@ def person_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Action.INVITE_TO_OWN_AGENCY)
-def invitation_create(request: HttpRequest) -> HttpResponse:
+def invitation_create(request: AuthenticatedRequest) -> HttpResponse:
     form = InvitationForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -121,7 +123,7 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @requires(Action.INVITE_TO_OWN_AGENCY)
-def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def invitation_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     invitation = selectors.invitation_get(user=request.user, pk=pk)
     try:
         services.invitation_revoke(actor=request.user, invitation=invitation)
@@ -130,6 +132,18 @@ def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"The invitation of {invitation.email} no longer works.")
     return redirect("agencies:people")
+
+
+@requires(Action.VIEW_AGENCY_AUDIT)
+def audit_list(request: AuthenticatedRequest) -> HttpResponse:
+    """The audit trail page (/audit/, "audit:list"). It lives here, not in the audit app, because it
+    applies the role map: the audit app sits below agencies."""
+    entries = audit_entries_for(user=request.user)
+    event = request.GET.get("event", "")
+    if event in AuditEvent.values:
+        entries = entries.filter(event=event)
+    page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    return render(request, "agencies/audit_list.html", {"page": page, "events": AuditEvent.choices, "event": event})
 
 
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:

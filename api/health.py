@@ -12,7 +12,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from taskforce.celery import app as celery_app
+from celery import current_app as celery_app  # the project's app (taskforce/__init__.py makes it current); api may not import taskforce
 
 BROKER_TIMEOUT = 0.5  # seconds
 
@@ -28,7 +28,7 @@ def _cache() -> str:
     cache = caches["default"]
     probe = getattr(cache, "probe", None)
     if probe is not None:
-        # The portal's Redis cache answers from memory while Redis is out (taskforce.cache): ask Redis itself.
+        # The portal's Redis cache answers from memory while Redis is out (toolkit.cache): ask Redis itself.
         probe()
         return cache.__class__.__name__
     key = "healthz-probe"
@@ -45,7 +45,8 @@ def _broker() -> str:
     # say the broker was down, longer than a load balancer's probe waits.
     transport = {"socket_connect_timeout": BROKER_TIMEOUT, "socket_timeout": BROKER_TIMEOUT}
     with celery_app.connection_for_write(settings.CELERY_BROKER_URL, transport_options=transport) as conn:
-        conn.ensure_connection(max_retries=0, timeout=BROKER_TIMEOUT)
+        # kombu-stubs say int, but kombu only compares and subtracts it with time.monotonic(): 0.5 s works.
+        conn.ensure_connection(max_retries=0, timeout=BROKER_TIMEOUT)  # type: ignore[arg-type]
     return conn.transport_cls if isinstance(conn.transport_cls, str) else "broker"
 
 

@@ -4,13 +4,11 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from django.conf import settings
 from django.db import models
-
-from agencies.roles import Action
+from django.utils.module_loading import import_string
 
 if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
     from django.contrib.auth.models import AnonymousUser
-
-    from agencies.models import User
 
 
 class AuditEvent(models.TextChoices):
@@ -78,6 +76,9 @@ class AuditEvent(models.TextChoices):
     TRAINING_REQUEST_CHANGED = "training.request_changed", "Training request changed"
     CALENDAR_FEED_CREATED = "calendar.feed_created", "Calendar feed link created"
     CALENDAR_FEED_REVOKED = "calendar.feed_revoked", "Calendar feed link revoked"
+    # Task-force activity figures (counts per agency and quarter; the row holds the measure and values).
+    ACTIVITY_FIGURE_ENTERED = "activity.figure_entered", "Activity figure entered"
+    ACTIVITY_FIGURE_CORRECTED = "activity.figure_corrected", "Activity figure corrected"
 
 
 class Outcome(models.TextChoices):
@@ -91,20 +92,23 @@ class AppendOnlyError(RuntimeError):
 
 
 class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
-    def for_user(self, user: User | AnonymousUser) -> AuditEntryQuerySet:
-        """Coordinators see the task force's trail; agency administrators their agency's."""
+    def for_user(self, user: AbstractBaseUser | AnonymousUser) -> AuditEntryQuerySet:
+        """The rows `user` may read: coordinators the task force's trail, agency administrators their agency's.
+
+        That rule belongs to the role map, in agencies, an app above this one (every app writes to the
+        trail, so the trail imports none of them). settings.AUDIT_TRAIL_SCOPE names the function that
+        states it, as AUTH_USER_MODEL names the user model: it returns the filter of the rows the
+        person may read, or None for none.
+        """
         if not user.is_authenticated:
             return self.none()
-        if user.can(Action.VIEW_TASKFORCE_AUDIT):
-            return self.all()
-        if user.can(Action.VIEW_AGENCY_AUDIT):
-            return self.filter(agency_id=user.agency_id)
-        return self.none()
+        scope = import_string(settings.AUDIT_TRAIL_SCOPE)(user)
+        return self.none() if scope is None else self.filter(scope)
 
     def update(self, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("The audit trail is append-only.")
 
-    def delete(self) -> NoReturn:  # type: ignore[override]
+    def delete(self) -> NoReturn:
         raise AppendOnlyError("The audit trail is append-only.")
 
 

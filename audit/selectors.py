@@ -7,10 +7,11 @@ from django.db import models
 from audit.models import AuditEntry, AuditEntryQuerySet
 
 if TYPE_CHECKING:
-    from agencies.models import User
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
 
 
-def audit_entries_for(*, user: User) -> AuditEntryQuerySet:
+def audit_entries_for(*, user: AbstractBaseUser | AnonymousUser) -> AuditEntryQuerySet:
     return AuditEntry.objects.for_user(user).select_related("actor")
 
 

@@ -5,11 +5,15 @@ The words searched for travel in a POST body only. In a URL they would land in a
 history and Referer headers; a typed name or phone number must not. They go through the
 de-identification guard first: a term that looks like an identifier is refused, not searched, and the
 refusal is audited by kind only (never the words).
+
+Referral notes are searched here; other apps add their own hits through `search_source_register()`
+(meetings adds circulated and approved minutes, from MeetingsConfig.ready): cases sits below
+meetings and does not import it.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django import forms
 
@@ -17,7 +21,6 @@ from audit.models import AuditEvent, Outcome
 from audit.services import audit_record
 from cases.deidentification import describe_findings, find_identifiers
 from cases.selectors import referrals_matching
-from meetings.selectors import minutes_matching
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -30,9 +33,24 @@ MAX_LENGTH = 200
 REFUSED = "Nothing was searched. Search for words of a note (a need, a service, a place), never for a person."
 
 
-class SearchResults(TypedDict):
-    referrals: list[dict]
-    minutes: list[dict]
+# {"referrals": [...], then one list per registered source ("minutes": [...])}, each newest first.
+SearchResults = dict[str, list[dict[str, Any]]]
+
+
+class SearchSource(Protocol):
+    def __call__(self, *, user: User, text: str, limit: int) -> list[dict[str, Any]]:
+        """The newest `limit` hits for `text` among what `user` may see (the source's own for_user())."""
+
+
+_SOURCES: dict[str, SearchSource] = {}
+
+
+def search_source_register(*, key: str, source: SearchSource) -> None:
+    """Search `source` too, and return its hits under `key`, after the referrals, in registration order.
+
+    Registering a key again replaces its source (an AppConfig.ready() may run twice in tests).
+    """
+    _SOURCES[key] = source
 
 
 class SearchForm(forms.Form):
@@ -55,19 +73,12 @@ def search_term_refusal(*, actor: User, text: str, request: HttpRequest | None =
 
 
 def search_run(*, user: User, text: str, request: HttpRequest | None = None) -> SearchResults:
-    """The newest LIMIT referrals (referral officers) and minutes the person may see that match `text`."""
+    """The newest LIMIT referrals (referral officers) the person may see that match `text`, and the newest
+    LIMIT hits of each registered source (minutes)."""
     referrals = referrals_matching(user=user, text=text, limit=LIMIT)
-    rows = minutes_matching(user=user, text=text).values("id", "meeting_id", "meeting__title", "version", "status")
-    minutes = [
-        {
-            "id": row["id"],
-            "meeting": row["meeting_id"],
-            "meeting_title": row["meeting__title"],
-            "version": row["version"],
-            "status": row["status"],
-        }
-        for row in rows[:LIMIT]
-    ]
+    results: SearchResults = {"referrals": referrals}
+    for key, source in _SOURCES.items():
+        results[key] = source(user=user, text=text, limit=LIMIT)
     if referrals:
         # The words searched for are not kept: the trail says a search showed referrals, and how many.
         audit_record(
@@ -76,4 +87,4 @@ def search_run(*, user: User, text: str, request: HttpRequest | None = None) -> 
             request=request,
             detail={"via": "search", "results": len(referrals)},
         )
-    return {"referrals": referrals, "minutes": minutes}
+    return results

@@ -1,6 +1,7 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
-from digests.models import Delivery, DigestPlannerState, DigestPreference, OutboxTask, TaskForceDigestDefaults
+from digests.models import Delivery, DigestPlannerState, DigestPreference, TaskForceDigestDefaults
 
 
 @admin.register(Delivery)
@@ -12,22 +13,10 @@ class DeliveryAdmin(admin.ModelAdmin):
     search_fields = ["person__email", "period"]
     date_hierarchy = "scheduled_for"
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Delivery | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(OutboxTask)
-class OutboxTaskAdmin(admin.ModelAdmin):
-    list_display = ["task", "created_at", "dispatched_at", "attempts"]
-    list_filter = [("dispatched_at", admin.EmptyFieldListFilter)]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Delivery | None = None) -> bool:
         return False
 
 

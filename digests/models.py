@@ -1,8 +1,8 @@
-"""Email preferences, the delivery ledger and the outbox of tasks to enqueue.
+"""Email preferences and the delivery ledger (the outbox of tasks to enqueue is the outbox app).
 
 The ledger (Delivery) is what makes "exactly one email per person and period" hold: a unique
 row per (person, period), claimed with row locks, rather than trusting the broker to deliver a
-task once. The outbox (OutboxTask) makes enqueueing survive a broker outage.
+task once. The outbox (outbox.models.OutboxTask) makes enqueueing survive a broker outage.
 """
 
 from __future__ import annotations
@@ -179,31 +179,3 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period} for person {self.person_id}: {self.status}"
-
-
-class OutboxTask(models.Model):
-    """A task to enqueue, written in the transaction of the change that calls for it.
-
-    Dispatched right after commit; if the broker is down, the sweeper dispatches it later. The row
-    is done only when a worker has run the task (completed_at), not when the broker accepted it:
-    a message lost with Redis's data is dispatched again. Tasks are idempotent, so twice is harmless.
-    """
-
-    task = models.CharField(max_length=120)
-    args = models.JSONField(default=list)
-    created_at = models.DateTimeField(auto_now_add=True)
-    dispatched_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    # A worker runs it now: a second copy of its message (redelivered, dispatched again) waits.
-    started_at = models.DateTimeField(null=True, blank=True)
-    completed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["id"]
-        indexes = [
-            models.Index(fields=["dispatched_at", "created_at"]),
-            models.Index(fields=["completed_at", "dispatched_at"], name="digests_outbox_open"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.task}{tuple(self.args)}"

@@ -25,8 +25,8 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from digests.models import NOTIFICATION_SWITCHES, Delivery
-from digests.outbox import outbox_enqueue_many
 from digests.rendering import NotificationContent
+from outbox.services import outbox_enqueue_many
 
 if TYPE_CHECKING:
     from agencies.models import User

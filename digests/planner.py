@@ -29,9 +29,9 @@ from digests.models import (
     Frequency,
     TaskForceDigestDefaults,
 )
-from digests.outbox import outbox_enqueue_many
 from digests.schedule import Schedule, most_recent_due, zone
 from digests.selectors import digest_histories, window_start
+from outbox.services import outbox_enqueue_many
 
 SEND_TASK = "digests.tasks.send_deliveries"
 _CHUNK = 500
@@ -124,7 +124,8 @@ def _insert_new(rows: list[Delivery]) -> int:
     these meanwhile, and only the rows this one inserted come back (bulk_create with
     ignore_conflicts returns every row it was given, inserted or not)."""
     fields = [field for field in Delivery._meta.concrete_fields if not field.primary_key]
-    returned = Delivery.objects._insert(
+    # _insert is the private manager method bulk_create is built on; django-stubs do not declare it.
+    returned = Delivery.objects._insert(  # type: ignore[attr-defined]
         rows, fields=fields, returning_fields=[Delivery._meta.pk], on_conflict=OnConflict.IGNORE
     )
     return sum(1 for row in returned if row)

@@ -2,26 +2,20 @@
 
 Every task is safe to run twice (the ledger decides what is sent) and acknowledges late, so a
 worker killed mid-task leaves its message to be delivered again. Everything reaches the broker as
-`outbox_run(row id)` (digests/outbox.py): a message Redis loses is dispatched again from PostgreSQL.
+`outbox_run(row id)` (outbox/tasks.py): a message Redis loses is dispatched again from PostgreSQL.
 """
 
 from __future__ import annotations
 
 from celery import Task, shared_task
-from celery.utils.time import get_exponential_backoff_interval
 from django.utils import timezone
 
 from digests.delivery import TransientSendError, deliveries_send
 from digests.notifications import notification_fan_out
-from digests.outbox import outbox_execute, outbox_postpone, outbox_sweep
 from digests.planner import deliveries_enqueue, digests_plan
-
-_RETRIES = 5
-
-
-def _backoff(retries: int) -> int:
-    """30 s, 60 s, 120 s... up to 30 minutes, with full jitter so that retries do not stampede."""
-    return get_exponential_backoff_interval(factor=30, retries=retries, maximum=1800, full_jitter=True)
+from outbox.services import outbox_sweep
+from outbox.tasks import RETRIES as _RETRIES
+from outbox.tasks import retry_backoff as _backoff
 
 
 def _retry(task: Task, error: TransientSendError) -> Exception:
@@ -51,16 +45,6 @@ def notify(self: Task, kind: str, target_id: int) -> None:
 @shared_task(acks_late=True, ignore_result=True)
 def plan_digests() -> None:
     digests_plan()
-
-
-@shared_task(bind=True, acks_late=True, max_retries=_RETRIES, ignore_result=True)
-def outbox_run(self: Task, outbox_id: int) -> None:
-    """What the outbox publishes: run one row's task; on failure, retry with backoff through the broker
-    (and if that message is lost too, the sweeper dispatches the row again)."""
-    if outbox_execute(pk=outbox_id) == "failed" and self.request.retries < _RETRIES:
-        countdown = _backoff(self.request.retries)
-        outbox_postpone(pk=outbox_id, seconds=countdown)
-        raise self.retry(countdown=countdown)
 
 
 @shared_task(acks_late=True, ignore_result=True)

@@ -196,6 +196,8 @@ class MeetingInvitation:
         people = User.objects.filter(is_active=True, agency__isnull=False)
         if meeting.audience == Audience.COCHAIRS:
             return people.filter(agency__is_cochair=True).only("pk")
+        if meeting.committee_id is None:  # no committee, no members
+            return []
         committee = Committee.objects.filter(pk=meeting.committee_id)
         members = committee.values("members")
         agencies = committee.values("agencies")

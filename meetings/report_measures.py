@@ -1,4 +1,4 @@
-"""Meeting and training measures of the grant report (registered like reports/report_measures.py).
+"""Meeting and training measures of the grant report (registered like cases/report_measures.py).
 
 Which records count, each placed in the period by one timestamp in the task force's time zone
 (Period.bounds, reports/periods.py), as of the moment the report is computed:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
@@ -11,7 +12,6 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
-import fulltext
 from agencies.models import User
 from meetings.choices import ActionStatus, MinutesStatus, RegistrationStatus, RsvpResponse
 from meetings.models import (
@@ -29,6 +29,7 @@ from meetings.models import (
 from meetings.permissions import may_run, may_update_action_item
 from meetings.quorum import Quorum, quorum_for
 from meetings.services.attendance import check_in_opens_at
+from toolkit import fulltext
 
 # --- meetings ----------------------------------------------------------------------------------------
 
@@ -263,3 +264,18 @@ def minutes_matching(*, user: User, text: str) -> QuerySet[Minutes]:
     Drafts are left out for everyone: their organizers find them on the meeting page."""
     visible = Minutes.objects.filter(meeting__in=Meeting.objects.for_user(user)).exclude(status=MinutesStatus.DRAFT)
     return fulltext.matching(visible, vector="body_search", text=text, text_field="body").order_by("-id")
+
+
+def minutes_search_hits(*, user: User, text: str, limit: int) -> list[dict[str, Any]]:
+    """The search page's and API's "minutes" (cases/search.py; registered in MeetingsConfig.ready)."""
+    rows = minutes_matching(user=user, text=text).values("id", "meeting_id", "meeting__title", "version", "status")
+    return [
+        {
+            "id": row["id"],
+            "meeting": row["meeting_id"],
+            "meeting_title": row["meeting__title"],
+            "version": row["version"],
+            "status": row["status"],
+        }
+        for row in rows[:limit]
+    ]

@@ -7,7 +7,7 @@ lays them out. The engine (reports/engine.py) merges the measures of a report, p
 count through reports/suppression.py, and publishes only what suppression allows. A measure
 never formats or suppresses anything itself.
 
-Adding a measure (meetings and trainings will): write `compute`, then
+Adding a measure (cases/report_measures.py and meetings/report_measures.py do): write `compute`, then
 
     register(Measure(key="meetings_by_kind", group=Group.MEETINGS, order=10, title=..., definition=...,
                      compute=meetings_by_kind))
@@ -43,6 +43,7 @@ class Group(StrEnum):
     REFERRALS = "Referrals"
     MEETINGS = "Meetings"
     TRAININGS = "Trainings"
+    ACTIVITY = "Task-force activity"
 
 
 class RowKind(StrEnum):

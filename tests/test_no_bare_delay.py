@@ -1,4 +1,4 @@
-"""Every task is enqueued through the outbox (digests/outbox.py): a bare `.delay()` loses work when Redis does."""
+"""Every task is enqueued through the outbox (outbox/services.py): a bare `.delay()` loses work when Redis does."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 # Publishing to the broker directly, bypassing the database-first hand-off.
 BARE = {"delay", "apply_async", "send_task"}
-ALLOWED = {ROOT / "digests" / "outbox.py"}  # the one place that publishes
+ALLOWED = {ROOT / "outbox" / "services.py"}  # the one place that publishes
 SKIPPED = {"tests", "benchmarks", ".venv", "node_modules", "static", "var"}
 
 
@@ -31,7 +31,7 @@ def bare_enqueues(source: str, name: str) -> list[str]:
 
 def test_it_finds_no_bare_delay_outside_the_outbox() -> None:
     found = [hit for path in _project_files() for hit in bare_enqueues(path.read_text(), str(path.relative_to(ROOT)))]
-    assert found == [], "Enqueue through digests.outbox.outbox_enqueue(), not directly:\n" + "\n".join(found)
+    assert found == [], "Enqueue through outbox.services.outbox_enqueue(), not directly:\n" + "\n".join(found)
 
 
 def test_it_recognises_the_ways_of_enqueueing_directly() -> None:

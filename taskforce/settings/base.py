@@ -6,6 +6,7 @@ executed in-process, so that a newcomer needs no server.
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -54,9 +55,11 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "audit",
+    "outbox",
     "agencies",
     "cases",
     "meetings",
+    "activity",
     "digests",
     "reports",
     "api",
@@ -96,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "agencies.context_processors.portal",
+                "activity.context_processors.activity",
             ],
         },
     },
@@ -117,8 +121,8 @@ REDIS_URL = env("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Django's Redis cache, reusing its redis-py client (see taskforce/cache.py).
-            "BACKEND": "taskforce.cache.SharedClientRedisCache",
+            # Django's Redis cache, reusing its redis-py client (see toolkit/cache.py).
+            "BACKEND": "toolkit.cache.SharedClientRedisCache",
             "LOCATION": REDIS_URL,
             # Short timeouts: a web request must not hang when Redis is down. After a failure the
             # backend skips Redis for OUTAGE_RETRY_SECONDS and counts in this process's memory.
@@ -213,6 +217,9 @@ AXES_VERBOSE = False
 # no further, by axes and allauth alike (agencies.lockout.client_ip). AXES_PROXY_COUNT is the old name.
 TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", env("AXES_PROXY_COUNT", "0")))
 AXES_CLIENT_IP_CALLABLE = "agencies.lockout.client_ip"
+# Who reads which rows of the audit trail: a rule of the role map, which the audit app (below
+# agencies) reaches by this dotted path (audit.models.AuditEntryQuerySet.for_user).
+AUDIT_TRAIL_SCOPE = "agencies.audit_trail.audit_trail_scope"
 
 # --- Sessions: 30 minutes idle, 12 hours in all ----------------------------------------
 SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
@@ -297,7 +304,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["api.parsers.DepthLimitedJSONParser"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
-SPECTACULAR_SETTINGS = {
+SPECTACULAR_SETTINGS: dict[str, Any] = {
     "TITLE": "Task force portal API",
     "DESCRIPTION": (
         "REST API of the task-force coordination portal. Authenticate with a personal token "
@@ -319,7 +326,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Logging: never log request bodies (they may hold text the guard refused) ----------
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
@@ -410,7 +417,7 @@ CELERY_BEAT_SCHEDULE["reports-purge-expired-exports"] = {
 # The digest's sections, in order: dotted paths to classes implementing digests.sections.DigestSection.
 # Meetings, action items and trainings append theirs here (see digests/sections.py).
 DIGEST_SECTIONS: list[str] = [
-    "digests.referrals.ReferralsSection",
+    "cases.digest_sections.ReferralsSection",
     "meetings.digest_sections.MeetingsSection",
     "meetings.digest_sections.AgendasAndMinutesSection",
     "meetings.digest_sections.ActionItemsSection",
@@ -418,8 +425,8 @@ DIGEST_SECTIONS: list[str] = [
 ]
 # Immediate notification kinds: classes implementing digests.notifications.NotificationKind.
 DIGEST_NOTIFICATIONS: list[str] = [
-    "digests.referrals.ReferralReceived",
-    "digests.referrals.ConsentRevoked",
+    "cases.digest_sections.ReferralReceived",
+    "cases.digest_sections.ConsentRevoked",
     "meetings.digest_sections.MeetingInvitation",
 ]
 # Empty: Celery's default queue. Integration tests and the benchmark use a queue of their own.

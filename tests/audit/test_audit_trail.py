@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
 from django.db.utils import DatabaseError
@@ -99,3 +100,24 @@ def test_it_records_role_changes_with_before_and_after(as_admin, member):
     entry = AuditEntry.objects.get(event=AuditEvent.ROLE_CHANGED)
     assert entry.detail == {"from": "member", "to": "referral_officer"}
     assert entry.target_id == str(member.pk)
+
+
+def test_it_scopes_the_trail_by_the_role_map(member, agency_admin, coordinator, outsider):
+    mine = audit_record(actor=member, event=AuditEvent.SIGNED_IN)
+    elsewhere = audit_record(actor=outsider, event=AuditEvent.SIGNED_IN)
+    assert {mine, elsewhere} <= set(AuditEntry.objects.for_user(coordinator))
+    assert mine in AuditEntry.objects.for_user(agency_admin)
+    assert elsewhere not in AuditEntry.objects.for_user(agency_admin)
+    assert not AuditEntry.objects.for_user(member).exists()
+    assert not AuditEntry.objects.for_user(AnonymousUser()).exists()
+
+
+def test_it_asks_the_rule_named_in_the_settings(settings, coordinator):
+    """The audit app sits below agencies: it reaches the role map's rule through AUDIT_TRAIL_SCOPE."""
+    audit_record(actor=coordinator, event=AuditEvent.SIGNED_IN)
+    settings.AUDIT_TRAIL_SCOPE = "tests.audit.test_audit_trail._nothing"
+    assert not AuditEntry.objects.for_user(coordinator).exists()
+
+
+def _nothing(user: object) -> None:
+    return None

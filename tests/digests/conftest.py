@@ -15,7 +15,7 @@ def planner_history(db: None) -> DigestPlannerState:
 @pytest.fixture(autouse=True)
 def _fresh_backends_and_breaker(monkeypatch: pytest.MonkeyPatch) -> None:
     """Test email backends and the outbox's broker breaker keep state in the class or module."""
-    from digests import outbox
+    from outbox import services as outbox
     from tests.digests.backends import CountingBackend, FlakyBackend
 
     monkeypatch.setattr(FlakyBackend, "errors", [])

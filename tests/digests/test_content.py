@@ -10,13 +10,13 @@ from django.utils import timezone
 
 from agencies.roles import Role
 from cases import choices
+from cases.digest_sections import referral_counts
 from cases.models import Referral
 from cases.services import consent_revoke, referral_comment, referral_transition
 from digests.delivery import deliveries_send
 from digests.models import Delivery
 from digests.notifications import notification_fan_out
 from digests.planner import digests_plan
-from digests.referrals import referral_counts
 from digests.rendering import unsubscribe_from_token
 from digests.sections import DigestWindow
 from tests.cases.referral_helpers import send

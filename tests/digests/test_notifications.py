@@ -8,9 +8,10 @@ from django.db import transaction
 
 from agencies.roles import Role
 from cases.services import consent_revoke
-from digests.models import Delivery, OutboxTask, TaskForceDigestDefaults
+from digests.models import Delivery, TaskForceDigestDefaults
 from digests.notifications import notification_schedule
 from digests.tasks import notify
+from outbox.models import OutboxTask
 from tests.cases.referral_helpers import send
 from tests.digests.helpers import REFERENCE_CODE, after_commit, bodies, prefer, sent_to
 from tests.factories import UserFactory

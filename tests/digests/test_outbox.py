@@ -13,8 +13,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from digests.models import OutboxTask
-from digests.outbox import outbox_dispatch, outbox_enqueue, outbox_sweep
+from outbox.models import OutboxTask
+from outbox.services import outbox_dispatch, outbox_enqueue, outbox_sweep
 from taskforce.celery import app as celery_app
 from tests.cases.referral_helpers import send
 from tests.conftest import client_for
@@ -93,7 +93,7 @@ def test_it_forgets_dispatched_tasks_after_a_week():
 def test_it_enqueues_the_tasks_of_one_transaction_over_one_broker_connection(officer, outsider_officer):
     from django.db import transaction
 
-    with mock.patch("digests.outbox.outbox_dispatch") as dispatch, after_commit(), transaction.atomic():
+    with mock.patch("outbox.services.outbox_dispatch") as dispatch, after_commit(), transaction.atomic():
         for _ in range(3):
             send(outsider_officer, officer.agency)  # e.g. a CSV import: one transaction, many referrals
     assert dispatch.call_count == 1
@@ -106,7 +106,7 @@ def test_it_dispatches_again_a_task_whose_message_the_broker_lost(officer, outsi
 
     from digests.models import Delivery
 
-    with mock.patch("digests.outbox.outbox_dispatch"), after_commit():
+    with mock.patch("outbox.services.outbox_dispatch"), after_commit():
         send(outsider_officer, officer.agency)
     OutboxTask.objects.update(dispatched_at=timezone.now(), attempts=1)  # accepted by a broker that then lost it
     assert mail.outbox == []
@@ -122,9 +122,22 @@ def test_it_dispatches_again_a_task_whose_message_the_broker_lost(officer, outsi
 
 
 def test_it_runs_a_task_once_when_its_message_arrives_twice(officer, outsider_officer):
-    from digests.outbox import outbox_execute
+    from outbox.services import outbox_execute
 
-    with mock.patch("digests.outbox.outbox_dispatch"), after_commit():
+    with mock.patch("outbox.services.outbox_dispatch"), after_commit():
         row = outbox_enqueue(task="digests.tasks.sweep_outbox", args=[])
     assert outbox_execute(pk=row.pk) == "completed"
     assert outbox_execute(pk=row.pk) == "skipped"  # the redelivered copy finds it done
+
+
+@pytest.mark.parametrize("name", ["outbox.tasks.outbox_run", "digests.tasks.outbox_run"])
+def test_it_runs_a_row_published_under_either_task_name(name):
+    """Messages published before the outbox left the digests app carry the old name: still routable."""
+    from outbox.services import RUN_TASK
+
+    with mock.patch("outbox.services.outbox_dispatch"), after_commit():
+        row = outbox_enqueue(task="digests.tasks.sweep_outbox", args=[])
+    assert RUN_TASK == "outbox.tasks.outbox_run"
+    celery_app.loader.import_default_modules()  # what a worker does at start: every app's tasks module
+    celery_app.tasks[name].apply(args=[row.pk], throw=True)
+    assert OutboxTask.objects.get(pk=row.pk).completed_at is not None

@@ -19,9 +19,9 @@ from django.utils import timezone
 
 from agencies.roles import Role
 from agencies.services import invitation_send
-from digests.models import OutboxTask
-from digests.outbox import outbox_sweep
 from meetings.services import training_request_submit
+from outbox.models import OutboxTask
+from outbox.services import outbox_sweep
 from reports.models import ExportJob, ExportStatus
 from taskforce.celery import app as celery_app
 from tests.conftest import client_for

@@ -11,8 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from agencies.roles import Role
-from digests.models import Delivery, DeliveryStatus, DigestPlannerState, OutboxTask, TaskForceDigestDefaults
+from digests.models import Delivery, DeliveryStatus, DigestPlannerState, TaskForceDigestDefaults
 from digests.planner import deliveries_enqueue, digests_plan
+from outbox.models import OutboxTask
 from tests.digests.helpers import LONG_AGO, digest_rows, prefer
 from tests.factories import UserFactory
 

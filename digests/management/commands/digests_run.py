@@ -2,8 +2,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from digests.outbox import outbox_sweep
 from digests.planner import digests_plan
+from outbox.services import outbox_sweep
 
 
 class Command(BaseCommand):

@@ -6,11 +6,16 @@ DIGEST_ENQUEUE_TIMEOUT (and, for a while after a failure, is not even tried), th
 completes, and the row waits for `outbox_sweep()`, which beat runs every minute. On the embedded
 default (no broker) the task runs in-process instead.
 
-What is published is `digests.tasks.outbox_run(row id)`, which runs the row's task and marks the row
+What is published is `outbox.tasks.outbox_run(row id)`, which runs the row's task and marks the row
 completed. A row the broker accepted but no worker completed (Redis restarted empty, a message
 lost) is dispatched again after DIGEST_OUTBOX_RETRY_AFTER, so Redis holds nothing that cannot be
 rebuilt from PostgreSQL. Nothing else in the project may call `.delay()` or `.apply_async()`
 (tests/test_no_bare_delay.py).
+
+A row names its task by dotted path ("agencies.tasks.send_invitation_email"), which is also the
+task's Celery name: callers pass the name, so this low app imports none of theirs. The settings
+keep the DIGEST_ prefix they had when the outbox lived in the digests app (DIGEST_ENQUEUE_TIMEOUT,
+DIGEST_OUTBOX_*, DIGEST_QUEUE): deployments set them by those names.
 """
 
 from __future__ import annotations
@@ -23,18 +28,21 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from celery import Task
+
+# The project's app (taskforce/celery.py, created when Django loads the settings package), reached
+# without importing the configuration package, which sits above every app.
+from celery import current_app as celery_app
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from digests.models import OutboxTask
-from taskforce.celery import app as celery_app
+from outbox.models import OutboxTask
 
 logger = logging.getLogger(__name__)
 
-RUN_TASK = "digests.tasks.outbox_run"
+RUN_TASK = "outbox.tasks.outbox_run"
 Outcome = Literal["completed", "skipped", "failed"]
 
 _waiting = threading.local()
@@ -135,15 +143,17 @@ def outbox_postpone(*, pk: int, seconds: float) -> None:
 def _publish(rows: list[OutboxTask]) -> int:
     global _broker_down_until
     timeout = settings.DIGEST_ENQUEUE_TIMEOUT
-    options = {"queue": settings.DIGEST_QUEUE} if settings.DIGEST_QUEUE else {}
+    options: dict[str, Any] = {"queue": settings.DIGEST_QUEUE} if settings.DIGEST_QUEUE else {}
     published: list[int] = []
     run = _task(RUN_TASK)
     try:
         transport = {"socket_connect_timeout": timeout, "socket_timeout": timeout}
         with celery_app.connection_for_write(transport_options=transport) as connection:
-            connection.ensure_connection(max_retries=0, timeout=timeout)
+            # kombu takes a float of seconds; its stubs say int.
+            connection.ensure_connection(max_retries=0, timeout=timeout)  # type: ignore[arg-type]
             for row in rows:
-                run.apply_async(args=[row.pk], connection=connection, retry=False, **options)
+                # `connection` is a documented apply_async option that celery-types leaves out.
+                run.apply_async(args=(row.pk,), connection=connection, retry=False, **options)  # type: ignore[call-arg]
                 published.append(row.pk)
     except Exception as error:
         _broker_down_until = time.monotonic() + _BROKER_QUIET_SECONDS

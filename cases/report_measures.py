@@ -1,4 +1,8 @@
-"""Referral measures of the grant report.
+"""Referral measures of the grant report, kept beside the referrals they count.
+
+The reports app is the framework (reports/measures.py: the registry, the engine, suppression) and
+imports no domain app; ReportsConfig.ready() imports this module, as it does
+meetings/report_measures.py, and the `register()` calls below add the measures.
 
 Which referrals a measure counts: those SENT in the period, i.e. whose `created_at` (the moment
 `referral_send` created and sent it) falls in the period's days in the task force's time zone
@@ -79,17 +83,33 @@ def _one_way(key: str, counts_by_value: dict[str, int], options: Iterable[tuple[
 
 
 def breakdown(
-    *, key: str, field: str, options: type[choices.models.TextChoices], order: int, title: str, **extra: object
+    *,
+    key: str,
+    field: str,
+    options: type[choices.models.TextChoices],
+    order: int,
+    title: str,
+    definition: str | None = None,
+    chart: ChartSpec | None = None,
+    sheet: str = "",
 ) -> Measure:
     """A measure counting referrals sent in the period by one coded field."""
 
     def compute(period: Period) -> MeasureResult:
         return _one_way(key, _group_counts(referrals_sent_in(period), field), options.choices)
 
-    definition = extra.pop("definition", f"{SENT_IN_PERIOD}, by {title.lower()}.")
+    if definition is None:
+        definition = f"{SENT_IN_PERIOD}, by {title.lower()}."
     return register(
         Measure(
-            key=key, group=Group.REFERRALS, order=order, title=title, definition=definition, compute=compute, **extra
+            key=key,
+            group=Group.REFERRALS,
+            order=order,
+            title=title,
+            definition=definition,
+            compute=compute,
+            chart=chart,
+            sheet=sheet,
         )
     )
 

@@ -1,5 +1,8 @@
 """Referrals in email: a digest section of counts and two immediate notifications, all content-free.
 
+Registered by dotted path in settings.DIGEST_SECTIONS and DIGEST_NOTIFICATIONS, like
+meetings/digest_sections.py: the digests app is the framework and imports no domain app.
+
 Everything goes through `Referral.objects.for_user(person)`, evaluated at send time, so a person
 never gets a count from another agency, nor about a referral whose consent has ended.
 """
@@ -25,6 +28,8 @@ def _plural(count: int, singular: str, plural: str) -> str:
 def referral_counts(*, person: User, window: DigestWindow) -> dict[str, int]:
     """Waiting for the person's agency, new to it in the window, and changed by another agency in the window."""
     agency_id = person.agency_id
+    if agency_id is None:  # no agency, no referrals: for_user() below would find none
+        return {"waiting": 0, "new": 0, "changed": 0}
     in_window = Q(created_at__gte=window.start, created_at__lt=window.end)
     moved_by_others = TimelineEvent.objects.filter(in_window, referral=OuterRef("pk")).exclude(agency_id=agency_id)
     commented_by_others = Comment.objects.filter(in_window, referral=OuterRef("pk")).exclude(agency_id=agency_id)
