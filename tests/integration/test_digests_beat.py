@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
 import pytest
@@ -10,8 +9,9 @@ from django.utils import timezone
 
 from digests.models import Delivery
 from tests.digests.helpers import prefer
-from tests.digests.integration_support import smtp, stack, wait_for  # noqa: F401 - fixtures
+from tests.digests.integration_support import smtp, stack  # noqa: F401 - fixtures
 from tests.digests.integration_world import at_local, office
+from tests.integration.waiting import digests_settled, wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -23,8 +23,9 @@ def test_it_sends_one_digest_each_when_two_beats_and_two_workers_run(smtp, stack
     stack.worker(name="worker-b")
     stack.beat(name="beat-a")
     stack.beat(name="beat-b")
-    wait_for(lambda: len(inbox.received) >= 30, timeout=120, what=f"30 digests\n{stack.logs()}")
-    time.sleep(5)  # both beats keep planning every second: nothing more may arrive
+    wait_until(lambda: len(inbox.received) >= 30, timeout=120, what="30 digests", details=stack.logs)
+    # Both beats keep planning every second: several plans later, nothing more may have arrived.
+    wait_until(digests_settled(stack, plans=5), timeout=60, what="5 more plans, all sent", details=stack.logs)
     assert inbox.count_by_recipient() == {person.email: 1 for person in world.officers}
     assert Delivery.objects.filter(kind="digest").count() == 30
 
@@ -54,8 +55,9 @@ def test_it_sends_the_missed_period_once_when_beat_comes_back(smtp, stack, setti
     # Day D, 06:50: the 06:00 digest goes out, the 07:00 one is not due yet.
     first_beat = stack.beat(name="beat-d", fake_now=at_local(day, 6, 50))
     first_worker = stack.worker(name="worker-d", fake_now=at_local(day, 6, 50))
-    wait_for(lambda: len(inbox.received) >= 1, timeout=120, what=f"D's 06:00 digest\n{stack.logs()}")
-    time.sleep(5)
+    wait_until(lambda: len(inbox.received) >= 1, timeout=120, what="D's 06:00 digest", details=stack.logs)
+    # Plans every 2 s: a few later, the 07:00 digest is still not due.
+    wait_until(digests_settled(stack, plans=3), timeout=60, what="3 more plans, all sent", details=stack.logs)
     assert inbox.count_by_recipient() == {early.email: 1}
     stack.stop(first_beat)
     stack.stop(first_worker)
@@ -64,8 +66,9 @@ def test_it_sends_the_missed_period_once_when_beat_comes_back(smtp, stack, setti
     back = at_local(day + timedelta(days=2), 7, 20)
     stack.beat(name="beat-back", fake_now=back)
     stack.worker(name="worker-back", fake_now=back)
-    wait_for(lambda: len(inbox.received) >= 3, timeout=120, what=f"D+2's digests\n{stack.logs()}")
-    time.sleep(6)  # several plans later: nothing more
+    wait_until(lambda: len(inbox.received) >= 3, timeout=120, what="D+2's digests", details=stack.logs)
+    # Several plans later: nothing more (D and D+1 are not caught up).
+    wait_until(digests_settled(stack, plans=3), timeout=60, what="3 more plans, all sent", details=stack.logs)
     assert inbox.count_by_recipient() == {early.email: 2, late.email: 1}
     periods = {
         person.email: sorted(Delivery.objects.filter(person=person, kind="digest").values_list("period", flat=True))

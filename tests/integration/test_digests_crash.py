@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import signal
-import time
 
 import pytest
 
 from digests.models import Delivery
-from tests.digests.integration_support import smtp, stack, wait_for  # noqa: F401 - fixtures
+from tests.digests.integration_support import smtp, stack  # noqa: F401 - fixtures
 from tests.digests.integration_world import office
+from tests.integration.waiting import digests_settled, wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -28,14 +28,15 @@ def test_it_sends_everyone_exactly_one_digest_when_a_worker_is_killed_mid_run(sm
     inbox.hold_at = 13
     worker_a = stack.worker(name="worker-a")
     stack.beat()
-    wait_for(inbox.holding.is_set, timeout=120, what=f"the 13th message\n{stack.logs()}")
+    wait_until(inbox.holding.is_set, timeout=120, what="the 13th message", details=stack.logs)
     assert len(inbox.received) == 12
     assert Delivery.objects.filter(kind="digest", status="sending").exists()
     stack.stop(worker_a, sig=signal.SIGKILL)
     inbox.release.set()
     stack.worker(name="worker-b")
-    wait_for(lambda: len(inbox.received) >= PEOPLE, timeout=90, what=f"{PEOPLE} digests\n{stack.logs()}")
-    time.sleep(6)  # longer than the claim timeout, with beat still planning: nothing more may arrive
+    wait_until(lambda: len(inbox.received) >= PEOPLE, timeout=90, what=f"{PEOPLE} digests", details=stack.logs)
+    # Beat still planning (each plan reclaims expired claims), every row finished: nothing more may arrive.
+    wait_until(digests_settled(stack, plans=5), timeout=60, what="5 more plans, all sent", details=stack.logs)
     assert inbox.count_by_recipient() == {person.email: 1 for person in world.officers}
     rows = Delivery.objects.filter(kind="digest")
     assert rows.count() == PEOPLE

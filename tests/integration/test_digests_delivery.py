@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 from django.db import transaction
@@ -14,8 +13,9 @@ from digests.rendering import unsubscribe_from_token
 from taskforce.celery import app as celery_app
 from tests.cases.referral_helpers import send
 from tests.digests.helpers import REFERENCE_CODE
-from tests.digests.integration_support import redis_url, smtp, stack, wait_for  # noqa: F401 - fixtures
+from tests.digests.integration_support import redis_url, smtp, stack  # noqa: F401 - fixtures
 from tests.digests.integration_world import office
+from tests.integration.waiting import digests_settled, wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -30,8 +30,9 @@ def test_it_schedules_a_digest_and_delivers_it_through_redis_a_worker_and_beat_t
     world = office(officers=3, members=1)
     stack.worker()
     stack.beat()
-    wait_for(lambda: len(inbox.received) >= 3, timeout=120, what=f"3 digests\n{stack.logs()}")
-    time.sleep(4)  # a few more beat ticks: nothing more may arrive
+    wait_until(lambda: len(inbox.received) >= 3, timeout=120, what="3 digests", details=stack.logs)
+    # A few more beat ticks: nothing more may arrive.
+    wait_until(digests_settled(stack, plans=3), timeout=60, what="3 more plans, all sent", details=stack.logs)
     assert inbox.count_by_recipient() == {person.email: 1 for person in world.officers}
     for message in inbox.messages():
         assert message.get_content_type() == "multipart/alternative"
@@ -68,7 +69,7 @@ def test_it_notifies_the_receiving_agency_through_the_broker_after_commit(smtp, 
             assert inbox.received == []  # nothing leaves before the commit
     finally:
         celery_app.conf.task_always_eager, celery_app.conf.broker_url = eager, broker
-    wait_for(lambda: len(inbox.received) >= 2, timeout=120, what=f"2 notifications\n{stack.logs()}")
+    wait_until(lambda: len(inbox.received) >= 2, timeout=120, what="2 notifications", details=stack.logs)
     assert inbox.count_by_recipient() == {person.email: 1 for person in world.officers}
     for message in inbox.messages():
         assert message["Subject"] == "A new referral was sent to your agency"

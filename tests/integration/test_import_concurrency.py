@@ -88,7 +88,7 @@ def _watch_for_the_write(prefix: str, started: threading.Event, done: threading.
             if ReferenceSequence.objects.filter(prefix=prefix, last__gte=ROWS).exists():
                 started.set()
                 return
-            time.sleep(0.05)
+            done.wait(0.05)  # the polling interval; returns at once when the import ends
     finally:
         connections.close_all()
 

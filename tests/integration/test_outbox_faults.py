@@ -22,12 +22,14 @@ import redis
 from django.db import connection
 from django.test import override_settings
 
-from digests.models import Delivery, DigestPreference, OutboxTask
+from digests.models import Delivery, DigestPreference
 from digests.planner import digests_plan
+from outbox.models import OutboxTask
 from taskforce.celery import app as celery_app
 from tests.cases.referral_helpers import send
-from tests.digests.integration_support import Stack, free_port, smtp, stack_environment, wait_for  # noqa: F401
+from tests.digests.integration_support import Stack, free_port, smtp, stack_environment  # noqa: F401
 from tests.digests.integration_world import office
+from tests.integration.waiting import digests_settled, wait_until
 
 pytestmark = [
     pytest.mark.integration,
@@ -52,7 +54,7 @@ class OwnRedis:
         log = (self.tmp / "redis.log").open("ab")
         self.process = subprocess.Popen(args, cwd=self.tmp, stdout=log, stderr=subprocess.STDOUT)
         client = redis.Redis.from_url(self.url, socket_connect_timeout=0.5)
-        wait_for(lambda: _answers(client), timeout=20, what=f"redis-server on port {self.port}")
+        wait_until(lambda: _answers(client), timeout=20, what=f"redis-server on port {self.port}")
 
     def stop(self, sig: int = signal.SIGKILL) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -100,7 +102,7 @@ def own_stack(smtp, own_redis: OwnRedis, tmp_path: Path, transactional_db: None)
 @contextmanager
 def web_publishing_to(stack: Stack, broker: str) -> Iterator[None]:
     """This process plays the web server: tasks go through the outbox to our Redis and the test queue."""
-    from digests import outbox
+    from outbox import services as outbox
 
     eager, url = celery_app.conf.task_always_eager, celery_app.conf.broker_url
     celery_app.conf.task_always_eager, celery_app.conf.broker_url = False, broker
@@ -134,9 +136,10 @@ def test_it_sends_every_notification_once_after_redis_restarts_empty(smtp, own_r
     started = time.monotonic()
     own_stack.worker()
     own_stack.beat()
-    wait_for(lambda: len(inbox.received) >= expected, timeout=180, what=f"{expected} emails\n{own_stack.logs()}")
+    wait_until(lambda: len(inbox.received) >= expected, timeout=180, what=f"{expected} emails", details=own_stack.logs)
     recovered_in = time.monotonic() - started
-    time.sleep(8)  # more sweeps and plans: nothing more may arrive
+    # More sweeps (every 2 s) and plans (every second): nothing more may arrive.
+    wait_until(digests_settled(own_stack, plans=6), timeout=60, what="6 more plans, all sent", details=own_stack.logs)
     sent = len(inbox.received)
     print(f"\nRedis restarted empty: {expected} notifications expected, {sent} sent, in {recovered_in:.1f} s")
     assert sent == expected
@@ -168,16 +171,18 @@ def test_it_finishes_a_killed_workers_digest_batch_within_about_a_minute_exactly
     assert report.created == PEOPLE
     inbox.hold_at = 13
     worker_a = own_stack.worker(name="worker-a")
-    wait_for(inbox.holding.is_set, timeout=120, what=f"the 13th message\n{own_stack.logs()}")
+    wait_until(inbox.holding.is_set, timeout=120, what="the 13th message", details=own_stack.logs)
     assert len(inbox.received) == 12
     own_stack.stop(worker_a, sig=signal.SIGKILL)
     killed_at = time.monotonic()
     inbox.release.set()
     own_stack.worker(name="worker-b")
     own_stack.beat()
-    wait_for(lambda: len(inbox.received) >= PEOPLE, timeout=150, what=f"{PEOPLE} digests\n{own_stack.logs()}")
+    wait_until(lambda: len(inbox.received) >= PEOPLE, timeout=150, what=f"{PEOPLE} digests", details=own_stack.logs)
     recovery = time.monotonic() - killed_at
-    time.sleep(5)
+    # No plan comes (every 300 s): once every row is finished and no message is queued or held, nothing
+    # more can be sent.
+    wait_until(digests_settled(own_stack, plans=0), timeout=60, what="every row sent", details=own_stack.logs)
     print(f"\nWorker SIGKILLed mid-batch: the rest of its batch was sent {recovery:.1f} s later")
     assert inbox.count_by_recipient() == {person.email: 1 for person in world.officers}
     rows = Delivery.objects.filter(kind="digest")

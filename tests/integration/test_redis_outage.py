@@ -301,7 +301,7 @@ def test_with_redis_down_everything_answers_and_it_all_comes_back(own_redis: Own
     assert health["cache"]["ok"] is False and health["broker"]["ok"] is False and health["database"]["ok"]
     log = web.log.read_text()
     # One warning per outage and gunicorn worker (two of them), not one per request.
-    assert 1 <= log.count("taskforce.cache Redis at") <= 2, log[-4000:]
+    assert 1 <= log.count("toolkit.cache Redis at") <= 2, log[-4000:]
 
     own_redis.start()  # the same port, empty (no persistence)
     assert _throttle_keys(own_redis) == 0

@@ -1,4 +1,8 @@
-"""The text the guard matches: Unicode tricks undone and spelled-out numbers written as digits.
+"""The text the guard matches (its "shadow"): Unicode tricks undone and spelled-out numbers written as digits.
+
+NFKC, invisible characters dropped, confusable letters folded (Unicode's confusables data, via
+`confusable-homoglyphs`), letters typed for digits and spelled-out numbers written as digits: the
+rules are then written once, for plain ASCII digits and letters, rather than for every disguise.
 
 Each character of the shadow text remembers the span of the original text it came from, so that a
 finding can be reported where the caseworker typed it. The original text is never changed.
