@@ -1,7 +1,11 @@
-"""Every API error is JSON, including Django's own 404 and 500 under /api/."""
+"""Every API error is JSON, including Django's own 404 and 500 under /api/, in one shape: the schema's
+"Error" (api/schema.py), `{"detail": "..."}` for a general refusal and one list of messages per field
+for validation errors. The services' refusals are mapped here, once, so views call services without
+try/except."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -11,14 +15,62 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from taskforce.parsing import whole_number
+from cases.deidentification import DeidentificationError
+from cases.transitions import IllegalMove
+from reports.engine import FiguresChanged
+from reports.releases import ReleaseCorrupted
+from toolkit.parsing import whole_number
+
+
+class MoveNotAllowed(exceptions.APIException):
+    """409 with the moves allowed now (the schema's "IllegalMove"), so that a client can offer them."""
+
+    status_code = 409
+    default_code = "move_not_allowed"
+
+    def __init__(self, error: IllegalMove) -> None:
+        super().__init__({"detail": str(error), "allowed_moves": [str(move) for move in error.allowed]})
+
+
+class FiguresMoved(exceptions.APIException):
+    status_code = 503
+    default_detail = "The figures changed while they were being computed. Try again."
+    default_code = "figures_changed"
+
+
+class SnapshotBroken(exceptions.APIException):
+    status_code = 409
+    default_detail = "This approved report failed its integrity check and is not handed out. Tell a coordinator."
+    default_code = "snapshot_integrity"
+
+
+def _validation_detail(error: DjangoValidationError) -> dict[str, Any]:
+    if hasattr(error, "error_dict"):
+        return error.message_dict
+    # A refusal without a field is a general one: `detail` is a string there, as the schema says.
+    return {"detail": " ".join(error.messages)}
+
+
+# Domain refusals and the API exception each becomes (the first that matches wins).
+_DOMAIN_ERRORS: tuple[tuple[type[Exception], Callable[[Any], exceptions.APIException]], ...] = (
+    (DjangoValidationError, lambda error: exceptions.ValidationError(_validation_detail(error))),
+    (IllegalMove, MoveNotAllowed),
+    # Its text names kinds and positions of what was found, never the values.
+    (DeidentificationError, lambda error: exceptions.ValidationError({"detail": str(error)})),
+    (FiguresChanged, lambda error: FiguresMoved()),
+    (ReleaseCorrupted, lambda error: SnapshotBroken()),
+)
+
+
+def _api_exception(exc: Exception) -> Exception:
+    for domain_error, api_error in _DOMAIN_ERRORS:
+        if isinstance(exc, domain_error):
+            return api_error(exc)
+    return exc
 
 
 def json_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    if isinstance(exc, DjangoValidationError):
-        # Service-level validation errors become 400s with the same shape as serializer errors.
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-        exc = exceptions.ValidationError(detail)
+    exc = _api_exception(exc)
     response = exception_handler(exc, context)
     if response is None:
         return None

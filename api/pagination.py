@@ -1,8 +1,13 @@
+from typing import TYPE_CHECKING, Any
+
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 
-from taskforce.parsing import whole_number
+from toolkit.parsing import whole_number
+
+if TYPE_CHECKING:  # rest_framework.views reads the settings that name this class
+    from rest_framework.views import APIView
 
 
 class PortalCursorPagination(CursorPagination):
@@ -11,7 +16,7 @@ class PortalCursorPagination(CursorPagination):
     page_size = 50
     max_page_size = 200
     page_size_query_param = "page_size"
-    ordering = "-id"
+    ordering: str | list[str] | tuple[str, ...] = "-id"
 
     def get_page_size(self, request: Request) -> int:
         raw = request.query_params.get(self.page_size_query_param)
@@ -23,7 +28,7 @@ class PortalCursorPagination(CursorPagination):
             raise ValidationError({"page_size": [f"Give a whole number from 1 to {self.max_page_size}."]})
         return size
 
-    def get_schema_operation_parameters(self, view: object) -> list[dict]:
+    def get_schema_operation_parameters(self, view: "APIView") -> list[dict[str, Any]]:
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
             if parameter["name"] == self.page_size_query_param:

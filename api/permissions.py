@@ -7,8 +7,11 @@ from rest_framework.permissions import BasePermission
 from agencies.roles import Action
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
     from rest_framework.request import Request
     from rest_framework.views import APIView
+
+    from agencies.models import User
 
 
 class HasRequiredMFA(BasePermission):
@@ -31,3 +34,15 @@ def action_permission(action: Action) -> type[BasePermission]:
 
     CanDo.__name__ = f"Can_{action.value}"
     return CanDo
+
+
+def acting_user(request: Request | HttpRequest) -> User:
+    """The person a request acts as, for an endpoint's handler, queryset or filters.
+
+    Every endpoint requires a signed-in person (DEFAULT_PERMISSION_CLASSES) and DRF checks the
+    permissions before any of these run, so the anonymous visitor never gets here: the check only
+    narrows `User | AnonymousUser` for the type checker, once, instead of a cast in every method.
+    """
+    user = request.user
+    assert user.is_authenticated, "an endpoint let an anonymous request past its permissions"
+    return user

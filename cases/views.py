@@ -5,18 +5,26 @@ import json
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponseBase,
+    JsonResponse,
+    QueryDict,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from agencies.access import requires
+from agencies.access import AuthenticatedRequest, requires
 from agencies.roles import Action
 from audit.models import AuditEvent
 from audit.selectors import audit_entries_about
 from audit.services import audit_record
 from cases import exports, selectors, services
-from cases.access_audit import referral_record_not_found
+from cases.access_audit import referral_list_record_view, referral_record_not_found
 from cases.choices import DeclineReason, Outcome, Status
 from cases.deidentification import find_identifiers
 from cases.forms import CommentForm, ReferralForm, TransitionForm
@@ -26,7 +34,7 @@ from cases.transitions import IllegalMove, Side, allowed_moves
 
 
 @requires(Action.HANDLE_REFERRALS)
-def referral_list(request: HttpRequest) -> HttpResponse:
+def referral_list(request: AuthenticatedRequest) -> HttpResponse:
     direction = request.GET.get("direction", "incoming")
     direction = direction if direction in ("incoming", "outgoing") else "incoming"
     referrals = selectors.referrals_for(user=request.user, direction=direction)
@@ -34,7 +42,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     if status in Status.values:
         referrals = referrals.filter(status=status)
     page = Paginator(referrals, 50).get_page(request.GET.get("page"))
-    audit_record(actor=request.user, event=AuditEvent.REFERRAL_LISTED, request=request, detail={"direction": direction})
+    referral_list_record_view(actor=request.user, direction=direction, request=request)
     context = {
         "page": page,
         "direction": direction,
@@ -46,7 +54,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Action.HANDLE_REFERRALS)
-def referral_create(request: HttpRequest) -> HttpResponse:
+def referral_create(request: AuthenticatedRequest) -> HttpResponse:
     form = ReferralForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -69,13 +77,13 @@ def referral_create(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Action.HANDLE_REFERRALS, hide=True)
-def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     referral = _referral_get(request, pk)
     services.referral_record_view(referral=referral, actor=request.user, request=request)
     return render(request, "cases/referral_detail.html", _detail_context(request, referral))
 
 
-def _referral_get(request: HttpRequest, pk: int) -> Referral:
+def _referral_get(request: AuthenticatedRequest, pk: int) -> Referral:
     """The referral, or 404 for a missing one and for another agency's alike; the 404 is audited."""
     try:
         return selectors.referral_get(user=request.user, pk=pk)
@@ -84,14 +92,14 @@ def _referral_get(request: HttpRequest, pk: int) -> Referral:
         raise
 
 
-def _detail_again(request: HttpRequest, referral: Referral, status: int, **extra: object) -> HttpResponse:
+def _detail_again(request: AuthenticatedRequest, referral: Referral, status: int, **extra: object) -> HttpResponse:
     """The referral's page shown again after a refused change: it shows the referral and its comments, so it
     is a view of them like any other (audited)."""
     services.referral_record_view(referral=referral, actor=request.user, request=request)
     return render(request, "cases/referral_detail.html", _detail_context(request, referral, **extra), status=status)
 
 
-def _detail_context(request: HttpRequest, referral: object, **extra: object) -> dict[str, object]:
+def _detail_context(request: AuthenticatedRequest, referral: Referral, **extra: object) -> dict[str, object]:
     sides = services.sides_of(referral=referral, user=request.user)
     context = {
         "referral": referral,
@@ -109,7 +117,7 @@ def _detail_context(request: HttpRequest, referral: object, **extra: object) -> 
 
 @require_POST
 @requires(Action.HANDLE_REFERRALS, hide=True)
-def referral_transition(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_transition(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     referral = _referral_get(request, pk)
     form = TransitionForm(request.POST)
     if not form.is_valid():
@@ -129,7 +137,7 @@ def referral_transition(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(Action.HANDLE_REFERRALS, hide=True)
-def referral_comment(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_comment(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     referral = _referral_get(request, pk)
     form = CommentForm(request.POST)
     if form.is_valid():
@@ -146,7 +154,7 @@ def referral_comment(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(Action.HANDLE_REFERRALS, hide=True)
-def consent_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def consent_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     referral = _referral_get(request, pk)
     try:
         services.consent_revoke(referral=referral, actor=request.user)
@@ -159,7 +167,7 @@ def consent_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(Action.HANDLE_REFERRALS, hide=True)
-def referral_flag(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_flag(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     referral = _referral_get(request, pk)
     services.referral_flag_for_review(referral=referral, actor=request.user)
     messages.success(request, f"{referral.reference_code} is flagged for the next case-review meeting.")
@@ -167,7 +175,7 @@ def referral_flag(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Action.HANDLE_REFERRALS)
-def referral_export(request: HttpRequest, file_format: str) -> HttpResponse:
+def referral_export(request: AuthenticatedRequest, file_format: str) -> HttpResponseBase:
     """The agency's referrals, coded fields only (no reference code, no note), as CSV or XLSX."""
     stamp = timezone.localdate().isoformat()
     audit_record(
@@ -190,7 +198,7 @@ def referral_export(request: HttpRequest, file_format: str) -> HttpResponse:
 
 @require_POST
 @requires(Action.VIEW_TASKFORCE_CONTENT)
-def check_text(request: HttpRequest) -> JsonResponse:
+def check_text(request: AuthenticatedRequest) -> JsonResponse:
     """The warning before submit: the same guard, asked while typing. Nothing is stored or logged."""
     try:
         text = json.loads(request.body or b"{}").get("text", "")
@@ -203,7 +211,7 @@ def check_text(request: HttpRequest) -> JsonResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @requires(Action.VIEW_TASKFORCE_CONTENT)
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: AuthenticatedRequest) -> HttpResponse:
     """Notes and minutes the person may see. The words come in a POST body and the results in its answer
     (no redirect): a URL holding them would land in access logs, history and Referer headers. Words in
     this page's own URL are not read."""
@@ -223,7 +231,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 def _without_value(form: CommentForm) -> CommentForm:
     clean = CommentForm()
-    clean._errors = form.errors
+    clean.errors.update(form.errors)  # an unbound form shows the errors it is handed, not its own (none)
     return clean
 
 
@@ -235,8 +243,10 @@ def _add_errors(form: ReferralForm, error: ValidationError) -> None:
     for field, field_messages in error.message_dict.items():
         target = consent_fields.get(field, field)
         if target == "note":
-            form.data = form.data.copy()
-            form.data["note"] = ""  # never echo a refused value back into the page
+            assert isinstance(form.data, QueryDict)  # the form was bound to request.POST, and validated
+            data = form.data.copy()
+            data["note"] = ""  # never echo a refused value back into the page
+            form.data = data
         if target in form.cleaned_data:
             del form.cleaned_data[target]
         form.add_error(target if target in form.fields else None, field_messages)

@@ -3,8 +3,10 @@ services as the web, thin views, constant query counts for lists."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
 from django import forms
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
@@ -15,27 +17,31 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from agencies.models import Agency
+from agencies.models import Agency, User
 from agencies.roles import Action
 from api.errors import pk_from_url
 from api.filters import PortalFilterSet
 from api.pagination import PortalCursorPagination
-from api.permissions import action_permission
+from api.permissions import acting_user, action_permission
 from meetings import selectors, services
 from meetings.choices import ActionStatus, MeetingKind, RegistrationStatus, RequestStatus, TrainingSector
 from meetings.models import ActionItem, AgendaItem, Meeting, Training, TrainingRequest
 from meetings.permissions import may_update_action_item
 
+if TYPE_CHECKING:
+    from rest_framework.permissions import _SupportsHasPermission  # the stubs' protocol, no runtime name
+
 
 class IdField(forms.IntegerField):
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, min_value=1, max_value=2**63 - 1, **kwargs)
 
 
 class IdFilter(filters.NumberFilter):
     """An id: a whole number the database can hold (a larger one is a 400, not a crash)."""
 
-    field_class = IdField
+    # The stubs pin NumberFilter.field_class to DecimalField; django-filter takes any form field here.
+    field_class = IdField  # type: ignore[assignment]
 
 
 class ByStartPagination(PortalCursorPagination):
@@ -51,7 +57,7 @@ class PersonRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.SerializerMethodField()
 
-    def get_name(self, person: object) -> str:
+    def get_name(self, person: User) -> str:
         return person.get_full_name() or person.email
 
 
@@ -90,7 +96,9 @@ class MeetingSerializer(serializers.ModelSerializer):
 class AgendaItemSerializer(serializers.ModelSerializer):
     presenter_agency = AgencyRefSerializer(allow_null=True)
     time_box_minutes = serializers.IntegerField(source="minutes")
-    action_item = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    action_item: serializers.PrimaryKeyRelatedField[ActionItem] = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True
+    )
 
     class Meta:
         model = AgendaItem
@@ -117,7 +125,10 @@ class MeetingDetailSerializer(MeetingSerializer):
     @extend_schema_field(AgendaItemSerializer(many=True, allow_null=True))
     def get_agenda(self, meeting: Meeting) -> list | None:
         items = selectors.agenda_visible(user=self.context["request"].user, meeting=meeting)
-        return None if items is None else AgendaItemSerializer(items, many=True).data
+        if items is None:
+            return None
+        # many=True builds a ListSerializer, whose data is a list; the stubs type it as the child's.
+        return AgendaItemSerializer(items, many=True).data  # type: ignore[return-value]
 
     @extend_schema_field(MinutesOutSerializer(allow_null=True))
     def get_minutes(self, meeting: Meeting) -> dict | None:
@@ -152,10 +163,12 @@ class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = ByStartPagination
 
     def get_queryset(self) -> QuerySet[Meeting]:
-        return selectors.meetings_for(user=self.request.user)
+        if getattr(self, "swagger_fake_view", False):  # drf-spectacular reads the model, with no one signed in
+            return Meeting.objects.none()
+        return selectors.meetings_for(user=acting_user(self.request))
 
     def retrieve(self, request: Request, pk: str) -> Response:
-        meeting = selectors.meeting_get(user=request.user, pk=pk_from_url(pk))
+        meeting = selectors.meeting_get(user=acting_user(request), pk=pk_from_url(pk))
         return Response(MeetingDetailSerializer(meeting, context={"request": request}).data)
 
     def get_serializer_class(self) -> type[serializers.Serializer]:
@@ -168,7 +181,7 @@ class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
 class ActionItemSerializer(serializers.ModelSerializer):
     owner_agency = AgencyRefSerializer()
     owner_person = PersonRefSerializer(allow_null=True)
-    meeting = serializers.PrimaryKeyRelatedField(read_only=True)
+    meeting: serializers.PrimaryKeyRelatedField[Meeting] = serializers.PrimaryKeyRelatedField(read_only=True)
     overdue = serializers.BooleanField(source="is_overdue")
 
     class Meta:
@@ -194,7 +207,10 @@ class ActionItemFilter(PortalFilterSet):
         fields = ["status", "agency", "meeting", "due_from", "due_to", "mine"]
 
     def filter_mine(self, queryset: QuerySet[ActionItem], name: str, value: bool | None) -> QuerySet[ActionItem]:
-        return queryset.filter(owner_person=self.request.user) if value else queryset
+        if not value:
+            return queryset
+        assert self.request is not None  # DjangoFilterBackend always hands the view's request to the filter set
+        return queryset.filter(owner_person=acting_user(self.request))
 
 
 @extend_schema_view(
@@ -206,10 +222,12 @@ class ActionItemViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = ActionItemFilter
 
     def get_queryset(self) -> QuerySet[ActionItem]:
-        return selectors.action_items_for(user=self.request.user)
+        if getattr(self, "swagger_fake_view", False):  # drf-spectacular reads the model, with no one signed in
+            return ActionItem.objects.none()
+        return selectors.action_items_for(user=acting_user(self.request))
 
     def get_object(self) -> ActionItem:
-        return selectors.action_item_get(user=self.request.user, pk=pk_from_url(self.kwargs["pk"]))
+        return selectors.action_item_get(user=acting_user(self.request), pk=pk_from_url(self.kwargs["pk"]))
 
     @extend_schema(
         request=ActionStatusSerializer, responses={200: ActionItemSerializer}, summary="Mark open, done or dropped"
@@ -217,12 +235,13 @@ class ActionItemViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"], url_path="status")
     def set_status(self, request: Request, pk: str) -> Response:
         item = self.get_object()
-        if not may_update_action_item(request.user, item):
+        user = acting_user(request)
+        if not may_update_action_item(user, item):
             raise PermissionDenied("Only the owner, their agency's administrators or the organizers can change this.")
         data = ActionStatusSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        item = services.action_item_set_status(actor=request.user, item=item, status=data.validated_data["status"])
-        return Response(ActionItemSerializer(selectors.action_item_get(user=request.user, pk=item.pk)).data)
+        item = services.action_item_set_status(actor=user, item=item, status=data.validated_data["status"])
+        return Response(ActionItemSerializer(selectors.action_item_get(user=user, pk=item.pk)).data)
 
 
 # --- trainings ---------------------------------------------------------------------------------------
@@ -283,10 +302,6 @@ class TrainingFilter(PortalFilterSet):
         return queryset.filter(pk__in=Training.objects.filter(audiences__sector=value).values("pk"))
 
 
-def _validation(error: DjangoValidationError) -> serializers.ValidationError:
-    return serializers.ValidationError(error.message_dict if hasattr(error, "error_dict") else error.messages)
-
-
 @extend_schema_view(
     list=extend_schema(summary="The training calendar of member agencies"),
     retrieve=extend_schema(summary="One training"),
@@ -297,27 +312,23 @@ class TrainingViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = ByStartPagination
 
     def get_queryset(self) -> QuerySet[Training]:
-        return selectors.trainings_for(user=self.request.user)
+        if getattr(self, "swagger_fake_view", False):  # drf-spectacular reads the model, with no one signed in
+            return Training.objects.none()
+        return selectors.trainings_for(user=acting_user(self.request))
 
     def get_object(self) -> Training:
-        return selectors.training_get(user=self.request.user, pk=pk_from_url(self.kwargs["pk"]))
+        return selectors.training_get(user=acting_user(self.request), pk=pk_from_url(self.kwargs["pk"]))
 
     @extend_schema(request=None, responses={200: RegistrationSerializer}, summary="Register (or join the waiting list)")
     @action(detail=True, methods=["post"])
     def register(self, request: Request, pk: str) -> Response:
-        try:
-            registration = services.training_register(actor=request.user, training=self.get_object())
-        except DjangoValidationError as error:
-            raise _validation(error) from None
+        registration = services.training_register(actor=acting_user(request), training=self.get_object())
         return Response({"status": registration.status})
 
     @extend_schema(request=None, responses={200: RegistrationSerializer}, summary="Cancel your registration")
     @action(detail=True, methods=["post"])
     def unregister(self, request: Request, pk: str) -> Response:
-        try:
-            registration = services.training_unregister(actor=request.user, training=self.get_object())
-        except DjangoValidationError as error:
-            raise _validation(error) from None
+        registration = services.training_unregister(actor=acting_user(request), training=self.get_object())
         return Response({"status": registration.status if registration else None})
 
 
@@ -326,7 +337,9 @@ class TrainingViewSet(viewsets.ReadOnlyModelViewSet):
 
 class TrainingRequestSerializer(serializers.ModelSerializer):
     assigned_agency = AgencyRefSerializer(allow_null=True)
-    training = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    training: serializers.PrimaryKeyRelatedField[Training] = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True
+    )
 
     class Meta:
         model = TrainingRequest
@@ -380,16 +393,18 @@ class TrainingRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
     serializer_class = TrainingRequestSerializer
     filterset_class = TrainingRequestFilter
 
-    def get_permissions(self) -> list[object]:
+    def get_permissions(self) -> Sequence[_SupportsHasPermission]:
         if self.action == "list":
             return [*super().get_permissions(), action_permission(Action.OFFER_TRAININGS)()]
         return super().get_permissions()
 
     def get_queryset(self) -> QuerySet[TrainingRequest]:
-        return selectors.training_requests_for(user=self.request.user)
+        if getattr(self, "swagger_fake_view", False):  # drf-spectacular reads the model, with no one signed in
+            return TrainingRequest.objects.none()
+        return selectors.training_requests_for(user=acting_user(self.request))
 
     def get_object(self) -> TrainingRequest:
-        return selectors.training_request_get(user=self.request.user, pk=pk_from_url(self.kwargs["pk"]))
+        return selectors.training_request_get(user=acting_user(self.request), pk=pk_from_url(self.kwargs["pk"]))
 
     @extend_schema(
         request=TrackSerializer,
@@ -399,19 +414,17 @@ class TrainingRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
     @action(detail=True, methods=["post"])
     def track(self, request: Request, pk: str) -> Response:
         item = self.get_object()
+        user = acting_user(request)
         data = TrackSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        try:
-            if "agency" in values:
-                item = services.training_request_assign(actor=request.user, request=item, agency=values["agency"])
-            if "status" in values:
-                item = services.training_request_set_status(
-                    actor=request.user, request=item, status=values["status"], training=values.get("training")
-                )
-        except DjangoValidationError as error:
-            raise _validation(error) from None
-        return Response(TrainingRequestSerializer(selectors.training_request_get(user=request.user, pk=item.pk)).data)
+        if "agency" in values:
+            item = services.training_request_assign(actor=user, request=item, agency=values["agency"])
+        if "status" in values:
+            item = services.training_request_set_status(
+                actor=user, request=item, status=values["status"], training=values.get("training")
+            )
+        return Response(TrainingRequestSerializer(selectors.training_request_get(user=user, pk=item.pk)).data)
 
 
 def register(router: SimpleRouter) -> None:

@@ -2,31 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import QuerySet
+from django.db.models import Field, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.routers import SimpleRouter
 
 from agencies.models import Agency
 from agencies.roles import Action
 from api.errors import pk_from_url
 from api.filters import BoundedIsoDateTimeFilter, PortalFilterSet
-from api.permissions import action_permission
-from audit.models import AuditEvent
-from audit.services import audit_record
+from api.permissions import acting_user, action_permission
 from cases import choices, selectors, services
-from cases.access_audit import referral_comments_record_view, referral_record_not_found
-from cases.models import NOTE_MAX_LENGTH, Comment, Referral
-from cases.transitions import IllegalMove, Move, Side
+from cases.access_audit import (
+    referral_comments_record_view,
+    referral_list_record_view,
+    referral_record_not_found,
+    referral_row_record_view,
+)
+from cases.models import CODED_FIELDS, NOTE_MAX_LENGTH, Comment, Referral
+from cases.transitions import Move, Side
+
+if TYPE_CHECKING:
+    from rest_framework.permissions import _SupportsHasPermission  # the stubs' protocol, no runtime name
 
 
 class ConsentSerializer(serializers.Serializer):
@@ -41,10 +50,55 @@ class ConsentOutSerializer(ConsentSerializer):
     revoked_at = serializers.DateTimeField(allow_null=True)
 
 
+def _consent(row: Mapping[str, Any], today: date) -> dict[str, Any] | None:
+    if row["consent_id"] is None:
+        return None
+    revoked_at = row["consent_revoked_at"]
+    return {
+        "method": row["consent_method"],
+        "given_on": row["consent_given_on"],
+        "scope": row["consent_scope"],
+        "expires_on": row["consent_expires_on"],
+        # As Consent.is_valid, read from the row.
+        "in_force": revoked_at is None and row["consent_expires_on"] >= today,
+        "revoked_at": revoked_at,
+    }
+
+
+def referral_representation(row: Mapping[str, Any], *, today: date) -> dict[str, Any]:
+    """The referral as every endpoint answers it, from one `cases.selectors.referral_rows` row (with its
+    "needs"): the list, the detail and the answer to each change. The one place that decides each
+    field's value; ReferralSerializer declares the same fields for the schema.
+
+    Datetimes stay datetimes: rows are read in UTC (Django's contract with USE_TZ and no database
+    TIME_ZONE) and the renderer writes a UTC datetime as "...Z" (api.renderers), at orjson's speed.
+    """
+    return {
+        "id": row["id"],
+        "reference_code": row["reference_code"],
+        "status": row["status"],
+        "sending_agency": row["sending_agency_name"],
+        "receiving_agency": row["receiving_agency_name"],
+        **{name: row[name] for name in CODED_FIELDS},
+        "needs": row["needs"],
+        "note": row["note"],
+        "decline_reason": row["decline_reason"],
+        "outcome": row["outcome"],
+        "consent": _consent(row, today),
+        "flagged_for_review_at": row["flagged_for_review_at"],
+        "created_at": row["created_at"],
+        "accepted_at": row["accepted_at"],
+        "closed_at": row["closed_at"],
+    }
+
+
+# A referral row (`cases.selectors.referral_rows`), shown by `referral_representation`. The declared fields
+# describe it in the OpenAPI schema (no docstring: it would become the schema's description); the list's
+# fast path and every other answer use the same function (tests/api/test_referral_representation.py).
 class ReferralSerializer(serializers.ModelSerializer):
     sending_agency = serializers.CharField(source="sending_agency.name")
     receiving_agency = serializers.CharField(source="receiving_agency.name")
-    needs = serializers.SerializerMethodField()
+    needs = serializers.ListField(child=serializers.CharField(), read_only=True)
     consent = ConsentOutSerializer(allow_null=True)
 
     class Meta:
@@ -55,16 +109,7 @@ class ReferralSerializer(serializers.ModelSerializer):
             "status",
             "sending_agency",
             "receiving_agency",
-            "urgency",
-            "trafficking_type",
-            "victim_status",
-            "age_band",
-            "gender",
-            "citizenship",
-            "county",
-            "language",
-            "interpreter_needed",
-            "source_type",
+            *CODED_FIELDS,
             "needs",
             "note",
             "decline_reason",
@@ -77,27 +122,37 @@ class ReferralSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_needs(self, referral: Referral) -> list[str]:
-        return [need.need for need in referral.needs.all()]
+    def to_representation(self, row: Mapping[str, Any]) -> dict[str, Any]:
+        return referral_representation(row, today=self._today)
+
+    @cached_property
+    def _today(self) -> date:
+        # Once per answer: a list serializer shares one child across its rows.
+        return timezone.localdate()
 
 
-class ReferralCreateSerializer(serializers.Serializer):
+class ReferralCreateSerializer(serializers.ModelSerializer):
     """Input only: the client never sets the sender, the status, the code or anything of consent's state."""
 
     receiving_agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.filter(is_active=True))
-    urgency = serializers.ChoiceField(choices=choices.Urgency.choices, default=choices.Urgency.ROUTINE)
-    trafficking_type = serializers.ChoiceField(choices=choices.TraffickingType.choices)
-    victim_status = serializers.ChoiceField(choices=choices.VictimStatus.choices)
-    age_band = serializers.ChoiceField(choices=choices.AgeBand.choices)
-    gender = serializers.ChoiceField(choices=choices.Gender.choices)
-    citizenship = serializers.ChoiceField(choices=choices.Citizenship.choices)
-    county = serializers.CharField(max_length=60)
-    language = serializers.ChoiceField(choices=choices.Language.choices)
-    interpreter_needed = serializers.BooleanField(default=False)
-    source_type = serializers.ChoiceField(choices=choices.SourceType.choices)
     needs = serializers.ListField(child=serializers.ChoiceField(choices=choices.Need.choices), min_length=1)
     note = serializers.CharField(max_length=NOTE_MAX_LENGTH, allow_blank=True, default="")
     consent = ConsentSerializer(required=False, allow_null=True)
+
+    class Meta:
+        model = Referral
+        # The coded facts are built from the model's fields (choices, lengths, defaults), never re-listed.
+        fields = ["receiving_agency", *CODED_FIELDS, "needs", "note", "consent"]
+        # The model's own validators (the county's pattern) run in referral_send, over the whole referral,
+        # so that one answer names every refused field, the guarded note's included.
+        extra_kwargs: dict[str, dict[str, Any]] = {name: {"validators": []} for name in CODED_FIELDS}
+
+    def build_standard_field(self, field_name: str, model_field: Field) -> tuple[type, dict[str, Any]]:
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        if model_field.has_default():  # filled in here and documented in the schema (urgency, interpreter)
+            kwargs.pop("required", None)
+            kwargs["default"] = model_field.get_default()
+        return field_class, kwargs
 
 
 class TransitionSerializer(serializers.Serializer):
@@ -152,36 +207,6 @@ def _direction(request: Request) -> str:
     return direction
 
 
-def _list_row(row: dict, today: date) -> dict:
-    consent = None
-    if row["consent_id"] is not None:
-        consent = {
-            "method": row["consent_method"],
-            "given_on": row["consent_given_on"],
-            "scope": row["consent_scope"],
-            "expires_on": row["consent_expires_on"],
-            "revoked_at": row["consent_revoked_at"],
-            "in_force": row["consent_revoked_at"] is None and row["consent_expires_on"] >= today,
-        }
-    fields = {name: row[name] for name in selectors.LIST_FIELDS if name != "consent_id"}
-    return {
-        **fields,
-        "sending_agency": row["sending_agency_name"],
-        "receiving_agency": row["receiving_agency_name"],
-        "needs": row["needs"],
-        "consent": consent,
-    }
-
-
-def _fresh(request: Request, referral: Referral) -> Referral:
-    """The referral read again after a change, with what its representation shows."""
-    return selectors.referral_get(user=request.user, pk=referral.pk, with_history=False)
-
-
-def _validation(error: DjangoValidationError) -> serializers.ValidationError:
-    return serializers.ValidationError(error.message_dict if hasattr(error, "error_dict") else error.messages)
-
-
 @extend_schema_view(
     list=extend_schema(summary="Referrals sent by or to your agency (referral officers only)"),
     retrieve=extend_schema(summary="One referral; another agency's, or one whose consent ended, answers 404"),
@@ -190,7 +215,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     serializer_class = ReferralSerializer
     filterset_class = ReferralFilter
 
-    def get_permissions(self) -> list[object]:
+    def get_permissions(self) -> Sequence[_SupportsHasPermission]:
         # Listing and sending need the referral role (403 otherwise); a single referral answers 404
         # to everyone who cannot see it, the role included, because its existence is information.
         if self.action in ("list", "create"):
@@ -198,7 +223,9 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return super().get_permissions()
 
     def get_queryset(self) -> QuerySet[Referral]:
-        return selectors.referrals_for(user=self.request.user, direction=_direction(self.request))
+        if getattr(self, "swagger_fake_view", False):  # drf-spectacular reads the model, with no one signed in
+            return Referral.objects.none()
+        return selectors.referrals_for(user=acting_user(self.request), direction=_direction(self.request))
 
     def _pk(self) -> int:
         try:
@@ -209,43 +236,49 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     def _record_not_found(self, pk: int | None) -> None:
         # 404 for missing and forbidden alike; the trail still shows who tried which ids.
-        referral_record_not_found(pk=pk, actor=self.request.user, request=self.request._request)
+        referral_record_not_found(pk=pk, actor=acting_user(self.request), request=self.request._request)
 
     def get_object(self) -> Referral:
         pk = self._pk()
         try:
-            return selectors.referral_get(user=self.request.user, pk=pk)
+            return selectors.referral_get(user=acting_user(self.request), pk=pk)
         except Http404:
             self._record_not_found(pk)
             raise
 
+    def _shown(self, pk: int) -> dict[str, Any]:
+        """The referral as the detail shows it, read again after a change: every answer is the same row
+        shown by the same function."""
+        return self.get_serializer(selectors.referral_row_get(user=acting_user(self.request), pk=pk)).data
+
     def list(self, request: Request, *args: object, **kwargs: object) -> Response:
         # The hot list: plain values (with the needs: in the same query on PostgreSQL), no model instances
-        # or serializer fields; the rows have the shape of ReferralSerializer (the schema says so).
+        # or serializer fields, each row shown by referral_representation.
         direction = _direction(request)
-        rows = self.paginate_queryset(
-            self.filter_queryset(selectors.referral_rows(user=request.user, direction=direction))
-        )
-        audit_record(
-            actor=request.user,
-            event=AuditEvent.REFERRAL_LISTED,
-            request=request._request,
-            detail={"direction": direction or "all", "via": "api"},
-        )
+        user = acting_user(request)
+        rows = self.paginate_queryset(self.filter_queryset(selectors.referral_rows(user=user, direction=direction)))
+        # Never None: the list always paginates (DEFAULT_PAGINATION_CLASS, whose page size is at least 1).
+        assert rows is not None
+        referral_list_record_view(actor=user, direction=direction, via="api", request=request._request)
+        # The function ReferralSerializer calls, without building a serializer: list and detail are hot paths.
         today = timezone.localdate()
-        return self.get_paginated_response([_list_row(row, today) for row in selectors.with_needs(rows)])
+        return self.get_paginated_response(
+            [referral_representation(row, today=today) for row in selectors.with_needs(rows)]
+        )
 
     def retrieve(self, request: Request, *args: object, **kwargs: object) -> Response:
         # The list's plain-values row (the same representation), read in one query with its needs.
         pk = self._pk()
+        user = acting_user(request)
         try:
-            row = selectors.referral_row_get(user=request.user, pk=pk)
+            row = selectors.referral_row_get(user=user, pk=pk)
         except Http404:
             self._record_not_found(pk)
             raise
-        viewed = Referral(pk=row["id"], reference_code=row["reference_code"])  # what the audit row names
-        services.referral_record_view(referral=viewed, actor=request.user, request=request._request)
-        return Response(_list_row(row, timezone.localdate()))
+        referral_row_record_view(
+            referral_id=row["id"], reference_code=row["reference_code"], actor=user, request=request._request
+        )
+        return Response(referral_representation(row, today=timezone.localdate()))
 
     @extend_schema(request=ReferralCreateSerializer, responses={201: ReferralSerializer}, summary="Send a referral")
     def create(self, request: Request) -> Response:
@@ -253,17 +286,14 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         consent = fields.pop("consent", None)
-        try:
-            referral = services.referral_send(
-                actor=request.user,
-                receiving_agency=fields.pop("receiving_agency"),
-                needs=fields.pop("needs"),
-                facts=fields,
-                consent=services.ConsentInput(**consent) if consent else None,
-            )
-        except DjangoValidationError as error:
-            raise _validation(error) from None
-        return Response(ReferralSerializer(_fresh(request, referral)).data, status=201)
+        referral = services.referral_send(
+            actor=acting_user(request),
+            receiving_agency=fields.pop("receiving_agency"),
+            needs=fields.pop("needs"),
+            facts=fields,
+            consent=services.ConsentInput(**consent) if consent else None,
+        )
+        return Response(self._shown(referral.pk), status=201)
 
     @extend_schema(
         request=TransitionSerializer,
@@ -275,14 +305,9 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         referral = self.get_object()
         move = TransitionSerializer(data=request.data)
         move.is_valid(raise_exception=True)
-        try:
-            referral = services.referral_transition(referral=referral, actor=request.user, **move.validated_data)
-        except IllegalMove as error:
-            body = {"detail": str(error), "allowed_moves": [str(m) for m in error.allowed]}
-            return Response(body, status=status.HTTP_409_CONFLICT)
-        except DjangoValidationError as error:
-            raise _validation(error) from None
-        return Response(ReferralSerializer(_fresh(request, referral)).data)
+        # An illegal move (IllegalMove) is answered 409 with the allowed moves by api.errors.
+        services.referral_transition(referral=referral, actor=acting_user(request), **move.validated_data)
+        return Response(self._shown(referral.pk))
 
     @extend_schema(methods=["get"], responses=CommentSerializer(many=True), summary="Comments between the agencies")
     @extend_schema(
@@ -291,15 +316,13 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @action(detail=True, methods=["get", "post"], pagination_class=None, filterset_class=None)
     def comments(self, request: Request, pk: str) -> Response:
         referral = self.get_object()
+        user = acting_user(request)
         if request.method == "GET":
-            referral_comments_record_view(referral=referral, actor=request.user, request=request._request)
+            referral_comments_record_view(referral=referral, actor=user, request=request._request)
             return Response(CommentSerializer(referral.comments.all(), many=True).data)
         body = CommentSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            comment = services.referral_comment(referral=referral, actor=request.user, body=body.validated_data["body"])
-        except DjangoValidationError as error:
-            raise _validation(error) from None
+        comment = services.referral_comment(referral=referral, actor=user, body=body.validated_data["body"])
         return Response(CommentSerializer(comment).data, status=201)
 
     @extend_schema(
@@ -308,16 +331,19 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @action(detail=True, methods=["post"], url_path="revoke-consent")
     def revoke_consent(self, request: Request, pk: str) -> Response:
         referral = self.get_object()
-        if Side.SENDER not in services.sides_of(referral=referral, user=request.user):
+        user = acting_user(request)
+        if Side.SENDER not in services.sides_of(referral=referral, user=user):
             raise NotFound
-        try:
-            services.consent_revoke(referral=referral, actor=request.user)
-        except DjangoValidationError as error:
-            raise _validation(error) from None
-        return Response(ReferralSerializer(_fresh(request, referral)).data)
+        services.consent_revoke(referral=referral, actor=user)
+        return Response(self._shown(referral.pk))
 
     @extend_schema(request=None, responses={200: ReferralSerializer}, summary="Flag for the next case-review meeting")
     @action(detail=True, methods=["post"])
     def flag(self, request: Request, pk: str) -> Response:
-        referral = services.referral_flag_for_review(referral=self.get_object(), actor=request.user)
-        return Response(ReferralSerializer(referral).data)
+        referral = services.referral_flag_for_review(referral=self.get_object(), actor=acting_user(request))
+        return Response(self._shown(referral.pk))
+
+
+def register(router: SimpleRouter) -> None:
+    """Endpoints of this area are registered here."""
+    router.register("referrals", ReferralViewSet, basename="referral")

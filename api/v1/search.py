@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.permissions import acting_user
 from cases.search import MAX_LENGTH, MIN_LENGTH, search_run, search_term_refusal
 
 USE_POST = (
@@ -63,10 +64,11 @@ class SearchView(APIView):
         query = SearchQuerySerializer(data=request.data)
         query.is_valid(raise_exception=True)
         text = query.validated_data["q"]
-        refusal = search_term_refusal(actor=request.user, text=text, request=request._request)
+        user = acting_user(request)
+        refusal = search_term_refusal(actor=user, text=text, request=request._request)
         if refusal:
             raise serializers.ValidationError({"q": refusal})
-        return Response(search_run(user=request.user, text=text, request=request._request))
+        return Response(search_run(user=user, text=text, request=request._request))
 
     @extend_schema(
         request=None,

@@ -2,16 +2,17 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from api.v1 import meetings, referrals, reports, search, views
+from api.v1 import activity, meetings, referrals, reports, search, views
 
 app_name = "v1"
 
 router = SimpleRouter()
 router.register("agencies", views.AgencyViewSet, basename="agency")
-router.register("referrals", referrals.ReferralViewSet, basename="referral")
 # Each area registers its own endpoints, so that areas can grow without touching this file.
+referrals.register(router)
 meetings.register(router)
 reports.register(router)
+activity.register(router)
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
