@@ -83,4 +83,4 @@ def test_it_refuses_the_reports_to_roles_without_the_right(client, agency, role,
 def test_it_lists_the_measures_a_report_can_hold(client, grant_manager):
     measures = client.get("/api/v1/reports/measures/", **_bearer(grant_manager)).json()
     assert measures[0]["key"] == "referrals_by_month"
-    assert {m["group"] for m in measures} == {"Referrals", "Meetings", "Trainings"}
+    assert {m["group"] for m in measures} == {"Referrals", "Meetings", "Trainings", "Task-force activity"}

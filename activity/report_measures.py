@@ -1,0 +1,135 @@
+"""Task-force activity measures of the grant report: the figures the agencies entered, totalled per
+measure over the quarters of the period, across agencies.
+
+Which figures count: those of the calendar quarters wholly inside the period (a report's period is
+always a run of whole quarters: reports/releases.py), as entered or last corrected when the report is
+computed. An agency that has not entered a quarter adds nothing to it (activity.selectors.missing_for
+lists who still owes figures).
+
+Investigations, arrests, charges and convictions concern people, and in a county a count of 2 can
+point at a case: they are protected as counts of people (`sensitive`), as are the people reached by
+awareness events. Events and technical-assistance requests are not people: shown as they are.
+
+These aggregates read across the whole task force on purpose, bypassing ActivityFigure.for_user():
+they leave this module only as counts protected by reports/suppression.py, never as rows.
+ReportsConfig.ready() imports this module, as it imports meetings' and cases'.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Sum
+
+from activity.choices import ActivityMeasure
+from activity.models import ActivityFigure
+from reports.measures import Column, Group, Measure, MeasureResult, Row, register
+from reports.periods import Period
+from reports.suppression import Count, Relation
+
+_M = ActivityMeasure
+
+GROUP = Group.ACTIVITY
+
+# The funder's item each cell answers, by the cell's count key ("activity." + the measure), for the
+# report helper that lays out the funder copy (reports.measures.Measure has no such field yet). Named
+# by the item's wording, not its number: the numbering changes with each solicitation's questionnaire,
+# so check it against the award's own PMT form.
+FUNDER_ITEMS: dict[str, str] = {
+    "activity.investigations_sex": "PMT, law enforcement: human trafficking investigations opened, sex trafficking",
+    "activity.investigations_labor": "PMT, law enforcement: human trafficking investigations opened, labor trafficking",
+    "activity.arrests_sex": "PMT, law enforcement: arrests, sex trafficking",
+    "activity.arrests_labor": "PMT, law enforcement: arrests, labor trafficking",
+    "activity.charges_trafficking_sex": "PMT, prosecution: human trafficking charges filed, sex trafficking",
+    "activity.charges_trafficking_labor": "PMT, prosecution: human trafficking charges filed, labor trafficking",
+    "activity.charges_other_sex": "PMT, prosecution: other charges filed in sex trafficking cases",
+    "activity.charges_other_labor": "PMT, prosecution: other charges filed in labor trafficking cases",
+    "activity.convictions_sex": "PMT, prosecution: convictions, sex trafficking",
+    "activity.convictions_labor": "PMT, prosecution: convictions, labor trafficking",
+    "activity.awareness_events": "PMT, task force: public-awareness events held",
+    "activity.awareness_people": "PMT, task force: people reached by public-awareness events",
+    "activity.ta_received": "PMT, task force: technical-assistance requests received",
+    "activity.ta_answered": "PMT, task force: technical-assistance requests answered",
+}
+
+# Rows of the enforcement table: (row key, label, sex-trafficking measure, labor-trafficking measure).
+ENFORCEMENT_ROWS = (
+    ("investigations", "Investigations opened", _M.INVESTIGATIONS_SEX, _M.INVESTIGATIONS_LABOR),
+    ("arrests", "Arrests", _M.ARRESTS_SEX, _M.ARRESTS_LABOR),
+    ("charges_trafficking", "Trafficking charges", _M.CHARGES_TRAFFICKING_SEX, _M.CHARGES_TRAFFICKING_LABOR),
+    ("charges_other", "Other charges", _M.CHARGES_OTHER_SEX, _M.CHARGES_OTHER_LABOR),
+    ("convictions", "Convictions", _M.CONVICTIONS_SEX, _M.CONVICTIONS_LABOR),
+)
+# Rows of the outreach table: (measure, label, counts people).
+OUTREACH_ROWS = (
+    (_M.AWARENESS_EVENTS, "Public-awareness events held", False),
+    (_M.AWARENESS_PEOPLE, "People reached by public-awareness events", True),
+    (_M.TA_RECEIVED, "Technical-assistance requests received", False),
+    (_M.TA_ANSWERED, "Technical-assistance requests answered", False),
+)
+AS_ENTERED = (
+    "As entered by the agencies for the calendar quarters of the period, summed across agencies; an agency that "
+    "has not entered a quarter adds nothing to it."
+)
+
+
+def key(measure: str) -> str:
+    """The count key of a measure's total in the report."""
+    return f"activity.{measure}"
+
+
+def totals(period: Period) -> dict[str, int]:
+    """The sum of every agency's figure per measure over the quarters of `period` (absent: none entered)."""
+    summed = ActivityFigure.objects.in_period(period).values_list("measure").annotate(total=Sum("value")).order_by()
+    return dict(summed)
+
+
+def enforcement(period: Period) -> MeasureResult:
+    found = totals(period)
+    counts, relations, rows = [], [], []
+    for row, label, sex, labor in ENFORCEMENT_ROWS:
+        sex_value, labor_value = found.get(sex, 0), found.get(labor, 0)
+        counts += [Count(key(sex), sex_value), Count(key(labor), labor_value), Count(key(row), sex_value + labor_value)]
+        relations.append(Relation(key(row), (key(sex), key(labor))))
+        rows.append(Row(row, label, (key(sex), key(labor), key(row))))
+    columns = (Column("sex", "Sex trafficking"), Column("labor", "Labor trafficking"), Column("all", "All"))
+    notes = (
+        AS_ENTERED,
+        "Investigations and arrests are entered by law-enforcement agencies; charges and convictions by the "
+        "prosecutor's office only, so that a case is not counted by both.",
+        "Other charges: charges other than trafficking filed in trafficking cases.",
+    )
+    return MeasureResult(columns, tuple(rows), tuple(counts), tuple(relations), notes=notes)
+
+
+def outreach(period: Period) -> MeasureResult:
+    found = totals(period)
+    counts = tuple(Count(key(m), found.get(m, 0), sensitive=people) for m, _, people in OUTREACH_ROWS)
+    rows = tuple(Row(m.value, label, (key(m),)) for m, label, _ in OUTREACH_ROWS)
+    notes = (AS_ENTERED, "Entered by the co-chair agencies. Trainings are counted apart, under Trainings.")
+    return MeasureResult((Column("figure", "Number"),), rows, counts, notes=notes)
+
+
+register(
+    Measure(
+        key="activity_enforcement",
+        group=GROUP,
+        order=100,
+        title="Investigations, arrests, charges and convictions",
+        sheet="Investigations and charges",
+        definition="Human trafficking investigations opened and arrests made by law-enforcement agencies, charges "
+        "filed and convictions obtained by the prosecutor's office, by type of trafficking, as the agencies entered "
+        "them for each calendar quarter of the period.",
+        compute=enforcement,
+    )
+)
+register(
+    Measure(
+        key="activity_outreach",
+        group=GROUP,
+        order=110,
+        title="Public awareness and technical assistance",
+        sheet="Awareness and assistance",
+        definition="Public-awareness events held and the people they reached, and technical-assistance requests "
+        "received and answered, as the co-chair agencies entered them for each calendar quarter of the period.",
+        compute=outreach,
+    )
+)
