@@ -30,6 +30,7 @@ class Action(StrEnum):
     MANAGE_TRAINING_REQUESTS = "manage_training_requests"
     SET_DIGEST_DEFAULTS = "set_digest_defaults"
     APPROVE_REPORTS = "approve_reports"
+    ENTER_ACTIVITY_FIGURES = "enter_activity_figures"
 
 
 _EVERYONE = frozenset(Role)
@@ -51,6 +52,8 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.MANAGE_TRAINING_REQUESTS: frozenset({Role.COORDINATOR}),
     Action.SET_DIGEST_DEFAULTS: frozenset({Role.COORDINATOR}),
     Action.APPROVE_REPORTS: frozenset({Role.COORDINATOR}),
+    # For their own agency, when it holds activity measures (activity/choices.py says which).
+    Action.ENTER_ACTIVITY_FIGURES: frozenset({Role.AGENCY_ADMIN, Role.COORDINATOR}),
 }
 
 # Roles whose holders can see case data or an audit trail of it: they must use MFA.
@@ -58,8 +61,9 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
 # trail; agency administrators see their agency's trail (who viewed which referral).
 MFA_REQUIRED_ROLES: frozenset[Role] = frozenset({Role.REFERRAL_OFFICER, Role.AGENCY_ADMIN, Role.COORDINATOR})
 
-# Which roles each inviter may hand out. Coordinators exist only in co-chair agencies.
-GRANTABLE_ROLES: dict[Role, frozenset[Role]] = {
+# Which roles each inviter may hand out. Coordinators exist only in co-chair agencies. Looked up
+# by the role a person has stored (a plain str; a Role is a str and hashes the same).
+GRANTABLE_ROLES: dict[str, frozenset[Role]] = {
     Role.AGENCY_ADMIN: frozenset({Role.MEMBER, Role.REFERRAL_OFFICER, Role.AGENCY_ADMIN, Role.GRANT_MANAGER}),
     Role.COORDINATOR: frozenset(Role),
 }
