@@ -8,7 +8,7 @@ PORT ?= 8000
 LOCK := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
 	--no-emit-index-url --no-emit-find-links --extra dev --output-file requirements.txt pyproject.toml
 
-.PHONY: run test install lock upgrade migrate demo totp lint schema prod clean browser-check
+.PHONY: run test install lock upgrade migrate demo totp lint typecheck schema prod clean browser-check
 
 ## Every package, direct and indirect, at the exact version and hashes of requirements.txt (the lock).
 ## --no-deps: the lock already lists everything; a package missing from it fails here, not in a test.
@@ -54,6 +54,10 @@ totp: install
 
 lint: install
 	$(BIN)/ruff check .
+
+## mypy with the django-stubs and DRF plugins over the project, not tests/ (its settings: pyproject.toml).
+typecheck: install
+	$(BIN)/mypy
 
 schema: install
 	$(BIN)/python manage.py spectacular --api-version v1 --file docs/openapi.yaml --validate

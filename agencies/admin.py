@@ -10,7 +10,7 @@ audit trail points at are deactivated or revoked, never deleted.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -22,6 +22,14 @@ from django.http import HttpRequest
 from agencies import services
 from agencies.models import Agency, Invitation, User
 
+_M = TypeVar("_M", bound=Model)
+
+
+def acting_staff(request: HttpRequest) -> User:
+    """The staff member at the admin: the admin site lets no anonymous visitor in."""
+    assert isinstance(request.user, User)
+    return request.user
+
 
 class _NoAddOrDelete(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -32,7 +40,7 @@ class _NoAddOrDelete(admin.ModelAdmin):
 
 
 def run_each(
-    model_admin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet, act: Callable[[Model], object]
+    model_admin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[_M], act: Callable[[_M], object]
 ) -> None:
     """Calls a service once per selected row; a refusal is reported and the other rows go on
     (each service call is its own transaction)."""
@@ -58,7 +66,7 @@ class AgencyAdmin(_NoAddOrDelete):
 
     def save_model(self, request: HttpRequest, obj: Agency, form: ModelForm, change: bool) -> None:
         changes = {field: form.cleaned_data[field] for field in form.changed_data}
-        services.agency_change(actor=request.user, agency=obj, changes=changes)
+        services.agency_change(actor=acting_staff(request), agency=obj, changes=changes)
 
 
 @admin.register(User)
@@ -86,11 +94,21 @@ class UserAdmin(BaseUserAdmin):
 
     @admin.action(description="Deactivate the selected people (ends their sessions and API tokens)")
     def deactivate_people(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
-        run_each(self, request, queryset, lambda person: services.person_deactivate(actor=request.user, person=person))
+        run_each(
+            self,
+            request,
+            queryset,
+            lambda person: services.person_deactivate(actor=acting_staff(request), person=person),
+        )
 
     @admin.action(description="Reactivate the selected people")
     def reactivate_people(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
-        run_each(self, request, queryset, lambda person: services.person_reactivate(actor=request.user, person=person))
+        run_each(
+            self,
+            request,
+            queryset,
+            lambda person: services.person_reactivate(actor=acting_staff(request), person=person),
+        )
 
 
 @admin.register(Invitation)
@@ -107,5 +125,5 @@ class InvitationAdmin(_NoAddOrDelete):
             self,
             request,
             queryset,
-            lambda invitation: services.invitation_revoke(actor=request.user, invitation=invitation),
+            lambda invitation: services.invitation_revoke(actor=acting_staff(request), invitation=invitation),
         )

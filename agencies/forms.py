@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth import password_validation
 
@@ -12,24 +14,28 @@ class InvitationForm(forms.Form):
     agency = forms.ModelChoiceField(queryset=Agency.objects.none(), label="Agency")
     role = forms.ChoiceField(label="Role")
 
-    def __init__(self, *args: object, actor: User, **kwargs: object) -> None:
+    def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        agency_field, role_field = self.fields["agency"], self.fields["role"]
+        assert isinstance(agency_field, forms.ModelChoiceField) and isinstance(role_field, forms.ChoiceField)
         if actor.can(Action.INVITE_TO_ANY_AGENCY):
-            self.fields["agency"].queryset = Agency.objects.filter(is_active=True)
+            agency_field.queryset = Agency.objects.filter(is_active=True)
         else:
-            self.fields["agency"].queryset = Agency.objects.filter(pk=actor.agency_id)
-            self.fields["agency"].initial = actor.agency_id
+            agency_field.queryset = Agency.objects.filter(people=actor)
+            agency_field.initial = actor.agency_id
         grantable = GRANTABLE_ROLES.get(actor.role, frozenset())
-        self.fields["role"].choices = [(role.value, role.label) for role in Role if role in grantable]
+        role_field.choices = [(role.value, role.label) for role in Role if role in grantable]
 
 
 class RoleForm(forms.Form):
     role = forms.ChoiceField(label="Role")
 
-    def __init__(self, *args: object, actor: User, **kwargs: object) -> None:
+    def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        role_field = self.fields["role"]
+        assert isinstance(role_field, forms.ChoiceField)
         grantable = GRANTABLE_ROLES.get(actor.role, frozenset())
-        self.fields["role"].choices = [(role.value, role.label) for role in Role if role in grantable]
+        role_field.choices = [(role.value, role.label) for role in Role if role in grantable]
 
 
 class InvitationAcceptForm(forms.Form):
@@ -44,12 +50,13 @@ class InvitationAcceptForm(forms.Form):
         label="Password again", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
 
-    def __init__(self, *args: object, email: str, **kwargs: object) -> None:
+    def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.email = email
 
-    def clean(self) -> dict[str, object]:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         first, second = data.get("password1"), data.get("password2")
         if first and second and first != second:
             self.add_error("password2", "The two passwords differ.")

@@ -8,11 +8,13 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import cached_property
 
 from agencies.roles import MFA_REQUIRED_ROLES, PERMISSIONS, Action, Role
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
+    from django.db.models import F
 
 
 class Sector(models.TextChoices):
@@ -157,14 +159,24 @@ class User(AbstractUser):
 
     def lacks_required_mfa(self) -> bool:
         """True while a person whose role needs MFA has not enrolled an authenticator app."""
+        return self.requires_mfa and not self.has_totp
+
+    @cached_property
+    def has_totp(self) -> bool:
+        """Whether the person has enrolled an authenticator app: one query, the first time it is read.
+
+        A query that loads people may read it with them, as an annotation of this name
+        (`annotate(has_totp=Exists(User.totp_authenticators(OuterRef("pk"))))`): Django sets an
+        annotation on the instance, where this property finds it. The API's token lookup
+        (api.services) reads it with the token, one query fewer on every API request."""
+        return self.totp_authenticators(self.pk).exists()
+
+    @staticmethod
+    def totp_authenticators(person: int | F) -> models.QuerySet:
+        """The authenticator apps (TOTP) of the person `person` (an id, or an `OuterRef` to one)."""
         from allauth.mfa.models import Authenticator
 
-        if not self.requires_mfa:
-            return False
-        # API token authentication reads it with the token (one query fewer on every API request).
-        if (has_totp := getattr(self, "has_totp_as_read", None)) is not None:
-            return not has_totp
-        return not Authenticator.objects.filter(user=self, type=Authenticator.Type.TOTP).exists()
+        return Authenticator.objects.filter(user=person, type=Authenticator.Type.TOTP)
 
 
 class InvitationQuerySet(models.QuerySet["Invitation"]):

@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from agencies.admin import run_each
+from agencies.admin import acting_staff, run_each
 from api.models import ApiToken
 from api.services import api_token_revoke
 
@@ -30,4 +30,4 @@ class ApiTokenAdmin(admin.ModelAdmin):
     @admin.action(description="Revoke the selected tokens")
     def revoke_tokens(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
         # Revoking only takes access away, so an operator may do it for anyone; the row names them.
-        run_each(self, request, queryset, lambda token: api_token_revoke(actor=request.user, token=token))
+        run_each(self, request, queryset, lambda token: api_token_revoke(actor=acting_staff(request), token=token))

@@ -14,7 +14,9 @@ from django_filters.fields import IsoDateTimeField
 class StrictNullBooleanField(forms.NullBooleanField):
     _VALUES = {"true": True, "1": True, "false": False, "0": False}
 
-    def to_python(self, value: Any) -> bool | None:
+    # NullBooleanField widens BooleanField's bool with None; the stubs silence that on NullBooleanField
+    # itself (the same ignore), so every subclass has to repeat it.
+    def to_python(self, value: Any) -> bool | None:  # type: ignore[override]
         if value in (None, ""):
             return None
         if isinstance(value, bool):
@@ -57,9 +59,10 @@ class PortalFilterSet(filters.FilterSet):
 
     def is_valid(self) -> bool:
         valid = super().is_valid()
+        data = self.data or {}  # FilterSet stores `data or {}`: never None, whatever the stubs say
         # An empty value for a typed filter (a date, a choice, a boolean) is a mistake, not "no filter".
         for name, declared in self.filters.items():
-            if self.data.get(name) == "" and not isinstance(declared, filters.CharFilter):
+            if data.get(name) == "" and not isinstance(declared, filters.CharFilter):
                 self.form.add_error(name, "Give a value, or leave this parameter out.")
                 valid = False
         return valid

@@ -5,14 +5,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+# The project's Celery app: taskforce/__init__.py makes it current (api may not import taskforce).
+from celery import current_app as celery_app
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-
-from celery import current_app as celery_app  # the project's app (taskforce/__init__.py makes it current); api may not import taskforce
 
 BROKER_TIMEOUT = 0.5  # seconds
 

@@ -7,7 +7,10 @@ from django.db import models
 from django.utils import timezone
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from django.contrib.auth.models import AnonymousUser
+    from django.db.models import Expression
 
     from agencies.models import User
 
@@ -19,8 +22,10 @@ class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
             return self.none()
         return self.filter(user_id=user.pk)
 
-    def usable(self) -> ApiTokenQuerySet:
-        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now(), user__is_active=True)
+    def usable(self, *, at: datetime | Expression | None = None) -> ApiTokenQuerySet:
+        """Tokens that authenticate `at` (now by default; the sign-in's compiled lookup passes its stand-in)."""
+        moment = timezone.now() if at is None else at
+        return self.filter(revoked_at__isnull=True, expires_at__gt=moment, user__is_active=True)
 
 
 class ApiToken(models.Model):

@@ -7,6 +7,7 @@ is refused with 400 before any view sees it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import IO, Any
 
 from rest_framework.exceptions import ParseError
@@ -17,7 +18,9 @@ TOO_DEEP = f"JSON parse error - the body is nested more than {MAX_DEPTH} levels 
 
 
 class DepthLimitedJSONParser(JSONParser):
-    def parse(self, stream: IO[bytes], media_type: str | None = None, parser_context: dict | None = None) -> Any:
+    def parse(
+        self, stream: IO[bytes], media_type: str | None = None, parser_context: Mapping[str, Any] | None = None
+    ) -> Any:
         try:
             data = super().parse(stream, media_type, parser_context)
         except RecursionError:
@@ -32,6 +35,7 @@ def _depth_exceeds(data: Any, limit: int) -> bool:
     pending = [(data, 1)]
     while pending:
         value, depth = pending.pop()
+        children: Iterable[Any]
         if isinstance(value, dict):
             children = value.values()
         elif isinstance(value, list):

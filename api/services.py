@@ -1,18 +1,20 @@
 from __future__ import annotations
 
-import functools
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, models, transaction
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from agencies.models import User
+from agencies.models import Agency, User
 from api.models import ApiToken
 from audit.models import AuditEvent
 from audit.services import audit_record
+from toolkit.compiled import CompiledQuery, StandIn
 
 TOKEN_PREFIX = "tfp_"  # noqa: S105 - a visible prefix, not a secret
 
@@ -66,64 +68,41 @@ def api_token_authenticate(raw: str) -> ApiToken | None:
     return token
 
 
-# Every API request runs this lookup. Through the ORM (select_related and an Exists annotation) it
-# cost about 1.5 ms of CPU to build and compile each time, more than PostgreSQL spends answering it;
-# its SQL never changes, so it is written once per process and only executed afterwards.
-# The conditions are those of ApiTokenQuerySet.usable(); tests/api pin the refusals.
+# Every API request runs this lookup. Built and compiled by the ORM on each request it cost about
+# 1.5 ms of CPU, more than PostgreSQL spends answering it: it is compiled once per process
+# (toolkit.compiled) from `ApiToken.objects.usable()` itself, and run with the digest and the moment.
+_TOKEN_LOOKUP = CompiledQuery(digest=ApiToken._meta.get_field("digest"), at=ApiToken._meta.get_field("expires_at"))
 
 
-@functools.cache
-def _token_lookup_statement(vendor: str) -> tuple[str, tuple[tuple[type[models.Model], list, list], ...]]:
-    from allauth.mfa.models import Authenticator
+# The token, its person and the person's agency (None for a person of no agency), as select_related reads
+# them: each model, and its fields' names and their columns in the lookup's rows.
+def _layout(model: type[models.Model], prefix: str) -> tuple[type[models.Model], list[str], list[str]]:
+    names = [field.attname for field in model._meta.concrete_fields]  # the primary key first
+    return model, names, [prefix + name for name in names]
 
-    from agencies.models import Agency
 
-    quote = connection.ops.quote_name
-    parts = ((ApiToken, "t"), (User, "u"), (Agency, "a"))
-    columns = ", ".join(f"{alias}.{quote(f.column)}" for model, alias in parts for f in model._meta.concrete_fields)
-    # Only names from the models' metadata, quoted, are written into the text; values are bound.
-    statement = (
-        f"SELECT {columns}, EXISTS (SELECT 1 FROM {quote(Authenticator._meta.db_table)} m "  # noqa: S608
-        f"WHERE m.{quote('user_id')} = u.{quote('id')} AND m.{quote('type')} = %s) "
-        f"FROM {quote(ApiToken._meta.db_table)} t "
-        f"JOIN {quote(User._meta.db_table)} u ON u.{quote('id')} = t.{quote('user_id')} "
-        f"LEFT JOIN {quote(Agency._meta.db_table)} a ON a.{quote('id')} = u.{quote('agency_id')} "
-        f"WHERE t.{quote('digest')} = %s AND t.{quote('revoked_at')} IS NULL AND t.{quote('expires_at')} > %s "
-        f"AND u.{quote('is_active')}"
-    )
-    # The database's values become Python ones as the ORM converts them (SQLite's text dates, say).
-    layout = []
-    for model, alias in parts:
-        names = [field.attname for field in model._meta.concrete_fields]
-        columns = [field.get_col(alias) for field in model._meta.concrete_fields]
-        converters = [connection.ops.get_db_converters(c) + c.get_db_converters(connection) for c in columns]
-        layout.append((model, names, list(zip(converters, columns, strict=True))))
-    return statement, tuple(layout)
+_PARTS = (_layout(ApiToken, ""), _layout(User, "user__"), _layout(Agency, "user__agency__"))
+
+
+def _token_rows(*, digest: str | StandIn, at: datetime | StandIn) -> QuerySet[dict]:
+    columns = [column for _model, _names, columns in _PARTS for column in columns]
+    has_totp = Exists(User.totp_authenticators(OuterRef("user_id")))
+    # One digest, one row: the model's ordering would only add a sort.
+    return ApiToken.objects.usable(at=at).filter(digest=digest).values(*columns, has_totp=has_totp).order_by()
 
 
 def _token_lookup(digest: str) -> ApiToken | None:
-    from allauth.mfa.models import Authenticator
-
-    statement, layout = _token_lookup_statement(connection.vendor)
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    with connection.cursor() as cursor:
-        cursor.execute(statement, [Authenticator.Type.TOTP.value, digest, now])
-        row = cursor.fetchone()
-    if row is None:
+    rows = _TOKEN_LOOKUP.rows(connection.alias, _token_rows, digest=digest, at=timezone.now())
+    if not rows:
         return None
-    instances = []
-    position = 0
-    for model, names, conversions in layout:
-        values = []
-        for converters, column in conversions:
-            value = row[position]
-            for converter in converters:
-                value = converter(value, column, connection)
-            values.append(value)
-            position += 1
-        instances.append(None if values[0] is None else model.from_db(connection.alias, names, values))
-    token, user, agency = instances
-    user.agency = agency  # None for a person of no agency, as select_related would set it
+    token, user, agency = (_instance(model, names, columns, rows[0]) for model, names, columns in _PARTS)
+    user.agency = agency
+    user.has_totp = rows[0]["has_totp"]  # the annotation User.has_totp documents, set as the ORM sets one
     token.user = user
-    user.has_totp_as_read = bool(row[position])
     return token
+
+
+def _instance(model: type[models.Model], names: list[str], columns: list[str], row: dict) -> Any:
+    """The instance of `model` whose values `row` holds in `columns`; None when its key is NULL (a LEFT JOIN)."""
+    values = [row[column] for column in columns]
+    return None if values[0] is None else model.from_db(connection.alias, names, values)

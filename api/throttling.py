@@ -2,7 +2,7 @@
 
 DRF's own keep each client's request times as a list in the cache: read, trimmed and written back on
 every request (two round trips to Redis, and a list of up to 1,200 times at 1,200 a minute). Here
-one counter per window, in one round trip (taskforce.ratelimit). The keys and rates stay DRF's.
+one counter per window, in one round trip (toolkit.ratelimit). The keys and rates stay DRF's.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from rest_framework import throttling
 
 from agencies.lockout import client_ip
-from taskforce.ratelimit import window_hit
+from toolkit.ratelimit import window_hit
 
 if TYPE_CHECKING:  # rest_framework.views imports this module (DEFAULT_THROTTLE_CLASSES)
     from rest_framework.request import Request
@@ -21,9 +21,12 @@ if TYPE_CHECKING:  # rest_framework.views imports this module (DEFAULT_THROTTLE_
 
 class _FixedWindow(throttling.SimpleRateThrottle):
     window_ends = 0.0
+    # Set by SimpleRateThrottle.__init__ from parse_rate (None without a rate); the stubs leave them out.
+    num_requests: int | None
+    duration: int | None
 
     def allow_request(self, request: Request, view: APIView) -> bool:
-        if self.rate is None:
+        if self.rate is None or self.num_requests is None or self.duration is None:
             return True
         self.key = self.get_cache_key(request, view)
         if self.key is None:  # not this throttle's kind of client (a person, for the "anon" rate)

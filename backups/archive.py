@@ -19,7 +19,7 @@ import shutil
 import subprocess
 import tarfile
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +30,7 @@ import psycopg
 from django.core.management.base import CommandError
 from django.utils import timezone
 from psycopg import sql
+from psycopg.abc import Query
 
 from audit.management.commands.audit_lock_down import _trigger_problems
 
@@ -55,7 +56,7 @@ class Target:
     sslmode: str = ""
 
     @classmethod
-    def from_settings(cls, database: dict[str, Any]) -> Target:
+    def from_settings(cls, database: Mapping[str, Any]) -> Target:
         if "postgresql" not in database["ENGINE"]:
             raise CommandError(
                 "Backups are for PostgreSQL. The embedded SQLite default is one file: copy var/portal.sqlite3 "
@@ -79,7 +80,7 @@ class Target:
             raise CommandError("The database URL is not valid: postgres://user@host:port/name.") from error
 
     def connect(self, **kwargs: Any) -> psycopg.Connection:
-        params = {"host": self.host, "port": self.port, "user": self.user, "password": self.password}
+        params: dict[str, Any] = {"host": self.host, "port": self.port, "user": self.user, "password": self.password}
         params |= {"sslmode": self.sslmode} if self.sslmode else {}
         try:
             return psycopg.connect(dbname=self.name, **{k: v for k, v in params.items() if v}, **kwargs)
@@ -107,8 +108,15 @@ def _pgpass_escape(value: str) -> str:
     return value.replace("\\", "\\\\").replace(":", "\\:")
 
 
+def one_value(connection: psycopg.Connection, query: Query) -> Any:
+    """The value of a query that always returns one row (SHOW, count(*), a function call)."""
+    row = connection.execute(query).fetchone()
+    assert row is not None
+    return row[0]
+
+
 def server_major(connection: psycopg.Connection) -> int:
-    return int(connection.execute("SHOW server_version_num").fetchone()[0]) // 10000
+    return int(one_value(connection, "SHOW server_version_num")) // 10000
 
 
 def pg_tool(name: str, major: int) -> str:
@@ -139,7 +147,7 @@ def table_counts(connection: psycopg.Connection) -> dict[str, int]:
         " WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') ORDER BY 1"
     ).fetchall()
     query = "SELECT count(*) FROM {}"
-    return {name: connection.execute(sql.SQL(query).format(sql.Identifier(name))).fetchone()[0] for (name,) in names}
+    return {name: one_value(connection, sql.SQL(query).format(sql.Identifier(name))) for (name,) in names}
 
 
 def applied_migrations(connection: psycopg.Connection) -> list[list[str]]:
@@ -150,7 +158,8 @@ def applied_migrations(connection: psycopg.Connection) -> list[list[str]]:
 def trigger_problems(connection: psycopg.Connection) -> list[str]:
     """audit_lock_down's check: both append-only triggers of the trail exist and are enabled."""
     with connection.cursor() as cursor:
-        return _trigger_problems(cursor)  # type: ignore[arg-type] - same execute/fetchall as Django's cursor
+        # Same execute/fetchall as the Django cursor it is annotated with (audit's to widen to a Protocol).
+        return _trigger_problems(cursor)  # type: ignore[arg-type]
 
 
 def sha256_of(path: Path) -> str:

@@ -22,7 +22,7 @@ def backup_create(*, target: Target, to: Path, media_root: Path) -> dict[str, An
         connection.read_only = True
         major = archive.server_major(connection)
         # The dump and the counts read the same snapshot: the counts describe the dump exactly.
-        snapshot = connection.execute("SELECT pg_export_snapshot()").fetchone()[0]
+        snapshot = archive.one_value(connection, "SELECT pg_export_snapshot()")
         pg_dump = archive.pg_tool("pg_dump", major)
         with archive.libpq_environment(target) as env:
             archive.run_tool([pg_dump, "--format=custom", f"--snapshot={snapshot}", f"--file={to / DUMP}"], env)
@@ -52,7 +52,7 @@ def backup_restore(*, source: Path, target: Target, media_root: Path) -> list[st
     if media_root.exists() and any(media_root.iterdir()):
         raise CommandError(f"{media_root} is not empty: restore the uploaded files into a new folder.")
     with target.connect(autocommit=True) as connection:
-        if connection.execute(archive.USER_RELATIONS).fetchone()[0]:
+        if archive.one_value(connection, archive.USER_RELATIONS):
             raise CommandError(f"The database {target.name} is not empty: restore onto a new, empty database.")
         pg_restore = archive.pg_tool("pg_restore", archive.server_major(connection))
     command = [pg_restore, "--no-owner", "--no-privileges", "--single-transaction", "--exit-on-error"]

@@ -21,9 +21,17 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from queue import Empty
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from multiprocessing.queues import Queue
+    from multiprocessing.synchronize import Event
+
+    from aiosmtpd.smtp import SMTP, Envelope, Session
+    from celery import Celery
 
 ROOT = Path(__file__).resolve().parents[1]
 LONG_AGO = datetime(2020, 1, 1, tzinfo=UTC)
@@ -32,13 +40,13 @@ LONG_AGO = datetime(2020, 1, 1, tzinfo=UTC)
 # --- The SMTP server: its own process, so that it costs the same in both runs ------------------
 
 
-def _serve_smtp(port: int, ready: object, stop: object, results: object) -> None:
+def _serve_smtp(port: int, ready: Event, stop: Event, results: Queue[tuple[str, Any]]) -> None:
     from aiosmtpd.controller import Controller
 
     counts: dict[str, int] = {}
 
     class Counter:
-        async def handle_DATA(self, server, session, envelope):
+        async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
             for address in envelope.rcpt_tos:
                 counts[address] = counts.get(address, 0) + 1
             results.put(("tick", 1))
@@ -213,7 +221,7 @@ def _seed(people: int) -> None:
     DigestPlannerState.objects.update_or_create(pk=1, defaults={"first_run_at": LONG_AGO, "last_run_at": LONG_AGO})
 
 
-def _zone():
+def _zone() -> tzinfo:
     from zoneinfo import ZoneInfo
 
     from django.conf import settings
@@ -292,11 +300,11 @@ def through_celery(people: int, workers: int, env: dict[str, str], log_dir: Path
     return elapsed, {"recipients": len(counts), "max_per_recipient": max(counts.values()), **statuses}
 
 
-def _wait_for_workers(app: object, workers: int, queue: str) -> None:
+def _wait_for_workers(app: Celery, workers: int, queue: str) -> None:
     names = {f"bench{n}-{queue}" for n in range(workers)}
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
-        replies = app.control.ping(timeout=1.0)
+        replies = app.control.ping(timeout=1.0) or []  # None only when asked not to wait for replies
         seen = {name.split("@")[0] for reply in replies for name in reply}
         if names <= seen:
             return
@@ -364,7 +372,8 @@ def main() -> int:
 
 
 def _reset_ledger() -> None:
-    from digests.models import Delivery, OutboxTask
+    from digests.models import Delivery
+    from outbox.models import OutboxTask
 
     Delivery.objects.all().delete()
     OutboxTask.objects.all().delete()

@@ -18,6 +18,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 WRK_SCRIPT = Path(__file__).with_name("wrk_report.lua")
@@ -40,7 +41,7 @@ class Gunicorn:
 
     def __init__(self, *, port: int, workers: int, env: dict[str, str], log: Path) -> None:
         self.port, self.workers, self.env, self.log = port, workers, env, log
-        self.process: subprocess.Popen | None = None
+        self.process: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> Gunicorn:
         command = [
@@ -60,11 +61,17 @@ class Gunicorn:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
+    def _started(self) -> subprocess.Popen[bytes]:
+        if self.process is None:
+            raise RuntimeError("gunicorn is not started: use `with Gunicorn(...)`")
+        return self.process
+
     def _wait_ready(self) -> None:
+        process = self._started()
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {self.process.returncode}; see {self.log}")
+            if process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {process.returncode}; see {self.log}")
             try:
                 status, _, _ = get(self.port, "/healthz")
                 if status in (200, 503) and len(self.worker_pids()) == self.workers:
@@ -75,7 +82,8 @@ class Gunicorn:
         raise RuntimeError(f"gunicorn did not answer within {START_TIMEOUT:.0f} s; see {self.log}")
 
     def worker_pids(self) -> list[int]:
-        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        pid = self._started().pid
+        children = Path(f"/proc/{pid}/task/{pid}/children")
         try:
             return [int(pid) for pid in children.read_text().split()]
         except OSError:
@@ -109,14 +117,18 @@ def get(
         connection.close()
 
 
-def get_json(port: int, path: str, headers: dict[str, str] | None = None, *, post: object = None) -> object:
-    """GET `path`, or with `post`, POST it as a JSON body (search takes its words in the body)."""
+def get_json(port: int, path: str, headers: dict[str, str] | None = None, *, post: object = None) -> dict[str, Any]:
+    """GET `path`, or with `post`, POST it as a JSON body (search takes its words in the body).
+    Every endpoint measured answers a JSON object."""
     method, body = ("GET", None) if post is None else ("POST", json.dumps(post).encode())
     headers = {**(headers or {}), "Content-Type": "application/json"}
     status, _, answer = get(port, path, headers, method=method, body=body)
     if status != 200:
         raise RuntimeError(f"{method} {path} answered {status}: {answer[:300]!r}")
-    return json.loads(answer)
+    found = json.loads(answer)
+    if not isinstance(found, dict):
+        raise RuntimeError(f"{method} {path} answered JSON that is not an object: {answer[:300]!r}")
+    return found
 
 
 Variant = tuple[list[str], dict[str, str]]  # paths in turn, request headers
@@ -217,7 +229,10 @@ def stream(port: int, path: str, *, rss_before: dict[int, int]) -> dict:
         response = connection.getresponse()
         if response.status != 200:
             raise RuntimeError(f"GET {path} answered {response.status}: {response.read(300)!r}")
-        pid = int(response.getheader("X-Worker-Pid"))
+        worker = response.getheader("X-Worker-Pid")
+        if worker is None:
+            raise RuntimeError(f"GET {path} answered without X-Worker-Pid: is the benchmark middleware on?")
+        pid = int(worker)
         sampler = PeakSampler(pid)
         sampler.start()
         while chunk := response.read1(256 * 1024):
@@ -234,6 +249,8 @@ def stream(port: int, path: str, *, rss_before: dict[int, int]) -> dict:
         peak = sampler.stop()
     finally:
         connection.close()
+    if first is None or first_row is None:
+        raise RuntimeError(f"GET {path} answered fewer than two lines ({size} bytes)")
     seconds = finished - started
     return {
         "seconds": round(seconds, 3),

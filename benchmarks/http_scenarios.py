@@ -6,6 +6,7 @@ import json
 
 from rest_framework.pagination import Cursor
 
+from agencies.models import User
 from api.pagination import PortalCursorPagination
 from benchmarks.http_load import Gunicorn, LoadSettings, get_json, interleaved, ratio, rss_kib, stream
 from benchmarks.people import Cast
@@ -21,13 +22,14 @@ def _auth(cast: Cast, name: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {cast.tokens[name]}"}
 
 
-def deepest_page(officer: object) -> str:
+def deepest_page(officer: User) -> str:
     """The last page of the officer's incoming list, as DRF encodes its cursor (position: the oldest
     row of the second-to-last page, so that the page holds the 50 oldest rows)."""
     oldest = list(Referral.objects.incoming_for(officer).order_by("id").values_list("id", flat=True)[:51])
     paginator = PortalCursorPagination()
     paginator.base_url = f"http://host{LIST}"
-    url = paginator.encode_cursor(Cursor(offset=0, reverse=False, position=str(oldest[-1])))
+    # urlencode() writes the position as str() would, as DRF's own cursors hold it.
+    url = paginator.encode_cursor(Cursor(offset=0, reverse=False, position=oldest[-1]))
     return url.removeprefix("http://host")
 
 

@@ -6,6 +6,7 @@ import gc
 import os
 import statistics
 import time
+from collections.abc import Callable
 from datetime import date
 
 from django.db import connection
@@ -85,7 +86,7 @@ def grant_report(fiscal_year: int) -> dict:
     }
 
 
-def _median_seconds(work: object) -> float:
+def _median_seconds(work: Callable[[], object]) -> float:
     work()
     runs = []
     for _ in range(REPEATS):

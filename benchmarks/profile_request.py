@@ -40,6 +40,7 @@ def main() -> int:
 
 
 def _profile(args: argparse.Namespace) -> int:
+    from django.http import StreamingHttpResponse
     from django.test import Client
     from pyinstrument import Profiler
 
@@ -55,7 +56,7 @@ def _profile(args: argparse.Namespace) -> int:
         with profiler:
             for _ in range(args.requests):
                 response = client.get(args.url, headers=headers)
-                if response.streaming:
+                if isinstance(response, StreamingHttpResponse):  # what `response.streaming` says
                     for _chunk in response.streaming_content:
                         pass
         print(profiler.output_text(unicode=True, color=False, show_all=False))

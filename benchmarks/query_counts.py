@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 from unittest import mock
 
 from django.contrib.auth.models import AnonymousUser
@@ -63,6 +64,12 @@ class WebList:
     rows: Callable[[User | AnonymousUser], list[Narrowing]]
 
 
+def _signed_in(person: User | AnonymousUser) -> User:
+    """The person of a list of one's own rows: always a cast member, never the anonymous visitor."""
+    assert isinstance(person, User), "a list of one's own rows needs a cast member"
+    return person
+
+
 def _window(queryset: QuerySet, days: int = 92) -> QuerySet:
     start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     return queryset.filter(starts_at__lt=start + timedelta(days=days), ends_at__gt=start)
@@ -101,7 +108,11 @@ WEB_LISTS = [
         "/action-items/",
         "member",
         lambda u: [
-            (ActionItem, FOR_USER, ActionItem.objects.for_user(u).filter(status=ActionStatus.OPEN, owner_person=u))
+            (
+                ActionItem,
+                FOR_USER,
+                ActionItem.objects.for_user(u).filter(status=ActionStatus.OPEN, owner_person=_signed_in(u)),
+            )
         ],
     ),
     WebList(
@@ -204,9 +215,10 @@ def _bearer(cast: Cast, name: str) -> dict[str, str]:
 
 
 def _web_list(cast: Cast, page: WebList) -> dict:
-    person = cast.by_name()[page.person] if page.person else AnonymousUser()
     client = Client()
+    person: User | AnonymousUser = AnonymousUser()
     if page.person:
+        person = cast.by_name()[page.person]
         client.force_login(person, backend="allauth.account.auth_backends.AuthenticationBackend")
     narrowings = page.rows(person)
     counts, rows = {}, {}
@@ -224,11 +236,18 @@ def _web_list(cast: Cast, page: WebList) -> dict:
 def _narrowed(chosen: list[tuple[type[Model], tuple[str, ...], list]]) -> Iterator[None]:
     with ExitStack() as stack:
         for model, methods, pks in chosen:
-            queryset_class = model._default_manager._queryset_class
+            # The class the manager builds its querysets from (none of the project's overrides get_queryset).
+            queryset_class = type(model._default_manager.get_queryset())
             for name in methods:
                 original = getattr(queryset_class, name)
 
-                def narrowed(self, *args, _original=original, _pks=pks, **kwargs):
+                def narrowed(
+                    self: QuerySet,
+                    *args: Any,
+                    _original: Callable[..., QuerySet] = original,
+                    _pks: list = pks,
+                    **kwargs: Any,
+                ) -> QuerySet:
                     return _original(self, *args, **kwargs).filter(pk__in=_pks)
 
                 stack.enter_context(mock.patch.object(queryset_class, name, narrowed))
@@ -273,6 +292,12 @@ def _fixtures(cast: Cast) -> None:
         .order_by("starts_at")
         .first()
     )
+    host, owner = coordinator.agency, member.agency
+    if meeting is None or host is None or owner is None:
+        raise SystemExit(
+            "The dataset lacks an upcoming full meeting run by the coordinator, or an agency of the coordinator or"
+            " member: rebuild it with python -m benchmarks.seed_scale."
+        )
     quarter = period_build(kind=PeriodKind.QUARTER, year=timezone.localdate().year, part=1)
     soon = timezone.now() + timedelta(days=3)
     for index in range(50):
@@ -281,7 +306,7 @@ def _fixtures(cast: Cast) -> None:
             data=TrainingInput(
                 title=f"Benchmark training {index}",
                 description="Recognising the signs of trafficking",
-                host_agency=coordinator.agency,
+                host_agency=host,
                 starts_at=soon,
                 ends_at=soon + timedelta(hours=2),
                 capacity=30,
@@ -303,13 +328,13 @@ def _fixtures(cast: Cast) -> None:
             description="",
             chair=None,
             members=[coordinator],
-            agencies=[coordinator.agency],
+            agencies=[host],
         )
         action_item_create(
             actor=coordinator,
             meeting=meeting,
             title=f"Benchmark follow-up {index}",
-            owner_agency=member.agency,
+            owner_agency=owner,
             owner_person=member,
             due_on=timezone.localdate() + timedelta(days=7),
         )

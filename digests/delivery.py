@@ -33,6 +33,7 @@ from smtplib import SMTPRecipientsRefused, SMTPResponseException
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -70,7 +71,7 @@ class _Mailer:
     """One SMTP connection per batch, opened at the first message that is really sent."""
 
     def __init__(self) -> None:
-        self.connection = None
+        self.connection: BaseEmailBackend | None = None
 
     def send(self, message: EmailMessage) -> None:
         if self.connection is None:
@@ -200,6 +201,8 @@ def _compose(*, row: Delivery, defaults: TaskForceDigestDefaults) -> EmailMessag
     if row.kind == DIGEST_KIND:
         if chosen.frequency == Frequency.NEVER:
             return Skip("unsubscribed")
+        # The planner writes both ends of the window of every digest row.
+        assert row.window_start is not None and row.window_end is not None
         window = DigestWindow(start=row.window_start, end=row.window_end, now=timezone.now())
         sections = digest_sections_build(person=person, window=window)
         if not sections:
@@ -212,7 +215,9 @@ def _compose(*, row: Delivery, defaults: TaskForceDigestDefaults) -> EmailMessag
         return Skip("unknown_kind")
     if not getattr(chosen, kind.switch):
         return Skip("switched_off")
-    content = kind.build(person=person, target_id=row.target_id)
+    # notification_fan_out writes a target on every notification row; without one there is nothing to
+    # show, as when the target is gone.
+    content = None if row.target_id is None else kind.build(person=person, target_id=row.target_id)
     if content is None:
         return Skip("not_visible")
     return notification_message(person=person, kind=row.kind, content=content, delivery=row)

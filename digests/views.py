@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from agencies.access import requires
+from agencies.access import AuthenticatedRequest, requires
 from agencies.models import User
 from agencies.roles import Action
 from digests import selectors, services
@@ -33,7 +33,7 @@ def _add_errors(form: DigestSettingsForm, error: ValidationError) -> None:
 
 @require_http_methods(["GET", "POST"])
 @requires(Action.VIEW_TASKFORCE_CONTENT)
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: AuthenticatedRequest) -> HttpResponse:
     person = request.user
     if request.method == "POST" and request.POST.get("action") == "reset":
         services.digest_preference_reset(actor=person)
@@ -62,7 +62,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET"])
 @requires(Action.VIEW_TASKFORCE_CONTENT)
-def preview(request: HttpRequest) -> HttpResponse:
+def preview(request: AuthenticatedRequest) -> HttpResponse:
     person = request.user
     result = selectors.digest_preview(person=person, now=timezone.now())
     context = {"preview": result, "time_zone": zone(person.time_zone)}
@@ -71,7 +71,7 @@ def preview(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @requires(Action.SET_DIGEST_DEFAULTS)
-def defaults(request: HttpRequest) -> HttpResponse:
+def defaults(request: AuthenticatedRequest) -> HttpResponse:
     current = TaskForceDigestDefaults.current()
     form = DigestSettingsForm(request.POST or None, initial=DigestSettingsForm.initial_from(current))
     if request.method == "POST" and form.is_valid():

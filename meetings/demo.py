@@ -185,6 +185,7 @@ def _series(spec: tuple, agencies: dict[str, Agency], committees: dict[str, Comm
         video_url=video,
     )
     first = services.meeting_schedule(actor=actor, details=details, frequency=Frequency.MONTHLY, count=12)
+    assert first.series is not None  # twelve meetings make a series
     return list(first.series.meetings.order_by("starts_at"))
 
 
@@ -196,7 +197,7 @@ def _fill(meeting: Meeting, agencies: dict[str, Agency], actor: User, rng: rando
     items = CASE_AGENDA if meeting.is_case_review else AGENDA
     AgendaItem.objects.bulk_create(
         [
-            AgendaItem(meeting=meeting, position=i, title=t, presenter_agency=agencies.get(a), minutes=m)
+            AgendaItem(meeting=meeting, position=i, title=t, presenter_agency=agencies[a] if a else None, minutes=m)
             for i, (t, a, m) in enumerate(items)
         ]
     )
@@ -259,7 +260,7 @@ def _minutes(meeting: Meeting, actor: User) -> None:
         updated_by=actor,
         status=MinutesStatus.APPROVED if approved else MinutesStatus.CIRCULATED,
         circulated_at=meeting.ends_at + timedelta(days=3),
-        approved_at=next_meeting.ends_at if approved else None,
+        approved_at=next_meeting.ends_at if approved and next_meeting else None,
         approved_by=actor if approved else None,
         approved_at_meeting=next_meeting if approved else None,
     )
@@ -326,6 +327,6 @@ def _requests(agencies: dict[str, Agency]) -> None:
             topic=topic,
             preferred_dates="Weekday mornings next month",
             status=status,
-            assigned_agency=agencies.get(agency),
+            assigned_agency=agencies[agency] if agency else None,
             closed_at=timezone.now() if status == RequestStatus.DONE else None,
         )

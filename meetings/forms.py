@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core import signing
+from django.db.models import QuerySet
+from django.forms.utils import ErrorDict
+from django.http import QueryDict
 from django.utils import timezone
 
 from agencies.models import Agency, User
@@ -26,7 +31,7 @@ def _datetime(label: str) -> forms.DateTimeField:
     )
 
 
-def _people() -> object:
+def _people() -> QuerySet[User]:
     return (
         User.objects.filter(is_active=True, agency__isnull=False)
         .select_related("agency")
@@ -34,14 +39,20 @@ def _people() -> object:
     )
 
 
+def _person_label(person: User) -> str:
+    # The choices come from _people(), which holds only people of an agency.
+    assert person.agency is not None
+    return f"{person.get_full_name() or person.email} ({person.agency.name})"
+
+
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:
-        return f"{obj.get_full_name() or obj.email} ({obj.agency.name})"
+        return _person_label(obj)
 
 
 class PeopleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: User) -> str:
-        return f"{obj.get_full_name() or obj.email} ({obj.agency.name})"
+        return _person_label(obj)
 
 
 # What the de-identification guard lets through in a place and in a description that names staff
@@ -75,7 +86,7 @@ class MeetingForm(forms.Form):
         min_value=2, max_value=MAX_OCCURRENCES, required=False, label="Number of meetings in the series"
     )
 
-    def __init__(self, *args: object, actor: User, meeting: Meeting | None = None, **kwargs: object) -> None:
+    def __init__(self, *args: Any, actor: User, meeting: Meeting | None = None, **kwargs: Any) -> None:
         if meeting is not None:
             kwargs.setdefault("initial", services.meeting_details(meeting).__dict__)
         super().__init__(*args, **kwargs)
@@ -88,8 +99,9 @@ class MeetingForm(forms.Form):
         else:
             self.fields["host_agency"].initial = actor.agency_id
 
-    def clean(self) -> dict[str, object]:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("repeats") and not data.get("count"):
             self.add_error("count", "Say how many meetings the series holds.")
         return data
@@ -109,7 +121,7 @@ class AgendaItemForm(forms.Form):
         max_length=AGENDA_NOTES_MAX_LENGTH, required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Notes"
     )
 
-    def __init__(self, *args: object, meeting: Meeting, **kwargs: object) -> None:
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Every meeting's agenda goes through the de-identification guard, so every one checks as you type.
         self.fields["notes"].widget.attrs.update(_GUARDED)
@@ -128,7 +140,7 @@ class MinutesForm(forms.Form):
         label="Minutes", max_length=MINUTES_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 16}), strip=True
     )
 
-    def __init__(self, *args: object, meeting: Meeting, **kwargs: object) -> None:
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Minutes of every kind of meeting go through the guard: they check as you type too.
         self.fields["body"].widget.attrs.update(_GUARDED)
@@ -145,11 +157,13 @@ class ApproveForm(forms.Form):
         queryset=Meeting.objects.none(), label="Approved at the meeting of", empty_label=None
     )
 
-    def __init__(self, *args: object, choices: list[Meeting], **kwargs: object) -> None:
+    def __init__(self, *args: Any, choices: list[Meeting], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["at_meeting"].queryset = Meeting.objects.filter(pk__in=[m.pk for m in choices])
+        at_meeting = self.fields["at_meeting"]
+        assert isinstance(at_meeting, forms.ModelChoiceField)
+        at_meeting.queryset = Meeting.objects.filter(pk__in=[m.pk for m in choices])
         if choices:
-            self.fields["at_meeting"].initial = choices[-1].pk
+            at_meeting.initial = choices[-1].pk
 
 
 class CorrectionForm(forms.Form):
@@ -165,8 +179,9 @@ class AttendanceForm(forms.Form):
         help_text="When you do not record who came from it.",
     )
 
-    def clean(self) -> dict[str, object]:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if bool(data.get("person")) == bool(data.get("agency")):
             raise forms.ValidationError("Choose a person or an agency (one of the two).")
         return data
@@ -190,7 +205,7 @@ class ActionStatusForm(forms.Form):
 class AttachmentForm(forms.Form):
     file = forms.FileField(label="Handout")
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         extensions = services.allowed_extensions()
         self.fields["file"].widget.attrs["accept"] = ",".join(f".{ext}" for ext in extensions)
@@ -211,7 +226,7 @@ class CommitteeForm(forms.Form):
         label="Agencies (all their people)",
     )
 
-    def __init__(self, *args: object, actor: User, committee: Committee | None = None, **kwargs: object) -> None:
+    def __init__(self, *args: Any, actor: User, committee: Committee | None = None, **kwargs: Any) -> None:
         if committee is not None:
             kwargs.setdefault(
                 "initial",
@@ -242,22 +257,24 @@ class TrainingForm(forms.Form):
     capacity = forms.IntegerField(min_value=1, max_value=2000, help_text="Seats; people beyond go on a waiting list.")
     is_public = forms.BooleanField(required=False, label="Public: show it on the public training page and feed")
 
-    def __init__(self, *args: object, actor: User, training: Training | None = None, **kwargs: object) -> None:
+    def __init__(self, *args: Any, actor: User, training: Training | None = None, **kwargs: Any) -> None:
         if training is not None:
             initial = {name: getattr(training, name, None) for name in self.base_fields}
             initial["sectors"] = list(training.audiences.values_list("sector", flat=True))
             kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
+        host_agency = self.fields["host_agency"]
+        assert isinstance(host_agency, forms.ModelChoiceField)
         if not actor.can(Action.RUN_MEETINGS):
-            self.fields["host_agency"].queryset = Agency.objects.filter(pk=actor.agency_id)
-        self.fields["host_agency"].initial = self.fields["host_agency"].initial or actor.agency_id
+            host_agency.queryset = Agency.objects.filter(people=actor)
+        host_agency.initial = host_agency.initial or actor.agency_id
 
     def to_input(self) -> services.TrainingInput:
         return services.TrainingInput(**self.cleaned_data)
 
 
 class PeopleTrainedForm(forms.Form):
-    def __init__(self, *args: object, training: Training, **kwargs: object) -> None:
+    def __init__(self, *args: Any, training: Training, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         recorded = {row.sector: row.count for row in training.people_trained.all()}
         for value, label in TrainingSector.choices:
@@ -283,15 +300,17 @@ class TrainingRequestForm(forms.Form):
     )
     website = forms.CharField(required=False, label="Leave this field empty")
     started = forms.CharField(widget=forms.HiddenInput)
+    # Django's own attribute (set in BaseForm.__init__), which the stubs leave out as private.
+    _errors: ErrorDict | None
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["started"].initial = signing.dumps(timezone.now().timestamp(), salt=_FORM_SALT)
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
 
     def restamped(self) -> TrainingRequestForm:
         """The same answers and errors with a new time stamp, for the next try."""
-        data = self.data.copy()
+        data = self.data.copy() if isinstance(self.data, QueryDict) else dict(self.data)
         data["started"] = signing.dumps(timezone.now().timestamp(), salt=_FORM_SALT)
         form = TrainingRequestForm(data)
         form._errors = self.errors
@@ -321,6 +340,8 @@ class RequestStatusForm(forms.Form):
     )
     training = forms.ModelChoiceField(queryset=Training.objects.none(), required=False, label="The training (optional)")
 
-    def __init__(self, *args: object, agency_id: int | None, **kwargs: object) -> None:
+    def __init__(self, *args: Any, agency_id: int | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["training"].queryset = Training.objects.filter(host_agency_id=agency_id)
+        training = self.fields["training"]
+        assert isinstance(training, forms.ModelChoiceField)
+        training.queryset = Training.objects.filter(host_agency_id=agency_id)

@@ -127,6 +127,7 @@ def _series_components(series: MeetingSeries, visible: list[Meeting], slots: dic
         if meeting.is_cancelled:
             continue
         override = _meeting_event(meeting, uid=series_uid(series))
+        assert meeting.series_slot is not None  # set with the series, by meeting_schedule
         override.add("recurrence-id", _local(meeting.series_slot))
         overrides.append(override)
     return [master, *overrides]
@@ -145,6 +146,7 @@ def add_meetings(calendar: Calendar, meetings: Iterable[Meeting]) -> None:
     for pk, series_id, slot in Meeting.objects.filter(series_id__in=by_series).values_list(
         "pk", "series_id", "series_slot"
     ):
+        assert series_id is not None and slot is not None  # set together, by meeting_schedule
         slots[series_id][pk] = slot
     for series in MeetingSeries.objects.filter(pk__in=by_series).select_related("host_agency"):
         for component in _series_components(series, by_series[series.pk], slots[series.pk]):

@@ -4,7 +4,7 @@ It replaces the expression index of 0004, which made every search parse the note
 import django.contrib.postgres.search
 from django.db import migrations, models
 
-import fulltext
+from toolkit import fulltext
 
 
 class Migration(migrations.Migration):

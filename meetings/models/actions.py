@@ -40,6 +40,9 @@ class ActionItem(models.Model):
 
     objects = ActionItemQuerySet.as_manager()
 
+    # Not a column: meetings.selectors.with_permissions sets it on the items a page lists, for its forms.
+    may_update: bool
+
     class Meta:
         ordering = ["due_on", "id"]
         indexes = [models.Index(fields=["owner_person", "status"]), models.Index(fields=["owner_agency", "status"])]

@@ -11,9 +11,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-import fulltext
 from meetings.choices import AttendanceSource, MinutesStatus, RsvpResponse
 from meetings.models.meetings import Meeting
+from toolkit import fulltext
 
 MINUTES_MAX_LENGTH = 20000
 AGENDA_NOTES_MAX_LENGTH = 1000
@@ -55,7 +55,7 @@ class Minutes(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="minutes_versions")
     version = models.PositiveSmallIntegerField(default=1)
     body = models.TextField(max_length=MINUTES_MAX_LENGTH)
-    # The body's words for full-text search, kept by the database (see fulltext.py).
+    # The body's words for full-text search, kept by the database (see toolkit/fulltext.py).
     body_search = models.GeneratedField(
         expression=fulltext.SearchDocument("body", config=fulltext.CONFIG),
         output_field=SearchVectorField(),

@@ -45,14 +45,16 @@ def allowed_extensions() -> list[str]:
     return [ext for ext in settings.MEETINGS_ATTACHMENT_EXTENSIONS if ext in FILE_TYPES]
 
 
-def _check_upload(upload: UploadedFile) -> tuple[str, str]:
-    """The clean file name and the content type to serve, or a ValidationError saying what is wrong."""
-    limit = settings.MEETINGS_ATTACHMENT_MAX_BYTES
-    if upload.size > limit:
+def _check_upload(upload: UploadedFile) -> tuple[str, str, int]:
+    """The clean file name, the content type to serve and the size, or a ValidationError saying what is wrong."""
+    limit, size = settings.MEETINGS_ATTACHMENT_MAX_BYTES, upload.size
+    assert size is not None  # Django's upload handlers measure every file they receive
+    if size > limit:
         raise ValidationError({"file": f"The file is larger than {limit // (1024 * 1024)} MB."})
-    if upload.size == 0:
+    if size == 0:
         raise ValidationError({"file": "The file is empty."})
-    extension = PurePath(upload.name or "").suffix.lower().lstrip(".")
+    filename = upload.name or ""
+    extension = PurePath(filename).suffix.lower().lstrip(".")
     if extension not in allowed_extensions():
         raise ValidationError({"file": "Upload one of these types: " + ", ".join(allowed_extensions()) + "."})
     content_type, signatures = FILE_TYPES[extension]
@@ -64,14 +66,14 @@ def _check_upload(upload: UploadedFile) -> tuple[str, str]:
     check_container(upload, extension)  # a ZIP named .docx must be a Word package, within bounds
     if not signatures and not is_utf8_text(upload):  # stored as is: refused, never re-encoded
         raise ValidationError({"file": "A .txt handout must be plain UTF-8 text: save it as UTF-8 and upload it."})
-    name = get_valid_filename(PurePath(upload.name).name)[-200:] or f"handout.{extension}"
-    return name, content_type
+    name = get_valid_filename(PurePath(filename).name)[-200:] or f"handout.{extension}"
+    return name, content_type, size
 
 
 def attachment_add(*, actor: User, meeting: Meeting, upload: UploadedFile) -> Attachment:
     check_may_run(actor=actor, meeting=meeting)
     check_not_cancelled(meeting)
-    name, content_type = _check_upload(upload)
+    name, content_type, size = _check_upload(upload)
     guard_meeting_text(actor=actor, fields={"file": name})
     # What is inside is read by the whole audience too: check the text wherever it can be extracted.
     contents = handout_contents(upload, PurePath(name).suffix.lower().lstrip("."))
@@ -79,9 +81,7 @@ def attachment_add(*, actor: User, meeting: Meeting, upload: UploadedFile) -> At
         guard_handout(actor=actor, text=contents.text)
         guard_handout(actor=actor, text=contents.authors, allow=STAFF_NAMES)
     with transaction.atomic():
-        attachment = Attachment(
-            meeting=meeting, name=name, content_type=content_type, size=upload.size, uploaded_by=actor
-        )
+        attachment = Attachment(meeting=meeting, name=name, content_type=content_type, size=size, uploaded_by=actor)
         attachment.file.save(name, upload, save=False)
         attachment.save()
         audit_record(

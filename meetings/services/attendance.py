@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -15,7 +17,7 @@ from meetings.models import Attendance, Meeting, Rsvp
 from meetings.services.checks import check_may_run, check_not_cancelled
 
 
-def check_in_opens_at(meeting: Meeting) -> object:
+def check_in_opens_at(meeting: Meeting) -> datetime:
     return meeting.starts_at - settings.MEETINGS_CHECK_IN_OPENS_BEFORE
 
 
@@ -35,9 +37,11 @@ def attendance_record(
         raise ValidationError("Choose a person or an agency.")
     if person is not None and (not person.is_active or person.agency_id is None):
         raise ValidationError({"person": "That person has no active account in a member agency."})
-    return _create(
-        actor=actor, meeting=meeting, person=person, agency=agency or person.agency, source=AttendanceSource.ORGANIZER
-    )
+    if agency is None:
+        # Then a person was given, with an agency: both checked above.
+        assert person is not None and person.agency is not None
+        agency = person.agency
+    return _create(actor=actor, meeting=meeting, person=person, agency=agency, source=AttendanceSource.ORGANIZER)
 
 
 def attendance_check_in(*, actor: User, meeting: Meeting) -> Attendance:
@@ -47,9 +51,11 @@ def attendance_check_in(*, actor: User, meeting: Meeting) -> Attendance:
     if not check_in_opens_at(meeting) <= now <= meeting.ends_at:
         raise ValidationError("Check-in is open from 30 minutes before the meeting until it ends.")
     existing = Attendance.objects.filter(meeting=meeting, person=actor).first()
-    return existing or _create(
-        actor=actor, meeting=meeting, person=actor, agency=actor.agency, source=AttendanceSource.SELF
-    )
+    if existing is not None:
+        return existing
+    # Checking in takes the right to see the task force's content, which User.can denies without an agency.
+    assert actor.agency is not None
+    return _create(actor=actor, meeting=meeting, person=actor, agency=actor.agency, source=AttendanceSource.SELF)
 
 
 def _create(*, actor: User, meeting: Meeting, person: User | None, agency: Agency, source: str) -> Attendance:

@@ -25,12 +25,11 @@ def committee_save(
 ) -> Committee:
     """Creates (coordinators) or changes (coordinators and the chair) a committee. Only the
     coordinators choose its chair."""
-    creating = committee is None
-    if creating and not actor.can(Action.RUN_MEETINGS):
+    if committee is None and not actor.can(Action.RUN_MEETINGS):
         raise PermissionDenied("Only the coordinators create committees.")
-    if not creating and not (actor.can(Action.RUN_MEETINGS) or committee.chair_id == actor.pk):
+    if committee is not None and not (actor.can(Action.RUN_MEETINGS) or committee.chair_id == actor.pk):
         raise PermissionDenied("Only the coordinators and the committee's chair change it.")
-    if not creating and chair != committee.chair and not actor.can(Action.RUN_MEETINGS):
+    if committee is not None and chair != committee.chair and not actor.can(Action.RUN_MEETINGS):
         raise PermissionDenied("Only the coordinators choose a committee's chair.")
     if not name.strip():
         raise ValidationError({"name": "Give the committee a name."})

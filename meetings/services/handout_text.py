@@ -22,12 +22,17 @@ import io
 import logging
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from lxml import etree
+
+if TYPE_CHECKING:  # both are imported for real only when a file of their kind is read
+    from openpyxl.worksheet.worksheet import Worksheet
+    from pypdf import PageObject
 
 MAX_TEXT_CHARS = 400_000  # about 150 pages; the guard reads it in well under a few seconds
 MAX_XML_BYTES = 30 * 1024 * 1024  # per part, uncompressed: a zip bomb stops here
@@ -122,7 +127,7 @@ def _pdf(upload: UploadedFile) -> Handout:
     if len(reader.pages) > MAX_PDF_PAGES:
         raise ValidationError({"file": f"The handout has more than {MAX_PDF_PAGES} pages. Split it up."})
     out = _Collector()
-    info = reader.metadata or {}
+    info: Mapping[str, Any] = reader.metadata or {}
     for key in ("/Title", "/Subject", "/Keywords"):
         out.add(info.get(key))
     out.add(info.get("/Author"), author=True)
@@ -137,7 +142,7 @@ def _pdf(upload: UploadedFile) -> Handout:
     return out.handout()
 
 
-def _annotations(page: object) -> Iterator[dict]:
+def _annotations(page: PageObject) -> Iterator[dict]:
     annotations = page.get("/Annots") or []
     for reference in annotations.get_object() if hasattr(annotations, "get_object") else annotations:
         annotation = reference.get_object()
@@ -176,7 +181,8 @@ def _read_part(root: etree._Element, out: _Collector) -> None:
             continue
         name = etree.QName(element).localname
         if name in _BLOCKS:
-            out.add("".join(element.itertext()))
+            # lxml yields str on Python 3; its stubs allow bytes too.
+            out.add("".join(element.itertext()))  # type: ignore[arg-type]
         elif name in _SHAPE_PROPERTIES:
             for attribute in _TEXT_ATTRIBUTES:
                 out.add(element.get(attribute))
@@ -195,16 +201,22 @@ def _read_workbook(upload: UploadedFile, out: _Collector) -> None:
     book = load_workbook(upload, data_only=True, read_only=False)
     for sheet in book.worksheets:
         out.add(sheet.title)
-        for part in (sheet.oddHeader, sheet.oddFooter, sheet.evenHeader, sheet.evenFooter):
-            for side in (part.left, part.center, part.right):
-                out.add(side.text)
-        for part in (sheet.firstHeader, sheet.firstFooter):
+        for part in (
+            sheet.oddHeader,
+            sheet.oddFooter,
+            sheet.evenHeader,
+            sheet.evenFooter,
+            sheet.firstHeader,
+            sheet.firstFooter,
+        ):
+            if part is None:  # typed optional, but openpyxl fills every one in (empty) when it reads a file
+                continue
             for side in (part.left, part.center, part.right):
                 out.add(side.text)
         _read_cells(sheet, out)
 
 
-def _read_cells(sheet: object, out: _Collector) -> None:
+def _read_cells(sheet: Worksheet, out: _Collector) -> None:
     """Each cell on its own line, after its column's header: "DOB: 3/14/2009" is read as a date of birth."""
     headers: dict[int, str] = {}
     for row in sheet.iter_rows():

@@ -100,6 +100,7 @@ def meeting_schedule(*, actor: User, details: MeetingInput, frequency: str = "",
 def _schedule_series(*, actor: User, details: MeetingInput, frequency: str, count: int) -> Meeting:
     values = _normalized(details)
     starts_at, ends_at = values.pop("starts_at"), values.pop("ends_at")
+    assert isinstance(starts_at, datetime) and isinstance(ends_at, datetime)  # as _normalized leaves them
     duration = ends_at - starts_at
     series = MeetingSeries.objects.create(
         **values, frequency=frequency, first_start=starts_at, duration=duration, count=count, created_by=actor
@@ -114,6 +115,7 @@ def _schedule_series(*, actor: User, details: MeetingInput, frequency: str, coun
         ]
     )
     first = series.meetings.order_by("starts_at").first()
+    assert first is not None  # bulk_create has just made `count` (at least 2) of them
     audit_record(actor=actor, event=AuditEvent.MEETING_SCHEDULED, target=series, detail={"meetings": count})
     return first
 

@@ -46,7 +46,7 @@ def training_request_submit(
         audit_record(
             actor=None, event=AuditEvent.TRAINING_REQUEST_RECEIVED, target=request, target_label=f"request {request.pk}"
         )
-        from digests.outbox import outbox_enqueue  # database-first: a broker outage delays it, loses nothing
+        from outbox.services import outbox_enqueue  # database-first: a broker outage delays it, loses nothing
 
         outbox_enqueue(task="meetings.tasks.notify_coordinators_of_training_request", args=[request.pk])
     return request

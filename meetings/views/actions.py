@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from agencies.access import requires
+from agencies.access import AuthenticatedRequest, requires
 from agencies.roles import Action
 from meetings import selectors, services
 from meetings.forms import ActionItemForm, ActionStatusForm
@@ -18,7 +18,7 @@ from meetings.views.common import add_errors, message, posted
 
 
 @requires(Action.VIEW_TASKFORCE_CONTENT)
-def action_item_create(request: HttpRequest, pk: int) -> HttpResponse:
+def action_item_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_run_get(user=request.user, pk=pk)
     form = ActionItemForm(posted(request), initial={"owner_agency": meeting.host_agency_id})
     if request.method == "POST" and form.is_valid():
@@ -34,7 +34,7 @@ def action_item_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Action.VIEW_TASKFORCE_CONTENT)
-def my_action_items(request: HttpRequest) -> HttpResponse:
+def my_action_items(request: AuthenticatedRequest) -> HttpResponse:
     include_closed = request.GET.get("show") == "all"
     items = selectors.with_permissions(
         request.user, selectors.my_action_items(user=request.user, include_closed=include_closed)
@@ -50,7 +50,7 @@ def my_action_items(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @requires(Action.VIEW_TASKFORCE_CONTENT)
-def action_item_status(request: HttpRequest, pk: int) -> HttpResponse:
+def action_item_status(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     item = selectors.action_item_get(user=request.user, pk=pk)
     if not may_update_action_item(request.user, item):
         raise PermissionDenied("Only the owner, their agency's administrators or the organizers can change this.")

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from agencies.access import requires
+from agencies.access import AuthenticatedRequest, requires
 from agencies.roles import Action
 from meetings import selectors, services
 from meetings.forms import AgendaItemForm
@@ -50,7 +50,7 @@ def _editor(
 
 
 @requires(Action.VIEW_TASKFORCE_CONTENT)
-def agenda_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def agenda_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_run_get(user=request.user, pk=pk)
     if request.method != "POST":
         return _editor(request, meeting)
@@ -66,14 +66,14 @@ def agenda_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _editor(request, meeting, add_form=form, status=400)
 
 
-def _item(request: HttpRequest, pk: int, item_pk: int) -> tuple[Meeting, AgendaItem]:
+def _item(request: AuthenticatedRequest, pk: int, item_pk: int) -> tuple[Meeting, AgendaItem]:
     meeting = selectors.meeting_run_get(user=request.user, pk=pk)
     return meeting, get_object_or_404(AgendaItem.objects.select_related("meeting"), pk=item_pk, meeting=meeting)
 
 
 @require_POST
 @requires(Action.VIEW_TASKFORCE_CONTENT)
-def agenda_item_edit(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def agenda_item_edit(request: AuthenticatedRequest, pk: int, item_pk: int) -> HttpResponse:
     meeting, item = _item(request, pk, item_pk)
     form = AgendaItemForm(request.POST, meeting=meeting, prefix=f"item-{item.pk}")
     if form.is_valid():
@@ -89,7 +89,7 @@ def agenda_item_edit(request: HttpRequest, pk: int, item_pk: int) -> HttpRespons
 
 @require_POST
 @requires(Action.VIEW_TASKFORCE_CONTENT)
-def agenda_item_move(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def agenda_item_move(request: AuthenticatedRequest, pk: int, item_pk: int) -> HttpResponse:
     _, item = _item(request, pk, item_pk)
     direction = request.POST.get("direction", "")
     try:
@@ -104,7 +104,7 @@ def agenda_item_move(request: HttpRequest, pk: int, item_pk: int) -> HttpRespons
 
 @require_POST
 @requires(Action.VIEW_TASKFORCE_CONTENT)
-def agenda_item_remove(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def agenda_item_remove(request: AuthenticatedRequest, pk: int, item_pk: int) -> HttpResponse:
     _, item = _item(request, pk, item_pk)
     title = item.title
     try:
@@ -118,7 +118,7 @@ def agenda_item_remove(request: HttpRequest, pk: int, item_pk: int) -> HttpRespo
 
 @require_POST
 @requires(Action.VIEW_TASKFORCE_CONTENT)
-def agenda_publish(request: HttpRequest, pk: int) -> HttpResponse:
+def agenda_publish(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_run_get(user=request.user, pk=pk)
     try:
         services.agenda_publish(actor=request.user, meeting=meeting)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
-from agencies.access import requires
+from agencies.access import AuthenticatedRequest, requires
 from agencies.roles import Action
 from meetings import selectors, services
 from meetings.forms import AttachmentForm
@@ -18,7 +18,7 @@ from meetings.views.common import message
 
 @require_POST
 @requires(Action.VIEW_TASKFORCE_CONTENT)
-def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_run_get(user=request.user, pk=pk)
     form = AttachmentForm(request.POST, request.FILES)
     try:
@@ -33,7 +33,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Action.VIEW_TASKFORCE_CONTENT)
-def attachment_download(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
+def attachment_download(request: AuthenticatedRequest, pk: int, file_pk: int) -> FileResponse:
     meeting = selectors.meeting_get(user=request.user, pk=pk)
     attachment = get_object_or_404(Attachment, pk=file_pk, meeting=meeting)
     response = FileResponse(
@@ -45,7 +45,7 @@ def attachment_download(request: HttpRequest, pk: int, file_pk: int) -> FileResp
 
 @require_POST
 @requires(Action.VIEW_TASKFORCE_CONTENT)
-def attachment_remove(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
+def attachment_remove(request: AuthenticatedRequest, pk: int, file_pk: int) -> HttpResponse:
     meeting = selectors.meeting_run_get(user=request.user, pk=pk)
     attachment = Attachment.objects.select_related("meeting").filter(pk=file_pk, meeting=meeting).first()
     if attachment is None:  # removed already (a second click): nothing left to do

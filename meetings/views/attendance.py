@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from agencies.access import requires
+from agencies.access import AuthenticatedRequest, requires
 from agencies.roles import Action
 from meetings import selectors, services
 from meetings.forms import AttendanceForm
@@ -18,7 +18,7 @@ from meetings.views.common import add_errors, message, posted
 
 
 @requires(Action.VIEW_TASKFORCE_CONTENT)
-def attendance_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def attendance_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_run_get(user=request.user, pk=pk)
     form = AttendanceForm(posted(request))
     if request.method == "POST" and form.is_valid():
@@ -41,7 +41,7 @@ def attendance_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(Action.VIEW_TASKFORCE_CONTENT)
-def attendance_remove(request: HttpRequest, pk: int, row_pk: int) -> HttpResponse:
+def attendance_remove(request: AuthenticatedRequest, pk: int, row_pk: int) -> HttpResponse:
     meeting = selectors.meeting_run_get(user=request.user, pk=pk)
     row = Attendance.objects.select_related("person", "agency", "meeting").filter(pk=row_pk, meeting=meeting).first()
     if row is None:  # removed already (a second click): nothing left to do

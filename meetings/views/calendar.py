@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TypedDict
 
 from django.conf import settings
 from django.contrib import messages
@@ -12,20 +13,25 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from agencies.access import requires
+from agencies.access import AuthenticatedRequest, requires
 from agencies.models import Agency
 from agencies.roles import Action
 from meetings import calendar_grid, ical, selectors, services
 from meetings.choices import MeetingKind
 from meetings.models import CalendarFeed, Meeting, Training
 from meetings.views.common import ics_response
-from taskforce.parsing import whole_number
+from toolkit.parsing import whole_number
 
 _LIST_DAYS = 92
 KINDS = [*MeetingKind.choices, ("training", "Training")]
 
 
-def _filters(request: HttpRequest) -> dict[str, object]:
+class _Filters(TypedDict):
+    kind: str
+    agency_id: int | None
+
+
+def _filters(request: HttpRequest) -> _Filters:
     kind = request.GET.get("kind", "")
     return {
         "kind": kind if kind in dict(KINDS) else "",
@@ -33,12 +39,12 @@ def _filters(request: HttpRequest) -> dict[str, object]:
     }
 
 
-def _filter_context(filters: dict[str, object]) -> dict[str, object]:
+def _filter_context(filters: _Filters) -> dict[str, object]:
     return {"kinds": KINDS, "agencies": Agency.objects.filter(is_active=True), **filters}
 
 
 @requires(Action.VIEW_TASKFORCE_CONTENT)
-def calendar(request: HttpRequest) -> HttpResponse:
+def calendar(request: AuthenticatedRequest) -> HttpResponse:
     first = calendar_grid.parse_month(request.GET.get("month"))
     start, end = calendar_grid.grid_bounds(first)
     filters = _filters(request)
@@ -60,7 +66,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Action.VIEW_TASKFORCE_CONTENT)
-def calendar_list(request: HttpRequest) -> HttpResponse:
+def calendar_list(request: AuthenticatedRequest) -> HttpResponse:
     today = timezone.localdate()
     try:
         start = date.fromisoformat(request.GET.get("from", ""))
@@ -85,7 +91,7 @@ def calendar_list(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Action.VIEW_TASKFORCE_CONTENT)
-def calendar_feed(request: HttpRequest) -> HttpResponse:
+def calendar_feed(request: AuthenticatedRequest) -> HttpResponse:
     """Create, replace or revoke one's private feed link. The link is shown once."""
     raw = None
     if request.method == "POST":

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
-from agencies.access import requires
+from agencies.access import AuthenticatedRequest, requires
 from agencies.roles import Action
 from meetings import selectors, services
 from meetings.forms import CommitteeForm
@@ -16,13 +16,13 @@ from meetings.views.common import add_errors, posted
 
 
 @requires(Action.VIEW_TASKFORCE_CONTENT)
-def committee_list(request: HttpRequest) -> HttpResponse:
+def committee_list(request: AuthenticatedRequest) -> HttpResponse:
     committees = selectors.committees_for(user=request.user)
     managed = set(Committee.objects.managed_by(request.user).values_list("pk", flat=True))
     return render(request, "meetings/committee_list.html", {"committees": committees, "managed": managed})
 
 
-def _save(request: HttpRequest, committee: Committee | None) -> HttpResponse:
+def _save(request: AuthenticatedRequest, committee: Committee | None) -> HttpResponse:
     form = CommitteeForm(posted(request), actor=request.user, committee=committee)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -48,10 +48,10 @@ def _save(request: HttpRequest, committee: Committee | None) -> HttpResponse:
 
 
 @requires(Action.RUN_MEETINGS)
-def committee_create(request: HttpRequest) -> HttpResponse:
+def committee_create(request: AuthenticatedRequest) -> HttpResponse:
     return _save(request, None)
 
 
 @requires(Action.VIEW_TASKFORCE_CONTENT)
-def committee_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def committee_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _save(request, selectors.committee_managed_get(user=request.user, pk=pk))

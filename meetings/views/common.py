@@ -24,8 +24,10 @@ def add_errors(form: forms.Form, error: ValidationError, *, refused: tuple[str, 
         return
     for field, field_messages in error.message_dict.items():
         if field in refused:
-            form.data = form.data.copy()
-            form.data[field] = ""
+            # A QueryDict stays one, so that the other fields' lists (checkboxes) survive.
+            data = form.data.copy() if isinstance(form.data, QueryDict) else dict(form.data)
+            data[field] = ""
+            form.data = data
         target = field if field in form.fields else None
         if target and target in getattr(form, "cleaned_data", {}):
             del form.cleaned_data[target]

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from agencies.access import requires
+from agencies.access import AuthenticatedRequest, requires
 from agencies.roles import Action
 from meetings import ical, selectors, services
 from meetings.forms import ActionStatusForm, AgendaItemForm, AttachmentForm, MeetingForm, RsvpForm
+from meetings.models import Meeting
 from meetings.views.common import add_errors, ics_response, message, posted
 
 # Fields the de-identification guard reads: a refused value is never sent back into the page.
@@ -19,7 +20,7 @@ _REFUSED = ("title", "location")
 
 
 @requires(Action.RUN_MEETINGS)
-def meeting_create(request: HttpRequest) -> HttpResponse:
+def meeting_create(request: AuthenticatedRequest) -> HttpResponse:
     form = MeetingForm(posted(request), actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -39,12 +40,12 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Action.VIEW_TASKFORCE_CONTENT)
-def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get(user=request.user, pk=pk)
     return render(request, "meetings/meeting_detail.html", _page_context(request, meeting))
 
 
-def _page_context(request: HttpRequest, meeting: object, **extra: object) -> dict[str, object]:
+def _page_context(request: AuthenticatedRequest, meeting: Meeting, **extra: object) -> dict[str, object]:
     page = selectors.meeting_page(user=request.user, meeting=meeting)
     context = {
         "page": page,
@@ -58,7 +59,7 @@ def _page_context(request: HttpRequest, meeting: object, **extra: object) -> dic
 
 
 @requires(Action.VIEW_TASKFORCE_CONTENT)
-def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_run_get(user=request.user, pk=pk)
     form = MeetingForm(posted(request), actor=request.user, meeting=meeting)
     if request.method == "POST" and form.is_valid():
@@ -75,7 +76,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(Action.VIEW_TASKFORCE_CONTENT)
-def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_cancel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_run_get(user=request.user, pk=pk)
     try:
         services.meeting_cancel(actor=request.user, meeting=meeting)
@@ -88,7 +89,7 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(Action.VIEW_TASKFORCE_CONTENT)
-def meeting_rsvp(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_rsvp(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get(user=request.user, pk=pk)
     form = RsvpForm(request.POST)
     if not form.is_valid():
@@ -105,7 +106,7 @@ def meeting_rsvp(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(Action.VIEW_TASKFORCE_CONTENT)
-def meeting_check_in(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_check_in(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get(user=request.user, pk=pk)
     try:
         services.attendance_check_in(actor=request.user, meeting=meeting)
@@ -117,7 +118,7 @@ def meeting_check_in(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Action.VIEW_TASKFORCE_CONTENT)
-def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_ics(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get(user=request.user, pk=pk)
     calendar = ical.new_calendar(meeting.title)
     calendar.add_component(ical.meeting_component(meeting))

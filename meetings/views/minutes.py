@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from agencies.access import requires
+from agencies.access import AuthenticatedRequest, requires
 from agencies.roles import Action
 from meetings import selectors, services
 from meetings.forms import ApproveForm, CorrectionForm, MinutesForm
@@ -21,7 +21,7 @@ def _current(meeting: Meeting) -> Minutes | None:
 
 
 def _editor(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     meeting: Meeting,
     *,
     form: MinutesForm | None = None,
@@ -46,7 +46,7 @@ def _editor(
 
 
 @requires(Action.VIEW_TASKFORCE_CONTENT)
-def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def minutes_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_run_get(user=request.user, pk=pk)
     if request.method != "POST":
         return _editor(request, meeting)
@@ -64,14 +64,14 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _editor(request, meeting, form=form, status=400)
 
 
-def _open_minutes(request: HttpRequest, pk: int) -> tuple[Meeting, Minutes | None]:
+def _open_minutes(request: AuthenticatedRequest, pk: int) -> tuple[Meeting, Minutes | None]:
     meeting = selectors.meeting_run_get(user=request.user, pk=pk)
     return meeting, _current(meeting)
 
 
 @require_POST
 @requires(Action.VIEW_TASKFORCE_CONTENT)
-def minutes_circulate(request: HttpRequest, pk: int) -> HttpResponse:
+def minutes_circulate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     _, minutes = _open_minutes(request, pk)
     try:
         if minutes is None:
@@ -86,7 +86,7 @@ def minutes_circulate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(Action.VIEW_TASKFORCE_CONTENT)
-def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
+def minutes_approve(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting, minutes = _open_minutes(request, pk)
     form = ApproveForm(request.POST, choices=services.approval_meetings(minutes=minutes) if minutes else [])
     try:
@@ -102,7 +102,7 @@ def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(Action.VIEW_TASKFORCE_CONTENT)
-def minutes_correct(request: HttpRequest, pk: int) -> HttpResponse:
+def minutes_correct(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting, minutes = _open_minutes(request, pk)
     form = CorrectionForm(request.POST)
     if form.is_valid():

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
-from agencies.access import requires
+from agencies.access import AuthenticatedRequest, requires
 from agencies.roles import Action
 from meetings import selectors, services
 from meetings.choices import RequestStatus
@@ -17,7 +17,7 @@ from meetings.views.common import add_errors
 
 
 @requires(Action.OFFER_TRAININGS)
-def training_request_list(request: HttpRequest) -> HttpResponse:
+def training_request_list(request: AuthenticatedRequest) -> HttpResponse:
     status = request.GET.get("status", "open")
     requests = selectors.training_requests_for(user=request.user)
     if status == "open":
@@ -28,7 +28,7 @@ def training_request_list(request: HttpRequest) -> HttpResponse:
     return render(request, "meetings/training_request_list.html", context)
 
 
-def _page(request: HttpRequest, item: TrainingRequest, **forms: object) -> HttpResponse:
+def _page(request: AuthenticatedRequest, item: TrainingRequest, **forms: object) -> HttpResponse:
     context = {
         "item": item,
         "assign_form": forms.get("assign_form") or RequestAssignForm(initial={"agency": item.assigned_agency_id}),
@@ -40,7 +40,7 @@ def _page(request: HttpRequest, item: TrainingRequest, **forms: object) -> HttpR
 
 
 @requires(Action.OFFER_TRAININGS)
-def training_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def training_request_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     item = selectors.training_request_get(user=request.user, pk=pk)
     if request.method != "POST":
         return _page(request, item)
@@ -55,13 +55,13 @@ def training_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, f"Routed to {form.cleaned_data['agency']}.")
                 return redirect("meetings:training_request_detail", pk=pk)
         return _page(request, item, assign_form=form)
-    form = RequestStatusForm(request.POST, agency_id=item.assigned_agency_id)
-    if form.is_valid():
+    status_form = RequestStatusForm(request.POST, agency_id=item.assigned_agency_id)
+    if status_form.is_valid():
         try:
-            services.training_request_set_status(actor=request.user, request=item, **form.cleaned_data)
+            services.training_request_set_status(actor=request.user, request=item, **status_form.cleaned_data)
         except ValidationError as error:
-            add_errors(form, error)
+            add_errors(status_form, error)
         else:
             messages.success(request, "The request is updated.")
             return redirect("meetings:training_request_detail", pk=pk)
-    return _page(request, item, status_form=form)
+    return _page(request, item, status_form=status_form)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from agencies.access import requires
+from agencies.access import AuthenticatedRequest, requires
 from agencies.models import Agency
 from agencies.roles import Action
 from meetings import ical, selectors, services
@@ -17,14 +17,14 @@ from meetings.choices import TrainingSector
 from meetings.forms import PeopleTrainedForm, TrainingForm
 from meetings.models import Training
 from meetings.views.common import add_errors, ics_response, message, posted
-from taskforce.parsing import whole_number
+from toolkit.parsing import whole_number
 
 # Fields the de-identification guard reads: a refused value is never sent back into the page.
 _REFUSED = ("title", "description", "location")
 
 
 @requires(Action.VIEW_TASKFORCE_CONTENT)
-def training_list(request: HttpRequest) -> HttpResponse:
+def training_list(request: AuthenticatedRequest) -> HttpResponse:
     past = request.GET.get("when") == "past"
     now = timezone.now()
     trainings = selectors.trainings_for(user=request.user)
@@ -46,7 +46,7 @@ def training_list(request: HttpRequest) -> HttpResponse:
     return render(request, "meetings/training_list.html", context)
 
 
-def _detail(request: HttpRequest, training: Training, *, status: int = 200) -> HttpResponse:
+def _detail(request: AuthenticatedRequest, training: Training, *, status: int = 200) -> HttpResponse:
     managed = Training.objects.managed_by(request.user).filter(pk=training.pk).exists()
     context = {
         "training": training,
@@ -59,12 +59,12 @@ def _detail(request: HttpRequest, training: Training, *, status: int = 200) -> H
 
 
 @requires(Action.VIEW_TASKFORCE_CONTENT)
-def training_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def training_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _detail(request, selectors.training_get(user=request.user, pk=pk))
 
 
 @requires(Action.OFFER_TRAININGS)
-def training_create(request: HttpRequest) -> HttpResponse:
+def training_create(request: AuthenticatedRequest) -> HttpResponse:
     form = TrainingForm(posted(request), actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -79,7 +79,7 @@ def training_create(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Action.OFFER_TRAININGS)
-def training_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def training_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     training = selectors.training_managed_get(user=request.user, pk=pk)
     form = TrainingForm(posted(request), actor=request.user, training=training)
     if request.method == "POST" and form.is_valid():
@@ -96,7 +96,7 @@ def training_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(Action.OFFER_TRAININGS)
-def training_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def training_cancel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     training = selectors.training_managed_get(user=request.user, pk=pk)
     services.training_cancel(actor=request.user, training=training)
     messages.success(request, "The training is cancelled.")
@@ -105,7 +105,7 @@ def training_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(Action.VIEW_TASKFORCE_CONTENT)
-def training_register(request: HttpRequest, pk: int) -> HttpResponse:
+def training_register(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Answers with the training page itself: registering again is harmless, so no redirect is needed."""
     training = selectors.training_get(user=request.user, pk=pk)
     try:
@@ -119,7 +119,7 @@ def training_register(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(Action.VIEW_TASKFORCE_CONTENT)
-def training_unregister(request: HttpRequest, pk: int) -> HttpResponse:
+def training_unregister(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     training = selectors.training_get(user=request.user, pk=pk)
     try:
         services.training_unregister(actor=request.user, training=training)
@@ -131,7 +131,7 @@ def training_unregister(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Action.OFFER_TRAININGS)
-def training_people_trained(request: HttpRequest, pk: int) -> HttpResponse:
+def training_people_trained(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     training = selectors.training_managed_get(user=request.user, pk=pk)
     form = PeopleTrainedForm(posted(request), training=training)
     if request.method == "POST" and form.is_valid():
@@ -147,7 +147,7 @@ def training_people_trained(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Action.VIEW_TASKFORCE_CONTENT)
-def training_ics(request: HttpRequest, pk: int) -> HttpResponse:
+def training_ics(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     training = selectors.training_get(user=request.user, pk=pk)
     calendar = ical.new_calendar(training.title)
     calendar.add_component(ical.training_component(training))

@@ -16,6 +16,7 @@ from django.db import connection
 from django.http import Http404
 from django.utils import timezone
 
+import toolkit.compiled
 from agencies.models import User
 from agencies.roles import Role
 from cases import selectors
@@ -30,8 +31,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _no_kept_querysets():
     selectors._ROWS_BY_KEY.clear()
+    selectors._ONE_ROW.forget()
     yield
     selectors._ROWS_BY_KEY.clear()
+    selectors._ONE_ROW.forget()
 
 
 def row_ids(user: User, direction: str = "") -> set[int]:
@@ -129,7 +132,7 @@ def test_the_kept_querysets_stay_few(monkeypatch, officer):
         assert len(selectors._ROWS_BY_KEY) <= 2
 
 
-# --- One referral: the compiled statement (selectors._OneRow) against the ORM ------------------------
+# --- One referral: the compiled statement (selectors._ONE_ROW, toolkit.compiled) against the ORM -----
 
 
 def orm_row(user: User, pk: int) -> dict | None:
@@ -156,12 +159,12 @@ def test_one_referral_reads_as_the_orm_reads_it_and_hides_what_the_rule_hides(ca
     row = selectors.referral_row_get(user=officer, pk=received.pk)
     assert row["interpreter_needed"] is True and row["consent_id"] is None and row["needs"]
     assert row["created_at"] == received.created_at and row["sending_agency_name"] == outsider_officer.agency.name
-    kept = selectors._ROWS_BY_KEY[(visibility_key(officer), "", connection.vendor)]
-    assert isinstance(kept.one, selectors._OneRow) and kept.one.sql is not None
+    statement = selectors._ONE_ROW._statements[(visibility_key(officer), connection.vendor)]
+    assert statement is not False and statement.sql is not None  # compiled, not left to the ORM
 
 
 def test_one_referral_falls_back_to_the_orm_for_a_statement_of_another_shape(monkeypatch, officer, outsider_officer):
-    monkeypatch.setattr(selectors._OneRow, "compile", classmethod(lambda cls, rows: False))
+    monkeypatch.setattr(toolkit.compiled, "_compile", lambda *arguments: False)
     sent = send(officer, outsider_officer.agency)
     assert selectors.referral_row_get(user=officer, pk=sent.pk) == orm_row(officer, sent.pk)
     with pytest.raises(Http404):

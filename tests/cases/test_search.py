@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
 
-import fulltext
-from cases.models import Referral
+from cases.models import Referral, visibility_key
 from cases.selectors import SEARCH_HIT_FIELDS
 from cases.services import consent_revoke
 from meetings.choices import Audience, MinutesStatus
@@ -14,6 +12,7 @@ from meetings.models import Minutes
 from tests.cases.referral_helpers import send
 from tests.conftest import client_for
 from tests.meetings.factories import MeetingFactory
+from toolkit import fulltext
 
 pytestmark = pytest.mark.django_db
 
@@ -118,22 +117,41 @@ def test_edited_minutes_are_found_by_their_new_words(coordinator, agency):
     assert [hit["id"] for hit in hits] == [minutes.pk]
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the window is PostgreSQL's full-text path")
 @pytest.mark.parametrize("text", ["legal help", "help legal", "legal", "help with housing", "court date", "shelter"])
 def test_the_newest_window_answers_what_the_plain_query_answers(officer, outsider_officer, agency, text):
     """Several words are looked for in the newest rows first (fulltext.newest_matching); whether the window
-    holds enough matches or not, the answer is the plain query's: the newest matches, newest first."""
+    holds enough matches or not, the answer is the plain query's: the newest matches, newest first.
+    The same statements run on SQLite, where "matching" is a substring of the note."""
     notes = ["Needs legal help with a visa.", "Shelter tonight, then legal help.", "Help with housing.", "Intake."]
     for number in range(14):
         send(outsider_officer, agency, note=notes[number % len(notes)])
     lapsed = send(outsider_officer, agency, note="Urgent legal help and help with housing.")
     consent_revoke(referral=lapsed, actor=outsider_officer)  # newest of all, and no longer the officer's
     part = Referral.objects.incoming_for(officer)
-    arguments = {"vector": "note_search", "text": text, "text_field": "note"}
+    arguments = {"vector": "note_search", "text": text, "text_field": "note", "key": visibility_key(officer)}
     for window in (2, 4, 9, 50):
         for limit in (1, 3, 5, 20):
-            plain = fulltext.matching(part, **arguments).order_by("-id").values(*SEARCH_HIT_FIELDS)[:limit]
+            plain = fulltext.matching(part, vector="note_search", text=text, text_field="note")
+            plain = plain.order_by("-id").values(*SEARCH_HIT_FIELDS)[:limit]
             found = fulltext.newest_matching(part, **arguments, fields=SEARCH_HIT_FIELDS, limit=limit, window=window)
             assert found == list(plain), (window, limit)
     everything = fulltext.newest_matching(part, **arguments, fields=SEARCH_HIT_FIELDS, limit=20, window=50)
     assert lapsed.pk not in {row["id"] for row in everything}
+
+
+def test_it_returns_the_hits_of_every_registered_source_after_the_referrals(officer, monkeypatch):
+    """cases searches notes; other apps add theirs (meetings its minutes) from their AppConfig.ready()."""
+    from cases import search
+
+    asked = []
+
+    def planted(*, user, text: str, limit: int) -> list[dict]:
+        asked.append((user, text, limit))
+        return [{"id": 1}]
+
+    monkeypatch.setattr(search, "_SOURCES", dict(search._SOURCES))
+    search.search_source_register(key="planted", source=planted)
+    results = search.search_run(user=officer, text="shelter")
+    assert list(results) == ["referrals", "minutes", "planted"]
+    assert results["planted"] == [{"id": 1}]
+    assert asked == [(officer, "shelter", search.LIMIT)]

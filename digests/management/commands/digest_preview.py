@@ -42,7 +42,10 @@ class Command(BaseCommand):
             )
         except UnsafeContent as error:
             raise CommandError("This digest would carry case data and is refused.") from error
-        self.stdout.write(message.alternatives[0].content if options["html"] else message.body)
+        # alternatives[0] is (content, mimetype); digest_message renders both parts to str.
+        shown = message.alternatives[0][0] if options["html"] else message.body
+        assert isinstance(shown, str)
+        self.stdout.write(shown)
         if options["send"]:
             with get_connection() as connection:
                 connection.send_messages([message])

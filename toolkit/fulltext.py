@@ -9,11 +9,14 @@ page of matches.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+
 from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.migrations import RunPython
-from django.db.models import F, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, TextField
+
+from toolkit.compiled import CompiledQuery, StandIn
 
 CONFIG = "english"
 
@@ -26,50 +29,61 @@ class SearchDocument(SearchVector):
         return "NULL", []
 
 
-def matching(queryset: QuerySet, *, vector: str, text: str, text_field: str) -> QuerySet:
+def matching(queryset: QuerySet, *, vector: str, text: str | StandIn, text_field: str) -> QuerySet:
     """The rows of `queryset` whose stored vector matches the words of `text` (all of them, stemmed);
     on SQLite, those whose `text_field` contains `text`."""
+    return queryset.filter(_match(queryset, vector=vector, text=text, text_field=text_field))
+
+
+def _match(queryset: QuerySet, *, vector: str, text: str | StandIn, text_field: str) -> Q:
     if connections[queryset.db].vendor == "postgresql":
-        return queryset.filter(**{vector: SearchQuery(text, config=CONFIG)})
-    return queryset.filter(**{f"{text_field}__icontains": text})
+        return Q(**{vector: SearchQuery(text, config=CONFIG)})
+    return Q(**{f"{text_field}__icontains": text})
 
 
 def newest_matching(
-    queryset: QuerySet, *, vector: str, text: str, text_field: str, fields: tuple[str, ...], limit: int, window: int
+    queryset: QuerySet,
+    *,
+    key: Hashable,
+    vector: str,
+    text: str,
+    text_field: str,
+    fields: tuple[str, ...],
+    limit: int,
+    window: int,
 ) -> list[dict]:
     """The newest `limit` rows of `queryset` (by descending id) that match `text`, as dictionaries of
     `fields`: what `matching(...).order_by("-id").values(*fields)[:limit]` gives, sooner for words that
-    often occur together.
+    often occur together. `key` names the queryset's shape for toolkit.compiled (equal keys, same SQL):
+    each statement is compiled once per key and run with the words.
 
     PostgreSQL estimates the frequency of several words as the product of each one's: "legal help",
     in a sixth of the notes, is taken for 2.8%, so it collects every match through the GIN index and
     sorts them (about 10 ms over 200,000 referrals) rather than walk the newest rows. For more than one
     word, the newest `window` rows are read first, through the queryset's own index order, and
-    searched; when they hold `limit` matches those are the answer, since every other match is older.
+    searched (a subquery with a LIMIT, which the database reads lazily, stopping at `limit` matches);
+    when they hold `limit` matches those are the answer, since every other match is older.
     Otherwise, and for one word (whose frequency PostgreSQL knows), the plain query answers."""
-    plain = matching(queryset, vector=vector, text=text, text_field=text_field).order_by("-id").values(*fields)
-    database = connections[queryset.db]
-    if database.vendor != "postgresql" or len(text.split()) < 2:
-        return list(plain[:limit])
-    # The window's columns under aliases of our own (c0, c1, ..., the vector as v, the id as k), whatever
-    # the fields' column names or tables.
-    aliases = {f"c{position}": F(field) for position, field in enumerate(fields)}
-    newest = queryset.order_by("-id").values(**aliases, v=F(vector), k=F("id"))[:window]
-    try:
-        inner, params = newest.query.get_compiler(using=queryset.db).as_sql()
-    except EmptyResultSet:  # nobody's rows
-        return []
-    # The LIMIT keeps the window a subquery of its own: PostgreSQL reads it first (newest first, as
-    # ordered inside), then applies the match to its rows. Only our aliases are written; values are bound.
-    columns = ", ".join(f"w.{alias}" for alias in aliases)
-    statement = (
-        f"SELECT {columns} FROM ({inner}) AS w "  # noqa: S608
-        "WHERE w.v @@ plainto_tsquery(%s::regconfig, %s) ORDER BY w.k DESC LIMIT %s"
-    )
-    with database.cursor() as cursor:
-        cursor.execute(statement, [*params, CONFIG, text, limit])
-        found = [dict(zip(fields, row, strict=True)) for row in cursor.fetchall()]
-    return found if len(found) >= limit else list(plain[:limit])
+    arguments = {"vector": vector, "text_field": text_field}
+
+    def newest(text: str | StandIn) -> QuerySet[dict]:
+        matches = ExpressionWrapper(_match(queryset, text=text, **arguments), output_field=BooleanField())
+        return queryset.order_by("-id").values(*fields, matches=matches)[:window]
+
+    def plain(text: str | StandIn) -> QuerySet[dict]:
+        return matching(queryset, text=text, **arguments).order_by("-id").values(*fields)[:limit]
+
+    if len(text.split()) > 1:
+        found = _WINDOWS.rows((key, vector, text_field, fields, window), newest, first=limit, text=text)
+        if len(found) >= limit:
+            return found
+    return _SEARCHES.rows((key, vector, text_field, fields, limit), plain, text=text)
+
+
+# The words searched are the only value that changes between two searches of one queryset. A window's
+# rows are kept where their "matches" column is true, after the window's LIMIT (see toolkit.compiled).
+_SEARCHES = CompiledQuery(text=TextField())
+_WINDOWS = CompiledQuery(text=TextField(), keep="matches")
 
 
 def gin_index(*, table: str, column: str, name: str, replaces: str, replaced_expression: str) -> RunPython:
