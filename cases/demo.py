@@ -64,6 +64,7 @@ def seed(*, agencies: dict[str, Agency], stdout: TextIO) -> None:
 def _send(sender: User, receiver: Agency, rng: random.Random) -> Referral:
     today = timezone.localdate()
     consent = None
+    assert sender.agency is not None  # the demo's senders are referral officers of an agency
     if sender.agency.is_confidential_provider:
         consent = ConsentInput(
             method=choices.ConsentMethod.WRITTEN,

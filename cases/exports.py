@@ -14,19 +14,19 @@ from __future__ import annotations
 import csv
 import io
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from itertools import chain, islice
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
-from django.db.models import Case, CharField, F, Func, QuerySet, Value, When
+from django.db.models import Case, CharField, Expression, F, Func, QuerySet, Value, When
 from django.db.models.functions import NullIf, TruncDate
 from django.utils import timezone
 
 from agencies.models import User
 from cases.models import Referral
 from cases.xlsx_sheet import write_table
-from spreadsheet_safety import spreadsheet_safe_row, spreadsheet_safe_sql
+from toolkit.spreadsheet_safety import spreadsheet_safe_row, spreadsheet_safe_sql
 
 EXPORT_COLUMNS: dict[str, str] = {
     "created_at": "sent (date)",
@@ -140,13 +140,14 @@ def _header() -> bytes:
     return next(csv_encode([list(EXPORT_COLUMNS.values())])).encode()
 
 
-def copy_select(referrals: QuerySet[Referral], *, agency_id: int | None) -> QuerySet[Referral]:
+def copy_select(referrals: QuerySet[Referral], *, agency_id: int | None) -> QuerySet[Referral, Mapping[str, object]]:
     """The export's columns of `referrals`, formatted by PostgreSQL as `coded_rows` and Python's csv
     writer format them: a date that does not depend on DateStyle, "True"/"False", NULL for an
     empty string (COPY writes "" for an empty string and nothing for NULL), and a quote before text a
     spreadsheet would run as a formula (`csv_encode` adds it in Python)."""
-    columns: dict[str, object] = {}
+    columns: dict[str, Expression] = {}
     for field in EXPORT_COLUMNS:
+        column: Expression
         if field == "created_at":
             column = Func(_local_date(), Value("YYYY-MM-DD"), function="to_char", output_field=CharField())
         elif field == "direction":

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from datetime import timedelta
+import re
+from datetime import date, timedelta
+from typing import Any
 
 from django import forms
 from django.utils import timezone

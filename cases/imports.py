@@ -145,6 +145,7 @@ def _check_rows(*, actor: User, stream: IO[bytes], report: ImportReport) -> None
 
 def _write_rows(*, actor: User, stream: IO[bytes], report: ImportReport) -> None:
     """The second pass: the rows created in one transaction, with numbers reserved beforehand."""
+    assert actor.agency is not None  # a referral officer (checked first) belongs to an agency
     codes = iter(reference_codes_reserve(agency=actor.agency, count=report.checked))
     agencies: dict[str, Agency | None] = {}
     number = 0
@@ -204,7 +205,7 @@ def _lines(stream: IO[bytes]) -> Iterator[str]:
 def _parse(
     number: int, raw: dict[str, str], actor: User, agencies: dict[str, Agency | None], *, guard: bool = True
 ) -> _Row:
-    value = {key: (raw.get(key) or "").strip() for key in COLUMNS}
+    value = {key: (raw.get(key) or "").strip() for key in COLUMNS + OPTIONAL_COLUMNS}
     errors: dict[str, str] = {}
     agency = _agency_named(value["receiving_agency"], agencies)
     if agency is None:
@@ -222,7 +223,7 @@ def _parse(
         raise ValidationError({column: [message] for column, message in errors.items()})
     if guard:  # the guard runs here too, so that a refused note is reported for its row before anything is written
         guard_free_text(actor=actor, fields={"note": value["note"], "county": value["county"]})
-    facts = {column: value[column] for column in _CODED}
+    facts: dict[str, object] = {column: value[column] for column in _CODED}
     facts.update(
         county=value["county"], note=value["note"], interpreter_needed=_YES_NO[value["interpreter_needed"].lower()]
     )

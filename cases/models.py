@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -76,7 +76,7 @@ def consent_in_force() -> Q:
     return Q(consent__isnull=True) | Q(consent__revoked_at__isnull=True, consent__expires_on__gte=timezone.localdate())
 
 
-def _handles_referrals(user: User | AnonymousUser) -> bool:
+def _handles_referrals(user: User | AnonymousUser) -> TypeGuard[User]:
     return user.is_authenticated and user.can(Action.HANDLE_REFERRALS)
 
 
@@ -92,8 +92,9 @@ def visibility_key(user: User | AnonymousUser) -> tuple[bool, int | None, date]:
     """All that `for_user`, `incoming_for` and `outgoing_for` read of the person and of the moment:
     two people with the same key see the same referrals, so a queryset built for one serves the
     other (cases.selectors.referral_rows keeps them per key). Change it whenever the rule changes."""
-    handles = _handles_referrals(user)
-    return handles, user.agency_id if handles else None, timezone.localdate()
+    if not _handles_referrals(user):
+        return False, None, timezone.localdate()
+    return True, user.agency_id, timezone.localdate()
 
 
 class ReferralQuerySet(models.QuerySet["Referral"]):
@@ -144,7 +145,7 @@ class Referral(models.Model):
     source_type = models.CharField(max_length=20, choices=choices.SourceType.choices)
     urgency = models.CharField(max_length=10, choices=choices.Urgency.choices, default=choices.Urgency.ROUTINE)
     note = models.TextField(max_length=NOTE_MAX_LENGTH, blank=True, validators=[validate_deidentified])
-    # The note's words for full-text search, kept by the database (see fulltext.py).
+    # The note's words for full-text search, kept by the database (see toolkit/fulltext.py).
     note_search = models.GeneratedField(
         expression=fulltext.SearchDocument("note", config=fulltext.CONFIG),
         output_field=SearchVectorField(),

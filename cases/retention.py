@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
 from django.db import transaction
@@ -25,6 +26,14 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from cases.choices import Status
 from cases.models import Comment, Consent, Referral, ReferralNeed, TimelineEvent
+
+if TYPE_CHECKING:  # django-stubs' helper, a development dependency only
+    from django_stubs_ext import WithAnnotations
+
+
+class _LastActivity(TypedDict):
+    last_activity: datetime
+
 
 ENDED = (Status.CLOSED, Status.WITHDRAWN)
 
@@ -60,7 +69,7 @@ def retention_cutoff(*, now: datetime | None = None) -> datetime:
     return (now or timezone.now()) - timedelta(days=settings.REFERRAL_RETENTION_DAYS)
 
 
-def referrals_due(*, before: datetime) -> QuerySet[Referral]:
+def referrals_due(*, before: datetime) -> QuerySet[WithAnnotations[Referral, _LastActivity]]:
     """Closed and withdrawn referrals with no activity since `before`, annotated with `last_activity`.
 
     A comment or a move after closing restarts the clock. Coalesce because SQLite's GREATEST is NULL
@@ -73,12 +82,10 @@ def referrals_due(*, before: datetime) -> QuerySet[Referral]:
         Coalesce(Max("timeline__created_at"), updated),
         Coalesce(Max("comments__created_at"), updated),
     )
-    return (
-        Referral.objects.filter(status__in=ENDED)
-        .annotate(last_activity=last_activity)
-        .filter(last_activity__lt=before)
-        .order_by()
-    )
+    # Typed as a plain QuerySet: the plugin cannot match an annotated ReferralQuerySet against the
+    # declared return type (typeddjango/django-stubs#1190); a plain QuerySet it matches.
+    ended: QuerySet[Referral] = Referral.objects.filter(status__in=ENDED)
+    return ended.annotate(last_activity=last_activity).filter(last_activity__lt=before).order_by()
 
 
 def referrals_purge(*, before: datetime, dry_run: bool) -> PurgeCounts:

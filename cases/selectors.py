@@ -1,18 +1,15 @@
 from __future__ import annotations
 
 from contextlib import suppress
-from dataclasses import dataclass
 from operator import itemgetter
-from typing import Literal
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import EmptyResultSet
-from django.db import connection, connections
+from django.db import connection
 from django.db.models import F, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-import fulltext
 from agencies.models import User
 from cases.models import (
     CODED_FIELDS,
@@ -23,6 +20,8 @@ from cases.models import (
     TimelineEvent,
     visibility_key,
 )
+from toolkit import fulltext
+from toolkit.compiled import CompiledQuery
 
 
 def _visible(user: User, direction: str) -> ReferralQuerySet:
@@ -73,34 +72,37 @@ LIST_FIELDS = (
 # columns, the needs) took 0.7-0.9 ms of an API request, more than PostgreSQL took to run it. The
 # queryset is never evaluated itself: every caller gets a clone (`.all()`), whose filters, ordering and
 # slices are its own.
-_ROWS_BY_KEY: dict[tuple, _KeptRows] = {}
+_ROWS_BY_KEY: dict[tuple, QuerySet[dict]] = {}
 _ROWS_BY_KEY_MAX = 1024  # keys hold an agency and a date: far more than a day of a deployment
 
 
 def referral_rows(*, user: User, direction: str = "") -> QuerySet[dict]:
     """The same referrals as `referrals_for`, as dictionaries of list columns."""
-    return _kept(user, direction).rows.all()
+    return _kept(user, direction).all()
+
+
+# The detail's statement, `rows.filter(pk=...)`, compiled once per visibility key: compiling it again
+# took 0.6 ms of a detail request. tests/cases/test_referral_rows_reuse.py holds it to the ORM's answer.
+_ONE_ROW = CompiledQuery(pk=Referral._meta.pk)
 
 
 def referral_row_get(*, user: User, pk: int) -> dict:
     """One referral as `referral_rows` gives it; 404 as `referral_get` for one the person may not see."""
-    kept = _kept(user, "")
-    if kept.one is None:
-        kept.one = _OneRow.compile(kept.rows)
-    rows = with_needs(kept.one.fetch(pk) if kept.one else list(kept.rows.filter(pk=pk)))
+    key = (visibility_key(user), connection.vendor)
+    rows = with_needs(_ONE_ROW.rows(key, lambda pk: _kept(user, "").filter(pk=pk), pk=pk))
     if not rows:
         raise Http404
     return rows[0]
 
 
-def _kept(user: User, direction: str) -> _KeptRows:
+def _kept(user: User, direction: str) -> QuerySet[dict]:
     key = (visibility_key(user), direction, connection.vendor)
-    kept = _ROWS_BY_KEY.get(key)
-    if kept is None:
+    rows = _ROWS_BY_KEY.get(key)
+    if rows is None:
         if len(_ROWS_BY_KEY) >= _ROWS_BY_KEY_MAX:
             _ROWS_BY_KEY.clear()
-        kept = _ROWS_BY_KEY[key] = _KeptRows(_rows_build(user, direction))
-    return kept
+        rows = _ROWS_BY_KEY[key] = _rows_build(user, direction)
+    return rows
 
 
 def _rows_build(user: User, direction: str) -> QuerySet[dict]:
@@ -114,70 +116,6 @@ def _rows_build(user: User, direction: str) -> QuerySet[dict]:
     with suppress(EmptyResultSet):
         rows.query.get_compiler(using=rows.db).as_sql()
     return rows
-
-
-@dataclass
-class _KeptRows:
-    rows: QuerySet[dict]
-    one: _OneRow | Literal[False] | None = None  # made on the first detail; False: the ORM's way
-
-
-# A stand-in for the primary key while `rows.filter(pk=...)` is compiled: no id, agency or date equals it.
-_PK_STAND_IN = -7_310_459_233
-
-
-@dataclass(frozen=True)
-class _OneRow:
-    """`rows.filter(pk=...)` compiled once: the SQL, its parameters with the primary key's place, and what
-    Django's values() does with the result (names, converters). Running it costs what PostgreSQL takes;
-    compiling it again took 0.6 ms of a detail request. tests/cases/test_referral_rows_reuse.py holds it
-    to the ORM's answer."""
-
-    sql: str | None  # None: nobody's rows
-    params: tuple
-    pk_at: int
-    names: tuple[str, ...]
-    converters: tuple[tuple[int, list, object], ...]
-    alias: str
-
-    @classmethod
-    def compile(cls, rows: QuerySet[dict]) -> _OneRow | Literal[False]:
-        queryset = rows.filter(pk=_PK_STAND_IN)
-        query = queryset.query
-        compiler = query.get_compiler(using=queryset.db)
-        try:
-            sql, params = compiler.as_sql()
-        except EmptyResultSet:
-            return cls(sql=None, params=(), pk_at=-1, names=(), converters=(), alias=queryset.db)
-        places = [at for at, value in enumerate(params) if type(value) is int and value == _PK_STAND_IN]
-        # As Django's values() names them (django.db.models.query.ValuesIterable).
-        names = tuple(query.selected or (*query.extra_select, *query.values_select, *query.annotation_select))
-        if len(places) != 1 or len(names) != compiler.col_count:  # not the shape this expects: the ORM's way
-            return False
-        fields = [selected[0] for selected in compiler.select[: compiler.col_count]]
-        converters = tuple(
-            (at, functions, expression) for at, (functions, expression) in compiler.get_converters(fields).items()
-        )
-        return cls(sql, tuple(params), places[0], names, converters, queryset.db)
-
-    def fetch(self, pk: int) -> list[dict]:
-        database = connections[self.alias]
-        low, high = database.ops.integer_field_range(Referral._meta.pk.get_internal_type())
-        if self.sql is None or not low <= pk <= high:  # out of range: no such row, as the ORM answers
-            return []
-        params = list(self.params)
-        params[self.pk_at] = pk
-        with database.cursor() as cursor:
-            cursor.execute(self.sql, params)
-            found = cursor.fetchall()
-        rows = []
-        for selected in found:
-            values = list(selected[: len(self.names)])
-            for at, functions, expression in self.converters:
-                for function in functions:
-                    values[at] = function(values[at], expression, database)
-            rows.append(dict(zip(self.names, values, strict=True)))
-        return rows
 
 
 def with_needs(rows: list[dict]) -> list[dict]:
@@ -201,13 +139,14 @@ def needs_of(*, referral_ids: list[int]) -> dict[int, list[str]]:
 
 def referral_get(*, user: User, pk: int, with_history: bool = True) -> Referral:
     """404 for a referral of another agency, or one whose consent ended, as for a missing one.
-    `with_history` also loads the timeline and the comments (the referral's page shows them; the API's
-    representation does not, and skips their two queries)."""
+    `with_history` also loads the timeline, the comments and the services provided (the referral's page
+    shows them; the API's representation does not, and skips their three queries)."""
     queryset = referrals_for(user=user)
     if with_history:
         queryset = queryset.prefetch_related(
             Prefetch("timeline", queryset=TimelineEvent.objects.select_related("actor", "agency")),
             Prefetch("comments", queryset=Comment.objects.select_related("author", "agency")),
+            "services",
         )
     return get_object_or_404(queryset, pk=pk)
 
@@ -229,12 +168,13 @@ def referrals_matching(*, user: User, text: str, limit: int) -> list[dict]:
     and merged: together they are `for_user`, and a referral is never both (no agency refers to itself).
     With the OR of `for_user`, PostgreSQL had to collect every match of a common word before it could sort
     them; apart, it walks each agency's (agency, id) index and stops after `limit` matches."""
-    parts = (Referral.objects.outgoing_for(user), Referral.objects.incoming_for(user))
+    parts = {"outgoing": Referral.objects.outgoing_for(user), "incoming": Referral.objects.incoming_for(user)}
     rows = [
         row
-        for part in parts
+        for side, part in parts.items()
         for row in fulltext.newest_matching(
             part,
+            key=("referrals", side, visibility_key(user), connection.vendor),
             vector="note_search",
             text=text,
             text_field="note",

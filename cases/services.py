@@ -5,8 +5,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.http import Http404
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from agencies.models import Agency, User
@@ -132,7 +133,7 @@ def referral_send(
     unknown = set(needs) - set(Need.values)
     if unknown or not needs:
         raise ValidationError({"needs": "Choose at least one need from the list."})
-    sender = actor.agency
+    sender = _agency_of(actor)
     if sender.is_confidential_provider and consent is None:
         raise ValidationError(
             {
@@ -168,11 +169,11 @@ def _create_referral(
     consent_row = None
     if consent is not None:
         consent_row = Consent.objects.create(
-            sending_agency=actor.agency, receiving_agency=receiving_agency, recorded_by=actor, **consent.__dict__
+            sending_agency=sender, receiving_agency=receiving_agency, recorded_by=actor, **consent.__dict__
         )
     referral = Referral(
-        reference_code=reference_code or _next_reference_code(actor.agency),
-        sending_agency=actor.agency,
+        reference_code=reference_code or _next_reference_code(sender),
+        sending_agency=sender,
         receiving_agency=receiving_agency,
         sent_by=actor,
         consent=consent_row,
@@ -181,9 +182,7 @@ def _create_referral(
     referral.full_clean()
     referral.save()
     ReferralNeed.objects.bulk_create([ReferralNeed(referral=referral, need=need) for need in dict.fromkeys(needs)])
-    TimelineEvent.objects.create(
-        referral=referral, actor=actor, agency=actor.agency, move="send", to_status=Status.SENT
-    )
+    TimelineEvent.objects.create(referral=referral, actor=actor, agency=sender, move="send", to_status=Status.SENT)
     audit_record(actor=actor, event=AuditEvent.REFERRAL_SENT, target=referral)
     if consent_row is not None:
         audit_record(actor=actor, event=AuditEvent.CONSENT_RECORDED, target=referral)
@@ -256,7 +255,7 @@ def _apply_transition(
     TimelineEvent.objects.create(
         referral=locked,
         actor=actor,
-        agency=actor.agency,
+        agency=_agency_of(actor),
         move=move,
         from_status=previous,
         to_status=target,
@@ -278,7 +277,7 @@ def referral_comment(*, referral: Referral, actor: User, body: str) -> Comment:
     guard_free_text(actor=actor, fields={"body": body})
     with transaction.atomic():
         referral = _locked_for(referral=referral, actor=actor)
-        comment = Comment.objects.create(referral=referral, author=actor, agency=actor.agency, body=body.strip())
+        comment = Comment.objects.create(referral=referral, author=actor, agency=_agency_of(actor), body=body.strip())
         audit_record(actor=actor, event=AuditEvent.REFERRAL_COMMENTED, target=referral)
     return comment
 
@@ -290,7 +289,7 @@ def consent_revoke(*, referral: Referral, actor: User) -> Referral:
         raise PermissionDenied("Only the sending agency records a withdrawal of consent.")
     if referral.consent is None:
         raise ValidationError("This referral was sent without a consent record.")
-    consent = Consent.objects.select_for_update().get(pk=referral.consent_id)
+    consent = Consent.objects.select_for_update().get(pk=referral.consent.pk)
     if consent.revoked_at is None:
         consent.revoked_at, consent.revoked_by = timezone.now(), actor
         consent.save(update_fields=["revoked_at", "revoked_by"])

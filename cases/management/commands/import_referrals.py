@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from agencies.models import User
-from cases.imports import COLUMNS, referrals_import_csv
+from cases.imports import COLUMNS, OPTIONAL_COLUMNS, referrals_import_csv
 
 
 class Command(BaseCommand):
