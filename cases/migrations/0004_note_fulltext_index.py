@@ -1,4 +1,4 @@
-"""A GIN index for full-text search of referral notes (PostgreSQL only; see fulltext.py)."""
+"""A GIN index for full-text search of referral notes (PostgreSQL only; see toolkit/fulltext.py)."""
 
 from django.db import migrations
 

@@ -1,4 +1,4 @@
-"""The note's tsvector as a stored generated column, GIN-indexed on PostgreSQL (see fulltext.py).
+"""The note's tsvector as a stored generated column, GIN-indexed on PostgreSQL (see toolkit/fulltext.py).
 It replaces the expression index of 0004, which made every search parse the notes it looked at."""
 
 import django.contrib.postgres.search

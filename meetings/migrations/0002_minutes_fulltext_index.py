@@ -1,4 +1,4 @@
-"""A GIN index for full-text search of meeting minutes (PostgreSQL only; see fulltext.py)."""
+"""A GIN index for full-text search of meeting minutes (PostgreSQL only; see toolkit/fulltext.py)."""
 
 from django.db import migrations
 

@@ -1,4 +1,4 @@
-"""The minutes' tsvector as a stored generated column, GIN-indexed on PostgreSQL (see fulltext.py).
+"""The minutes' tsvector as a stored generated column, GIN-indexed on PostgreSQL (see toolkit/fulltext.py).
 It replaces the expression index of 0002, which made every search parse the minutes it looked at."""
 
 import django.contrib.postgres.search
