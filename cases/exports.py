@@ -1,12 +1,16 @@
 """Row exports of a referral officer's own referrals, coded fields only.
 
 No reference code, no note, no free text: what leaves the portal here is what the grant
-report counts, one row per referral, for the agency's own records. On PostgreSQL the CSV is
-PostgreSQL's own COPY of the scoped queryset, streamed in chunks; elsewhere Python's csv writer
-encodes the same rows to the same bytes. XLSX is written by cases.xlsx_sheet, row by row.
+report counts, one row per referral, for the agency's own records. That includes the person code
+(the last column): reports count people by it, and this export is the agency's own case data, rows
+its officers already see in the portal, so the agency can match the report's people to its own
+offline records. It is the only export that holds it: the partner copies of reports hold counts only.
+
+On PostgreSQL the CSV is PostgreSQL's own COPY of the scoped queryset, streamed in chunks; elsewhere
+Python's csv writer encodes the same rows to the same bytes. XLSX is written by cases.xlsx_sheet, row by row.
 
 Agency names and counties are typed by people: in the CSV, a text cell a spreadsheet would run as
-a formula gets a quote in front (spreadsheet_safety), by the same rule in Python and in SQL.
+a formula gets a quote in front (toolkit.spreadsheet_safety), by the same rule in Python and in SQL.
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ EXPORT_COLUMNS: dict[str, str] = {
     "source_type": "source type",
     "decline_reason": "decline reason",
     "outcome": "outcome",
+    "person_code__code": "person code",
 }
 _FIELDS = [name for name in EXPORT_COLUMNS if name != "direction"]
 _BOOLEAN_FIELDS = {"interpreter_needed"}

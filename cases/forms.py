@@ -10,6 +10,7 @@ from django.utils import timezone
 from agencies.models import Agency, User
 from cases import choices
 from cases.models import CODED_FIELDS, NOTE_MAX_LENGTH, Referral
+from cases.person_codes import EXAMPLE, MAX_LENGTH
 from cases.services import CONSENT_DEFAULT_DAYS, ConsentInput
 
 _GUARDED = {"data-deid-check": "true"}
@@ -19,8 +20,30 @@ _NOTE_HELP = (
 )
 
 
+NEW_PERSON, KNOWN_PERSON = "new", "known"
+
+
 class ReferralForm(forms.ModelForm):
     receiving_agency = forms.ModelChoiceField(queryset=Agency.objects.none(), label="Send to")
+    # Not required: a form sent without it (older clients, scripts) is about a new person, as the page preselects.
+    person = forms.ChoiceField(
+        choices=[
+            (NEW_PERSON, "A person new to the task force: the portal issues a person code"),
+            (KNOWN_PERSON, "A person who already has a person code"),
+        ],
+        widget=forms.RadioSelect,
+        required=False,
+        initial=NEW_PERSON,
+        label="Who is referred",
+    )
+    person_code = forms.CharField(
+        required=False,
+        max_length=MAX_LENGTH + 6,  # room for spaces a person may type
+        label="Person code",
+        help_text=f"From your own records, for example {EXAMPLE}; or the code on the referral your agency "
+        "received, when you refer the person onward.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "class": "mono"}),
+    )
     needs = forms.MultipleChoiceField(choices=choices.Need.choices, widget=forms.CheckboxSelectMultiple, label="Needs")
     consent_method = forms.ChoiceField(
         choices=choices.ConsentMethod.choices, required=False, label="How consent was given"
@@ -50,12 +73,15 @@ class ReferralForm(forms.ModelForm):
         help_texts = {"note": _NOTE_HELP, "county": "County only, never a city, street or ZIP code."}
         labels = {"victim_status": "Potential or confirmed victim", "interpreter_needed": "Needs an interpreter"}
 
-    def __init__(self, *args: object, actor: User, **kwargs: object) -> None:
+    def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.actor = actor
-        self.needs_consent = actor.agency.is_confidential_provider
-        self.fields["receiving_agency"].queryset = Agency.objects.filter(is_active=True).exclude(pk=actor.agency_id)
-        self.fields["county"].initial = actor.agency.county
+        agency, receiving = actor.agency, self.fields["receiving_agency"]
+        # Only a person of an agency may send referrals (User.can), so the sender has one.
+        assert agency is not None and isinstance(receiving, forms.ModelChoiceField)
+        self.needs_consent = agency.is_confidential_provider
+        receiving.queryset = Agency.objects.filter(is_active=True).exclude(pk=agency.pk)
+        self.fields["county"].initial = agency.county
         today = timezone.localdate()
         self.fields["consent_given_on"].initial = today
         self.fields["consent_expires_on"].initial = today + timedelta(days=CONSENT_DEFAULT_DAYS)
@@ -67,6 +93,22 @@ class ReferralForm(forms.ModelForm):
         # The form never saves the model: referral_send validates the whole referral and runs the
         # de-identification guard (which audits refusals), so model validation is not repeated here.
         return None
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        known, typed = data.get("person") == KNOWN_PERSON, (data.get("person_code") or "").strip()
+        if known and not typed:
+            self.add_error("person_code", "Type the person code from your records.")
+        if typed and not known:
+            self.add_error(
+                "person_code", "You chose a person new to the task force: clear the code, or choose the other option."
+            )
+        return data
+
+    def person_code_input(self) -> str | None:
+        """The code typed for a person who has one; None for a new person (the portal issues a code)."""
+        return self.cleaned_data["person_code"].strip() if self.cleaned_data.get("person") == KNOWN_PERSON else None
 
     def consent_input(self) -> ConsentInput | None:
         if not self.needs_consent:
@@ -98,3 +140,26 @@ class CommentForm(forms.Form):
         widget=forms.Textarea(attrs={**_GUARDED, "rows": 3}),
         help_text="Seen by both agencies. No identifying details.",
     )
+
+
+_MONTH = re.compile(r"(\d{4})-(\d{2})(?:-\d{2})?")
+
+
+class ServiceDeliveryForm(forms.Form):
+    services = forms.MultipleChoiceField(
+        choices=choices.Need.choices, widget=forms.CheckboxSelectMultiple, label="Services provided"
+    )
+    month = forms.CharField(
+        label="Month provided",
+        widget=forms.TextInput(attrs={"type": "month"}),
+        help_text="The month only: reports count people served by service and month.",
+    )
+
+    def clean_month(self) -> date:
+        found = _MONTH.fullmatch(self.cleaned_data["month"].strip())
+        try:
+            if found:
+                return date(int(found[1]), int(found[2]), 1)
+        except ValueError:  # a month 13
+            pass
+        raise forms.ValidationError("Give a month such as 2025-03.")

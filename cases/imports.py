@@ -9,6 +9,12 @@ and keeps only the problems; a second writes. The file must be UTF-8 (a byte ord
 and within settings.IMPORT_MAX_BYTES (checked before reading) and IMPORT_MAX_ROWS. The reference
 numbers are taken as one block in a short transaction of their own before the write, so referrals
 sent meanwhile never wait for the import; a failed write leaves that block unused (a gap).
+
+The optional column "person_code" holds the person's code from the agency's own records (accepted only
+if a referral the agency can see carries it, as in the form); an empty cell (or no such column) is a
+person new to the task force, for whom the portal issues a code. Issued codes are not printed: the
+officer reads them on each referral's page (a console's output can end up in logs). A new person
+referred twice in the same file gets two codes: import the first referral, then the second with its code.
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ from agencies.models import Agency, User
 from agencies.roles import Action
 from cases import choices
 from cases.models import CODED_FIELDS
-from cases.services import ConsentInput, guard_free_text, reference_codes_reserve, referral_send
+from cases.services import ConsentInput, guard_free_text, person_code_find, reference_codes_reserve, referral_send
 
 COLUMNS = [
     "receiving_agency",
@@ -40,6 +46,7 @@ COLUMNS = [
     "consent_scope",
     "consent_expires_on",
 ]
+OPTIONAL_COLUMNS = ["person_code"]
 _CODED = {
     "urgency": choices.Urgency,
     "trafficking_type": choices.TraffickingType,
@@ -77,6 +84,7 @@ class _Refused(Exception):
 class ImportReport:
     created: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    people_new: int = 0  # person codes issued, one per row without a code
     checked: int = 0
     problems: int = 0
 
@@ -100,6 +108,7 @@ class _Row:
     facts: dict[str, object]
     needs: list[str]
     consent: ConsentInput | None
+    person_code: str | None
 
 
 def referrals_import_csv(*, actor: User, stream: IO[bytes], dry_run: bool = False) -> ImportReport:
@@ -164,10 +173,14 @@ def _write_rows(*, actor: User, stream: IO[bytes], report: ImportReport) -> None
                     needs=row.needs,
                     consent=row.consent,
                     reference_code=code,
+                    person_code=row.person_code,
                 )
                 report.created.append(referral.reference_code)
+                if row.person_code is None:
+                    report.people_new += 1
     except ValidationError as error:
         report.created.clear()
+        report.people_new = 0
         report.add_errors(_describe(number, error))
 
 
@@ -219,7 +232,12 @@ def _parse(
     if not needs or set(needs) - set(choices.Need.values):
         errors["needs"] = "one or more of " + ", ".join(choices.Need.values) + ", separated by semicolons"
     consent = _consent(value, errors)
-    if errors:
+    if value["person_code"]:
+        try:
+            person_code_find(actor=actor, typed=value["person_code"])
+        except ValidationError as error:
+            errors["person_code"] = " ".join(error.messages)
+    if errors or agency is None:  # no agency is among the errors
         raise ValidationError({column: [message] for column, message in errors.items()})
     if guard:  # the guard runs here too, so that a refused note is reported for its row before anything is written
         guard_free_text(actor=actor, fields={"note": value["note"], "county": value["county"]})
@@ -227,7 +245,14 @@ def _parse(
     facts.update(
         county=value["county"], note=value["note"], interpreter_needed=_YES_NO[value["interpreter_needed"].lower()]
     )
-    return _Row(number=number, receiving_agency=agency, facts=facts, needs=needs, consent=consent)
+    return _Row(
+        number=number,
+        receiving_agency=agency,
+        facts=facts,
+        needs=needs,
+        consent=consent,
+        person_code=value["person_code"] or None,
+    )
 
 
 def _agency_named(name: str, agencies: dict[str, Agency | None]) -> Agency | None:

@@ -9,10 +9,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-import fulltext
 from agencies.roles import Action
-from cases import choices
+from cases import choices, person_codes
 from cases.deidentification import validate_deidentified
+from toolkit import fulltext
 
 if TYPE_CHECKING:
     from datetime import date
@@ -118,8 +118,28 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
         return self.filter(receiving_agency=agency).exclude(consent_in_force())
 
 
+class PersonCode(models.Model):
+    """One person, as the task force counts people: a random code the portal issues (cases/person_codes.py).
+
+    Nothing about the person is here or derivable from here: the sending agency keeps the code offline
+    beside the identity and types it again when it refers the same person elsewhere. A code is seen
+    exactly as the referrals that carry it are seen (cases.services.person_code_find).
+    """
+
+    code = models.CharField(max_length=person_codes.MAX_LENGTH, unique=True, editable=False)
+    issued_by = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    def __str__(self) -> str:
+        return self.code
+
+
 class Referral(models.Model):
     reference_code = models.CharField(max_length=20, unique=True, editable=False)
+    # Null on referrals sent before person codes existed (reports count those apart).
+    person_code = models.ForeignKey(
+        PersonCode, on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="referrals"
+    )
     sending_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="referrals_sent")
     receiving_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="referrals_received")
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -193,6 +213,29 @@ class ReferralNeed(models.Model):
 
     def __str__(self) -> str:
         return self.get_need_display()
+
+
+class ServiceDelivery(models.Model):
+    """A service the receiving agency provided on a referral in a month (coded, by the Need choices).
+
+    One row per (referral, service, month): reports count people served by service type per period,
+    so a month is the finest date kept (DOMAIN.md: event dates generalised to the month).
+    """
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="services")
+    service = models.CharField(max_length=20, choices=choices.Need.choices)
+    month = models.DateField(help_text="The first day of the month the service was provided in.")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["month", "service", "id"]
+        constraints = [models.UniqueConstraint(fields=["referral", "service", "month"], name="service_delivery_once")]
+        # Reports select a period by the month.
+        indexes = [models.Index(fields=["month"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_service_display()} {self.month:%Y-%m}"
 
 
 class TimelineEvent(models.Model):

@@ -16,6 +16,16 @@ force sent exactly as many as it received; the measure splits both by the agenci
 
 These aggregates read across the whole task force on purpose, bypassing Referral.for_user():
 they leave this module only as counts protected by reports/suppression.py, never as rows.
+
+People, not referrals (issue 17): a person is a person code (cases/person_codes.py). The people
+measures count the person codes on referrals sent in the period, each once, and describe each person
+by their LATEST referral sent in the period (latest by sending time, then by id) where referrals
+disagree on age band, type, gender or citizenship: the latest is the sender's most recent knowledge.
+Two facts look further: a person is "continuing" when a referral with the code was sent before the
+period started ("new" otherwise), and "confirmed" when any referral with the code sent up to the end
+of the period says so. Referrals without a person code (sent before codes existed) are counted
+apart, as referrals, and add no person. Services provided are counted per person and service over
+the months the period touches (ServiceDelivery keeps months only). No code ever leaves this module.
 """
 
 from __future__ import annotations
@@ -29,7 +39,9 @@ from django.db.models.functions import TruncMonth
 
 from agencies.models import Agency, Sector
 from cases import choices
-from cases.models import Referral, ReferralNeed
+from cases.models import Referral, ReferralNeed, ServiceDelivery
+from reports.completeness import Gap, completeness_check_register
+from reports.funder import FunderItem, funder_item_register
 from reports.measures import (
     ChartSpec,
     Column,
@@ -408,3 +420,308 @@ register(
         compute=active_partner_agencies,
     )
 )
+
+
+# --- people, counted by person code ---------------------------------------------------------------------------
+PEOPLE = "people.total"
+CODED = "referrals.coded"
+UNCODED = "referrals.uncoded"
+SERVED = "served.total"
+PEOPLE_COLUMN = (Column("people", "People"),)
+PEOPLE_IN_PERIOD = (
+    "People identified in the period: the person codes on referrals sent in the period, each counted once"
+)
+LATEST_COUNTS = (
+    "A person whose referrals in the period disagree is described by the latest referral sent in the period."
+)
+
+
+def _coded_in(period: Period) -> QuerySet[Referral]:
+    return referrals_sent_in(period).filter(person_code__isnull=False)
+
+
+def people_latest_referrals(period: Period) -> QuerySet[Referral]:
+    """One referral per person identified in the period: the latest sent in it (by time, then id)."""
+    referrals = _coded_in(period)
+    same_person = referrals.filter(person_code=OuterRef("person_code"))
+    later = same_person.filter(
+        Q(created_at__gt=OuterRef("created_at")) | Q(created_at=OuterRef("created_at"), pk__gt=OuterRef("pk"))
+    )
+    return referrals.filter(~Exists(later))
+
+
+def people_identified(period: Period) -> MeasureResult:
+    start, end = period.bounds
+    with_code = Referral.objects.filter(person_code=OuterRef("person_code")).order_by()
+    earlier = with_code.filter(created_at__lt=start)
+    confirmed = with_code.filter(created_at__lt=end, victim_status=choices.VictimStatus.CONFIRMED)
+    people = people_latest_referrals(period).aggregate(
+        total=CountOf("pk"),
+        continuing=CountOf("pk", filter=Exists(earlier)),
+        confirmed=CountOf("pk", filter=Exists(confirmed)),
+    )
+    referrals = referrals_sent_in(period).aggregate(
+        total=CountOf("pk"), coded=CountOf("pk", filter=Q(person_code__isnull=False))
+    )
+    total, continuing, sure = people["total"], people["continuing"], people["confirmed"]
+    counts = (
+        Count(PEOPLE, total),
+        Count("people.new", total - continuing),
+        Count("people.continuing", continuing),
+        Count("people.potential", total - sure),
+        Count("people.confirmed", sure),
+        Count(TOTAL, referrals["total"]),
+        Count(CODED, referrals["coded"]),
+        Count(UNCODED, referrals["total"] - referrals["coded"]),
+    )
+    relations = (
+        Relation(PEOPLE, ("people.new", "people.continuing")),
+        Relation(PEOPLE, ("people.potential", "people.confirmed")),
+        Relation(TOTAL, (CODED, UNCODED)),
+    )
+    columns = (Column("number", "Number"),)
+    rows = (
+        Row("people", "People identified (each person once)", (PEOPLE,), RowKind.TOTAL),
+        Row("new", "New in the period", ("people.new",)),
+        Row("continuing", "Continuing (referred before the period)", ("people.continuing",)),
+        Row("potential", "Potential victims", ("people.potential",)),
+        Row("confirmed", "Confirmed victims", ("people.confirmed",)),
+        Row("referrals", "Referrals sent in the period", (TOTAL,), RowKind.TOTAL),
+        Row("coded", "Referrals with a person code", (CODED,)),
+        Row("uncoded", "Referrals without a person code (their people are not counted above)", (UNCODED,)),
+    )
+    notes = (
+        "One person referred to three agencies is one person and three referrals.",
+        "Confirmed: any referral with the person's code, sent up to the end of the period, says confirmed.",
+    )
+    return MeasureResult(columns, rows, counts, relations, notes=notes)
+
+
+def _people_by(key: str, by_value: dict[str, int], options: Iterable[tuple[str, str]]) -> MeasureResult:
+    """People by one coded fact (`by_value`: people per value), as `_one_way` lays out referrals: a row per
+    choice, zeros included, strays under "Not recorded", and the people identified as the total."""
+    options = list(options)
+    known = {value for value, _ in options}
+    stray = sum(n for value, n in by_value.items() if value not in known)
+    if stray:
+        options.append((NOT_RECORDED, "Not recorded"))
+        by_value = {**by_value, NOT_RECORDED: stray}
+    cells = [f"{key}.{value}" for value, _ in options]
+    rows = [Row(value, str(label), (cell,)) for (value, label), cell in zip(options, cells, strict=True)]
+    counts = [Count(cell, by_value.get(value, 0)) for (value, _), cell in zip(options, cells, strict=True)]
+    counts.append(Count(PEOPLE, sum(c.value for c in counts)))
+    total = Row("total", "All people identified", (PEOPLE,), RowKind.TOTAL)
+    return MeasureResult(
+        PEOPLE_COLUMN, (*rows, total), tuple(counts), (Relation(PEOPLE, tuple(cells)),), notes=(LATEST_COUNTS,)
+    )
+
+
+AGE_GROUPS = (("minor", "Minors (under 18)"), ("adult", "Adults (18 or older)"), ("unknown", "Age unknown"))
+
+
+def people_by_age(period: Period) -> MeasureResult:
+    by_band = _group_counts(people_latest_referrals(period), "age_band")
+    groups = {"minor": _MINORS, "adult": _ADULTS, "unknown": [choices.AgeBand.UNKNOWN]}
+    by_group = {group: sum(by_band.pop(band, 0) for band in bands) for group, bands in groups.items()}
+    return _people_by("people.age", {**by_band, **by_group}, AGE_GROUPS)
+
+
+def people_breakdown(
+    *, key: str, field: str, options: type[choices.models.TextChoices], order: int, title: str, sheet: str
+) -> Measure:
+    """A measure counting people identified in the period by one coded fact of their latest referral."""
+
+    def compute(period: Period) -> MeasureResult:
+        return _people_by(key, _group_counts(people_latest_referrals(period), field), options.choices)
+
+    return register(
+        Measure(
+            key=key.replace(".", "_"),
+            group=Group.REFERRALS,
+            order=order,
+            title=title,
+            sheet=sheet,
+            definition=f"{PEOPLE_IN_PERIOD}, by {title.removeprefix('People by ').lower()}. {LATEST_COUNTS}",
+            compute=compute,
+        )
+    )
+
+
+# --- services provided -------------------------------------------------------------------------------------------
+def services_in(period: Period) -> QuerySet[ServiceDelivery]:
+    """Services recorded for a month the period touches (a service is kept by month, not by day)."""
+    return ServiceDelivery.objects.filter(month__gte=period.start.replace(day=1), month__lte=period.end).order_by()
+
+
+def people_served(period: Period) -> MeasureResult:
+    delivered = services_in(period)
+    coded = delivered.filter(referral__person_code__isnull=False)
+    per_service = dict(
+        coded.values_list("service").annotate(n=CountOf("referral__person_code", distinct=True)).order_by()
+    )
+    totals = delivered.aggregate(
+        people=CountOf("referral__person_code", distinct=True),
+        uncoded=CountOf("referral", distinct=True, filter=Q(referral__person_code__isnull=True)),
+    )
+    served = totals["people"]
+    counts, relations, rows = [Count(SERVED, served)], [], []
+    for value, label in choices.Need.choices:
+        having = per_service.get(value, 0)
+        # People served without this service follow from the total: protected although never shown.
+        counts += [Count(f"served.{value}", having), Count(f"served.{value}.without", served - having, published=False)]
+        relations.append(Relation(SERVED, (f"served.{value}", f"served.{value}.without")))
+        rows.append(Row(value, str(label), (f"served.{value}",)))
+    counts.append(Count("served.uncoded", totals["uncoded"]))
+    rows += [
+        Row("total", "People served (each once, whatever the services)", (SERVED,), RowKind.TOTAL),
+        Row("uncoded", "Referrals without a person code that were served (not counted above)", ("served.uncoded",)),
+    ]
+    notes = (
+        "A person may receive several services, so the services add up to more than the number of people served.",
+        "Services are recorded by month: a period that starts or ends inside a month counts that whole month.",
+    )
+    return MeasureResult(
+        (Column("people", "People served"),), tuple(rows), tuple(counts), tuple(relations), notes=notes
+    )
+
+
+register(
+    Measure(
+        key="people_identified",
+        group=Group.REFERRALS,
+        order=6,
+        title="People identified, new and continuing",
+        sheet="People identified",
+        definition=f"{PEOPLE_IN_PERIOD}. New: no referral with the code was sent before the period started; "
+        "continuing: one was. Confirmed: any referral with the code sent up to the end of the period says "
+        "confirmed; potential otherwise. Referrals without a person code are counted apart and add no person.",
+        compute=people_identified,
+    )
+)
+people_breakdown(
+    key="people.type",
+    field="trafficking_type",
+    options=choices.TraffickingType,
+    order=7,
+    title="People by trafficking type",
+    sheet="People by type",
+)
+register(
+    Measure(
+        key="people_age",
+        group=Group.REFERRALS,
+        order=8,
+        title="People by adult or minor",
+        sheet="People by age",
+        definition=f"{PEOPLE_IN_PERIOD}, by the age band of their latest referral in the period: minors are the "
+        f"bands under 18. {LATEST_COUNTS}",
+        compute=people_by_age,
+    )
+)
+people_breakdown(
+    key="people.gender",
+    field="gender",
+    options=choices.Gender,
+    order=9,
+    title="People by gender",
+    sheet="People by gender",
+)
+people_breakdown(
+    key="people.citizenship",
+    field="citizenship",
+    options=choices.Citizenship,
+    order=9,
+    title="People by citizenship category",
+    sheet="People by citizenship",
+)
+register(
+    Measure(
+        key="people_served",
+        group=Group.REFERRALS,
+        order=75,
+        title="People served by service type",
+        sheet="People served",
+        definition="People (person codes) whose referral's receiving agency recorded a service provided in a "
+        "month of the period, each counted once per service type and once in the total. Services on referrals "
+        "without a person code are counted apart, as referrals.",
+        compute=people_served,
+        chart=ChartSpec("bars", ("people",), "Bar chart of the number of people served with each service"),
+    )
+)
+
+
+# --- the funder's forms ------------------------------------------------------------------------------------------
+# OVC's TIMS (half-years) and PMT (quarters) ask the same client questions; their numbering changes with each
+# solicitation's questionnaire, so the codes are descriptive ("CL" clients, "SV" services, then the answer) and the
+# wording should be checked against the award's own form.
+def _client_items() -> list[tuple[str, str, str, str]]:
+    """(code, question, measure, statistic) of every client and service item, in the forms' order."""
+    items = [
+        ("CL-served", "Clients served, unduplicated (people identified in the period)", "people_identified", PEOPLE),
+        ("CL-new", "New clients (first referred in the period)", "people_identified", "people.new"),
+        ("CL-continuing", "Continuing clients (referred before the period)", "people_identified", "people.continuing"),
+        ("CL-potential", "Clients who are potential victims", "people_identified", "people.potential"),
+        ("CL-confirmed", "Clients who are confirmed victims", "people_identified", "people.confirmed"),
+    ]
+    breakdowns = (
+        ("type", "people_type", "people.type", choices.TraffickingType.choices, "Clients by trafficking type"),
+        ("age", "people_age", "people.age", AGE_GROUPS, "Clients by age group"),
+        ("gender", "people_gender", "people.gender", choices.Gender.choices, "Clients by gender"),
+        (
+            "citizenship",
+            "people_citizenship",
+            "people.citizenship",
+            choices.Citizenship.choices,
+            "Clients by citizenship",
+        ),
+    )
+    for short, measure, key, options, question in breakdowns:
+        items += [(f"CL-{short}-{v}", f"{question}: {label}", measure, f"{key}.{v}") for v, label in options]
+    items.append(("SV-served", "Clients who received services (any service recorded)", "people_served", SERVED))
+    items += [
+        (f"SV-{value}", f"Clients who received services by type: {label}", "people_served", f"served.{value}")
+        for value, label in choices.Need.choices
+    ]
+    return [(code.replace("_", "-"), question, measure, statistic) for code, question, measure, statistic in items]
+
+
+def _register_funder_items() -> None:
+    for order, (code, question, measure, statistic) in enumerate(_client_items(), start=10):
+        for template in ("ovc_tims", "ovc_pmt"):
+            funder_item_register(
+                FunderItem(
+                    template=template, code=code, question=question, measure=measure, statistic=statistic, order=order
+                )
+            )
+
+
+_register_funder_items()
+
+
+# --- missing figures -----------------------------------------------------------------------------------------------
+def referrals_without_person_code(period: Period) -> list[Gap]:
+    """Per sending agency, referrals sent in the period without a person code: their people go uncounted.
+
+    No reminder: a referral sent since person codes exist always has one (the portal issues it), so these
+    are referrals sent before, which cannot be given a code now; the grant manager reads how many people
+    the report may leave out.
+    """
+    grouped = (
+        referrals_sent_in(period)
+        .filter(person_code__isnull=True)
+        .values_list("sending_agency_id", "sending_agency__name")
+        .annotate(n=CountOf("pk"))
+        .order_by("sending_agency__name")
+    )
+    return [
+        Gap(
+            agency_id=agency_id,
+            agency_name=name,
+            what=f"sent {n} referral{'' if n == 1 else 's'} in {period.label} without a person code",
+            count=n,
+        )
+        for agency_id, name, n in grouped
+    ]
+
+
+completeness_check_register(key="person_codes", check=referrals_without_person_code, remind=None)

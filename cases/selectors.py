@@ -36,7 +36,7 @@ def referrals_for(*, user: User, direction: str = "") -> ReferralQuerySet:
     list row shows loaded in a constant number of queries."""
     return (
         _visible(user, direction)
-        .select_related("sending_agency", "receiving_agency", "consent")
+        .select_related("sending_agency", "receiving_agency", "consent", "person_code")
         .prefetch_related("needs")
     )
 
@@ -50,6 +50,8 @@ LIST_COLUMNS = {
     "consent_scope": F("consent__scope"),
     "consent_expires_on": F("consent__expires_on"),
     "consent_revoked_at": F("consent__revoked_at"),
+    # Seen exactly as the referral is (the same row): "person_code" itself names the foreign key.
+    "person_code_value": F("person_code__code"),
 }
 LIST_FIELDS = (
     "id",

@@ -17,7 +17,17 @@ from audit.services import audit_record
 from cases.choices import DeclineReason, Need, Status
 from cases.choices import Outcome as ReferralOutcome
 from cases.deidentification import IdentifierKind, find_identifiers
-from cases.models import Comment, Consent, ReferenceSequence, Referral, ReferralNeed, TimelineEvent
+from cases.models import (
+    Comment,
+    Consent,
+    PersonCode,
+    ReferenceSequence,
+    Referral,
+    ReferralNeed,
+    ServiceDelivery,
+    TimelineEvent,
+)
+from cases.person_codes import EXAMPLE, person_code_generate, person_code_normalize
 from cases.transitions import Move, Side, find_transition
 
 CONSENT_DEFAULT_DAYS = 90
@@ -78,6 +88,13 @@ def _check_consent(consent: ConsentInput) -> None:
         )
 
 
+def _agency_of(actor: User) -> Agency:
+    """The agency an actor acts for, once the caller has checked they may act: `User.can()`, and with
+    it `Referral.objects.for_user()`, refuse a person without an agency."""
+    assert actor.agency is not None
+    return actor.agency
+
+
 def _next_reference_code(agency: Agency) -> str:
     return _draw_reference_codes(agency, 1)[0]
 
@@ -111,6 +128,50 @@ def _initials(county: str) -> str:
     return letters[:3] or "REF"
 
 
+PERSON_CODE_TYPO = (
+    f"This person code has a typo: check it against your own records (a code reads like {EXAMPLE}). "
+    "For a person new to the task force, leave the code out and the portal issues one."
+)
+# One message for a code that does not exist and for one on referrals the agency cannot see: no probing.
+PERSON_CODE_UNKNOWN = (
+    "No referral your agency can see carries this person code. Check it against your own records, or "
+    "send the referral for a person new to the task force."
+)
+_PERSON_CODE_DRAWS = 5  # a clash of two random codes is already improbable (29^8 codes); five in a row is not
+
+
+def person_code_issue(*, agency: Agency, actor: User) -> PersonCode:
+    """A new random person code issued by the portal to `agency` (the sending agency of a new person).
+
+    Called by referral_send inside its transaction (and by demo data). The code is shown to the sender,
+    never logged: its audit trail is the referral's. `actor` must act for `agency`.
+    """
+    if actor.agency_id != agency.pk:
+        raise PermissionDenied
+    for _ in range(_PERSON_CODE_DRAWS):
+        try:
+            with transaction.atomic():  # a savepoint: a clash leaves the caller's transaction usable
+                return PersonCode.objects.create(code=person_code_generate(), issued_by=agency)
+        except IntegrityError:
+            continue
+    raise RuntimeError("could not draw an unused person code")
+
+
+def person_code_find(*, actor: User, typed: str) -> PersonCode:
+    """The person code typed by `actor`, if a referral the actor's agency can see carries it
+    (`Referral.objects.for_user`: sent, or received while consent holds). A receiving agency that
+    refers onward finds the code it received. Raises ValidationError keyed "person_code"; the
+    message never repeats what was typed."""
+    code = person_code_normalize(typed)
+    if code is None:
+        raise ValidationError({"person_code": PERSON_CODE_TYPO})
+    visible = Referral.objects.for_user(actor).filter(person_code=OuterRef("pk"))
+    found = PersonCode.objects.filter(Exists(visible), code=code).first()
+    if found is None:
+        raise ValidationError({"person_code": PERSON_CODE_UNKNOWN})
+    return found
+
+
 def referral_send(
     *,
     actor: User,
@@ -119,9 +180,12 @@ def referral_send(
     needs: list[str],
     consent: ConsentInput | None,
     reference_code: str | None = None,
+    person_code: str | None = None,
 ) -> Referral:
     """Creates and sends a referral. `facts` holds the coded fields and the optional note.
 
+    `person_code`: None for a person new to the task force (the portal issues a code, on the
+    referral as `referral.person_code`), or a code the sender typed (see person_code_find).
     `reference_code` is one taken earlier with reference_codes_reserve (imports); by default the next is drawn.
     """
     if not actor.can(Action.HANDLE_REFERRALS):
@@ -143,6 +207,7 @@ def referral_send(
         )
     if consent is not None:
         _check_consent(consent)
+    known_person = None if person_code is None else person_code_find(actor=actor, typed=person_code)
     guard_free_text(
         actor=actor, fields={"note": str(facts.get("note") or ""), "county": str(facts.get("county") or "")}
     )
@@ -153,6 +218,7 @@ def referral_send(
         needs=needs,
         consent=consent,
         reference_code=reference_code,
+        person_code=known_person,
     )
 
 
@@ -165,7 +231,9 @@ def _create_referral(
     needs: list[str],
     consent: ConsentInput | None,
     reference_code: str | None = None,
+    person_code: PersonCode | None = None,
 ) -> Referral:
+    sender = _agency_of(actor)
     consent_row = None
     if consent is not None:
         consent_row = Consent.objects.create(
@@ -177,6 +245,7 @@ def _create_referral(
         receiving_agency=receiving_agency,
         sent_by=actor,
         consent=consent_row,
+        person_code=person_code or person_code_issue(agency=sender, actor=actor),
         **facts,
     )
     referral.full_clean()
@@ -310,5 +379,66 @@ def referral_flag_for_review(*, referral: Referral, actor: User) -> Referral:
     return referral
 
 
-def referral_record_view(*, referral: Referral, actor: User, request: object = None) -> None:
+def referral_record_view(*, referral: Referral, actor: User, request: HttpRequest | None = None) -> None:
     audit_record(actor=actor, event=AuditEvent.REFERRAL_VIEWED, target=referral, request=request)
+
+
+# A service is recorded by the receiving agency once it took the referral on, and when it closes it.
+SERVICE_STATUSES = frozenset({Status.ACCEPTED, Status.IN_PROGRESS, Status.CLOSED})
+
+
+def service_delivery_record(
+    *, referral: Referral, actor: User, services: list[str], month: date
+) -> list[ServiceDelivery]:
+    """Records that the receiving agency provided `services` on `referral` in `month` (any day of it).
+
+    Only the receiving agency's referral officers, while the referral is accepted or in progress and
+    once it is closed; a month from the one the referral was sent in to the current one. The same
+    service twice for one month is refused (reports count each person once per service anyway).
+    """
+    month = month.replace(day=1)
+    _check_services(services=services, month=month, referral=referral)
+    with transaction.atomic():
+        locked = _locked_for(referral=referral, actor=actor)
+        if Side.RECEIVER not in sides_of(referral=locked, user=actor):
+            raise PermissionDenied("Only the receiving agency records the services it provided.")
+        if locked.status not in SERVICE_STATUSES:
+            raise ValidationError(
+                {
+                    "services": "Services are recorded once the referral is accepted, while it is in progress "
+                    "and when it is closed."
+                }
+            )
+        _check_not_recorded(referral=locked, services=services, month=month)
+        rows = [
+            ServiceDelivery.objects.create(referral=locked, service=service, month=month, recorded_by=actor)
+            for service in dict.fromkeys(services)
+        ]
+        for row in rows:
+            audit_record(
+                actor=actor,
+                event=AuditEvent.SERVICE_DELIVERY_RECORDED,
+                target=locked,
+                detail={"service": row.service, "month": f"{month:%Y-%m}"},
+            )
+    return rows
+
+
+def _check_services(*, services: list[str], month: date, referral: Referral) -> None:
+    if not services or set(services) - set(Need.values):
+        raise ValidationError({"services": "Choose at least one service from the list."})
+    this_month = timezone.localdate().replace(day=1)
+    sent_month = timezone.localtime(referral.created_at).date().replace(day=1)
+    if month > this_month:
+        raise ValidationError({"month": "Record services once provided: the month cannot be in the future."})
+    if month < sent_month:
+        raise ValidationError({"month": "Choose a month from the one the referral was sent in."})
+
+
+def _check_not_recorded(*, referral: Referral, services: list[str], month: date) -> None:
+    already = ServiceDelivery.objects.filter(referral=referral, month=month, service__in=services)
+    labels = [str(Need(service).label) for service in already.values_list("service", flat=True)]
+    if labels:
+        raise ValidationError(
+            {"services": f"Already recorded for {month:%B %Y}: {', '.join(sorted(labels))}. Nothing was added."}
+        )

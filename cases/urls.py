@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/", views.referral_detail, name="referral_detail"),
     path("<int:pk>/move/", views.referral_transition, name="referral_transition"),
     path("<int:pk>/comments/", views.referral_comment, name="referral_comment"),
+    path("<int:pk>/services/", views.referral_services, name="referral_services"),
     path("<int:pk>/consent/revoke/", views.consent_revoke, name="consent_revoke"),
     path("<int:pk>/flag/", views.referral_flag, name="referral_flag"),
 ]

@@ -27,7 +27,7 @@ from cases import exports, selectors, services
 from cases.access_audit import referral_list_record_view, referral_record_not_found
 from cases.choices import DeclineReason, Outcome, Status
 from cases.deidentification import find_identifiers
-from cases.forms import CommentForm, ReferralForm, TransitionForm
+from cases.forms import CommentForm, ReferralForm, ServiceDeliveryForm, TransitionForm
 from cases.models import NOTE_MAX_LENGTH, Referral
 from cases.search import SearchForm, search_run, search_term_refusal
 from cases.transitions import IllegalMove, Side, allowed_moves
@@ -64,6 +64,7 @@ def referral_create(request: AuthenticatedRequest) -> HttpResponse:
                 facts=form.facts(),
                 needs=form.cleaned_data["needs"],
                 consent=form.consent_input(),
+                person_code=form.person_code_input(),
             )
         except ValidationError as error:
             _add_errors(form, error)
@@ -71,16 +72,27 @@ def referral_create(request: AuthenticatedRequest) -> HttpResponse:
             messages.success(
                 request, f"Referral {referral.reference_code} sent. Call the receiving agency for the warm hand-off."
             )
+            if form.person_code_input() is None:
+                # The referral's page shows the new code once, prominently. The session holds the referral's
+                # id only, never the code (nor does the message: message storage may be a cookie).
+                request.session[_CODE_ISSUED_FOR] = referral.pk
             return redirect("cases:referral_detail", pk=referral.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "cases/referral_form.html", {"form": form}, status=status)
+
+
+_CODE_ISSUED_FOR = "cases.person_code_issued_for"
 
 
 @requires(Action.HANDLE_REFERRALS, hide=True)
 def referral_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     referral = _referral_get(request, pk)
     services.referral_record_view(referral=referral, actor=request.user, request=request)
-    return render(request, "cases/referral_detail.html", _detail_context(request, referral))
+    just_issued = request.session.get(_CODE_ISSUED_FOR) == referral.pk
+    if just_issued:
+        del request.session[_CODE_ISSUED_FOR]
+    context = _detail_context(request, referral, person_code_just_issued=just_issued)
+    return render(request, "cases/referral_detail.html", context)
 
 
 def _referral_get(request: AuthenticatedRequest, pk: int) -> Referral:
@@ -101,8 +113,13 @@ def _detail_again(request: AuthenticatedRequest, referral: Referral, status: int
 
 def _detail_context(request: AuthenticatedRequest, referral: Referral, **extra: object) -> dict[str, object]:
     sides = services.sides_of(referral=referral, user=request.user)
+    records_services = Side.RECEIVER in sides and referral.status in services.SERVICE_STATUSES
     context = {
         "referral": referral,
+        "services_delivered": referral.services.all(),
+        "service_form": ServiceDeliveryForm(initial={"month": f"{timezone.localdate():%Y-%m}"})
+        if records_services
+        else None,
         "moves": allowed_moves(Status(referral.status), sides),
         "is_sender": Side.SENDER in sides,
         "decline_reasons": DeclineReason.choices,
@@ -154,6 +171,32 @@ def referral_comment(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(Action.HANDLE_REFERRALS, hide=True)
+def referral_services(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The receiving agency records services it provided (cases.services.service_delivery_record)."""
+    referral = _referral_get(request, pk)
+    form = ServiceDeliveryForm(request.POST)
+    if form.is_valid():
+        try:
+            services.service_delivery_record(
+                referral=referral,
+                actor=request.user,
+                services=form.cleaned_data["services"],
+                month=form.cleaned_data["month"],
+            )
+        except PermissionDenied as refusal:
+            messages.error(request, str(refusal))
+            return redirect("cases:referral_detail", pk=pk)
+        except ValidationError as error:
+            for field, field_messages in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, field_messages)
+        else:
+            messages.success(request, "Services recorded.")
+            return redirect("cases:referral_detail", pk=pk)
+    return _detail_again(request, referral, 400, service_form=form)
+
+
+@require_POST
+@requires(Action.HANDLE_REFERRALS, hide=True)
 def consent_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     referral = _referral_get(request, pk)
     try:
@@ -176,7 +219,7 @@ def referral_flag(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @requires(Action.HANDLE_REFERRALS)
 def referral_export(request: AuthenticatedRequest, file_format: str) -> HttpResponseBase:
-    """The agency's referrals, coded fields only (no reference code, no note), as CSV or XLSX."""
+    """The agency's referrals, coded fields and person codes only (no reference code, no note), as CSV or XLSX."""
     stamp = timezone.localdate().isoformat()
     audit_record(
         actor=request.user,

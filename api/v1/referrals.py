@@ -31,7 +31,8 @@ from cases.access_audit import (
     referral_record_not_found,
     referral_row_record_view,
 )
-from cases.models import CODED_FIELDS, NOTE_MAX_LENGTH, Comment, Referral
+from cases.models import CODED_FIELDS, NOTE_MAX_LENGTH, Comment, Referral, ServiceDelivery
+from cases.person_codes import EXAMPLE as PERSON_CODE_EXAMPLE
 from cases.transitions import Move, Side
 
 if TYPE_CHECKING:
@@ -76,6 +77,7 @@ def referral_representation(row: Mapping[str, Any], *, today: date) -> dict[str,
     return {
         "id": row["id"],
         "reference_code": row["reference_code"],
+        "person_code": row["person_code_value"],
         "status": row["status"],
         "sending_agency": row["sending_agency_name"],
         "receiving_agency": row["receiving_agency_name"],
@@ -98,6 +100,11 @@ def referral_representation(row: Mapping[str, Any], *, today: date) -> dict[str,
 class ReferralSerializer(serializers.ModelSerializer):
     sending_agency = serializers.CharField(source="sending_agency.name")
     receiving_agency = serializers.CharField(source="receiving_agency.name")
+    person_code = serializers.CharField(
+        source="person_code.code",
+        allow_null=True,
+        help_text="The person's non-identifying code (null on referrals sent before person codes existed).",
+    )
     needs = serializers.ListField(child=serializers.CharField(), read_only=True)
     consent = ConsentOutSerializer(allow_null=True)
 
@@ -106,6 +113,7 @@ class ReferralSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "reference_code",
+            "person_code",
             "status",
             "sending_agency",
             "receiving_agency",
@@ -138,11 +146,20 @@ class ReferralCreateSerializer(serializers.ModelSerializer):
     needs = serializers.ListField(child=serializers.ChoiceField(choices=choices.Need.choices), min_length=1)
     note = serializers.CharField(max_length=NOTE_MAX_LENGTH, allow_blank=True, default="")
     consent = ConsentSerializer(required=False, allow_null=True)
+    person_code = serializers.CharField(
+        required=False,
+        allow_null=True,
+        default=None,
+        max_length=40,
+        help_text="Leave out (or null) for a person new to the task force: the portal issues a code, in the answer's "
+        "person_code; keep it offline with the identity. Otherwise the person's code (e.g. "
+        f"{PERSON_CODE_EXAMPLE}), accepted only if it is on a referral your agency can see.",
+    )
 
     class Meta:
         model = Referral
         # The coded facts are built from the model's fields (choices, lengths, defaults), never re-listed.
-        fields = ["receiving_agency", *CODED_FIELDS, "needs", "note", "consent"]
+        fields = ["receiving_agency", *CODED_FIELDS, "needs", "note", "consent", "person_code"]
         # The model's own validators (the county's pattern) run in referral_send, over the whole referral,
         # so that one answer names every refused field, the guarded note's included.
         extra_kwargs: dict[str, dict[str, Any]] = {name: {"validators": []} for name in CODED_FIELDS}
@@ -170,6 +187,18 @@ class CommentSerializer(serializers.ModelSerializer):
         model = Comment
         fields = ["id", "agency", "author", "body", "created_at"]
         read_only_fields = ["id", "agency", "author", "created_at"]
+
+
+class ServiceDeliverySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ServiceDelivery
+        fields = ["id", "service", "month", "recorded_at"]
+        read_only_fields = fields
+
+
+class ServiceDeliveryCreateSerializer(serializers.Serializer):
+    service = serializers.ChoiceField(choices=choices.Need.choices)
+    month = serializers.DateField(help_text="Any day of the month the service was provided in; kept as its first day.")
 
 
 class IllegalMoveSerializer(serializers.Serializer):
@@ -286,12 +315,14 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         consent = fields.pop("consent", None)
+        person_code = fields.pop("person_code", None)
         referral = services.referral_send(
             actor=acting_user(request),
             receiving_agency=fields.pop("receiving_agency"),
             needs=fields.pop("needs"),
             facts=fields,
             consent=services.ConsentInput(**consent) if consent else None,
+            person_code=person_code,
         )
         return Response(self._shown(referral.pk), status=201)
 
@@ -324,6 +355,33 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         body.is_valid(raise_exception=True)
         comment = services.referral_comment(referral=referral, actor=user, body=body.validated_data["body"])
         return Response(CommentSerializer(comment).data, status=201)
+
+    @extend_schema(
+        methods=["get"], responses=ServiceDeliverySerializer(many=True), summary="Services provided, by month"
+    )
+    @extend_schema(
+        methods=["post"],
+        request=ServiceDeliveryCreateSerializer,
+        responses={201: ServiceDeliverySerializer},
+        summary="Record a service provided (the receiving agency, once it accepted the referral)",
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filterset_class=None)
+    def services(self, request: Request, pk: str) -> Response:
+        referral = self.get_object()
+        user = acting_user(request)
+        if request.method == "GET":
+            services.referral_record_view(referral=referral, actor=user, request=request._request)
+            return Response(ServiceDeliverySerializer(referral.services.all(), many=True).data)
+        body = ServiceDeliveryCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        # 403 for the sending agency (it sees the referral, so its existence is no secret to it).
+        recorded = services.service_delivery_record(
+            referral=referral,
+            actor=user,
+            services=[body.validated_data["service"]],
+            month=body.validated_data["month"],
+        )
+        return Response(ServiceDeliverySerializer(recorded[0]).data, status=201)
 
     @extend_schema(
         request=None, responses={200: ReferralSerializer}, summary="Record the survivor's withdrawal of consent"

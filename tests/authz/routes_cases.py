@@ -55,6 +55,8 @@ ROUTES: dict[str, Spec] = {
     "cases:referral_detail": Spec(roles=OFFICERS, kwargs=_referral),
     "cases:referral_transition": Spec(roles=OFFICERS, kwargs=_referral, **_POST),
     "cases:referral_comment": Spec(roles=OFFICERS, kwargs=_referral, **_POST),
+    # Recorded by the receiving agency; the sending agency's officer probing it gets a 400 (empty form).
+    "cases:referral_services": Spec(roles=OFFICERS, kwargs=_referral, **_POST),
     "cases:consent_revoke": Spec(roles=OFFICERS, kwargs=_referral, **_POST),
     "cases:referral_flag": Spec(roles=OFFICERS, kwargs=_referral, **_POST),
     "api:v1:referral-list": Spec(roles=OFFICERS),
@@ -66,6 +68,7 @@ ROUTES: dict[str, Spec] = {
     "api:v1:referral-detail": Spec(roles=OFFICERS, kwargs=_referral),
     "api:v1:referral-transitions": Spec(roles=OFFICERS, kwargs=_referral, **_POST),
     "api:v1:referral-comments": Spec(roles=OFFICERS, kwargs=_referral),
+    "api:v1:referral-services": Spec(roles=OFFICERS, kwargs=_referral),
     "api:v1:referral-revoke-consent": Spec(roles=OFFICERS, kwargs=_referral, **_POST),
     "api:v1:referral-flag": Spec(roles=OFFICERS, kwargs=_referral, **_POST),
 }

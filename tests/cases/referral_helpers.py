@@ -61,9 +61,11 @@ def send(
     receiving_agency: Agency,
     consent: bool | ConsentInput | None = True,
     needs: list[str] | None = None,
+    person_code: str | None = None,
     **overrides: Any,
 ) -> Referral:
-    """Sends a referral through `referral_send`. `consent=True` records `valid_consent()`, False/None none."""
+    """Sends a referral through `referral_send`. `consent=True` records `valid_consent()`, False/None none.
+    `person_code` None: a person new to the task force (the portal issues a code); else the code typed."""
     if consent is True:
         consent_input: ConsentInput | None = valid_consent()
     elif consent is False or consent is None:
@@ -76,6 +78,7 @@ def send(
         facts=facts(**overrides),
         needs=list(DEFAULT_NEEDS) if needs is None else needs,
         consent=consent_input,
+        person_code=person_code,
     )
 
 

@@ -33,7 +33,7 @@ on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="CO
 HEADER = (
     b"sent (date),direction,status,sending agency,receiving agency,urgency,trafficking type,"
     b"potential or confirmed,age band,gender,citizenship,county,language,interpreter needed,"
-    b"source type,decline reason,outcome\n"
+    b"source type,decline reason,outcome,person code\n"
 )
 
 
@@ -71,7 +71,7 @@ def test_it_exports_the_same_bytes_as_the_python_encoder(officer, outsider_offic
     rows = rows_of(data)
     assert [row[1] for row in rows[1:]] == ["sent", "sent", "received"]
     assert [row[13] for row in rows[1:]] == ["True", "True", "False"]
-    assert [row[15:] for row in rows[1:]] == [["", ""], ["no_capacity", ""], ["", "services_provided"]]
+    assert [row[15:17] for row in rows[1:]] == [["", ""], ["no_capacity", ""], ["", "services_provided"]]
 
 
 @on_postgresql
@@ -82,9 +82,9 @@ def test_it_streams_copy_on_postgresql(officer, other_agency):
 
 
 def test_it_writes_empty_strings_as_empty_unquoted_fields(officer, other_agency):
-    send(officer, other_agency)
+    referral = send(officer, other_agency)
     line = exported(officer).splitlines()[1]
-    assert line.endswith(b",hotline,,") and b'""' not in line
+    assert line.endswith(b",hotline,,," + referral.person_code.code.encode()) and b'""' not in line
 
 
 def test_it_exports_only_the_referrals_the_officer_may_see(officer, outsider_officer, other_agency):
@@ -182,7 +182,7 @@ def test_it_writes_the_rows_to_an_xlsx_workbook(officer, outsider_officer, read_
     send(officer_of(tricky), officer.agency)
     rows, dimension = workbook_rows(officer, read_only=read_only)
     expected = [tuple(None if value == "" else value for value in row) for row in exports.export_rows(user=officer)]
-    assert rows == expected and len(rows) == 4 and dimension == "A1:Q4"
+    assert rows == expected and len(rows) == 4 and dimension == "A1:R4"
     assert rows[1][4] == tricky.name and rows[1][13] is False and rows[2][15] == "no_capacity"
 
 
@@ -194,4 +194,4 @@ def test_it_replaces_control_characters_that_xml_cannot_hold(officer):
 
 def test_it_writes_a_header_only_workbook_when_there_are_no_rows(member):
     rows, dimension = workbook_rows(member, read_only=True)
-    assert rows == [tuple(exports.EXPORT_COLUMNS.values())] and dimension == "A1:Q1"
+    assert rows == [tuple(exports.EXPORT_COLUMNS.values())] and dimension == "A1:R1"

@@ -11,7 +11,8 @@ class Command(BaseCommand):
         "Import referrals from a CSV file as a referral officer. Every row is checked (including the "
         "de-identification guard) before anything is written; then all rows are created, or none. "
         "The file must be UTF-8 CSV, within IMPORT_MAX_BYTES and IMPORT_MAX_ROWS. "
-        f"Columns: {', '.join(COLUMNS)}."
+        f"Columns: {', '.join(COLUMNS)}; optional: {', '.join(OPTIONAL_COLUMNS)} (empty: a person new to the "
+        "task force, for whom the portal issues a code)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -40,3 +41,9 @@ class Command(BaseCommand):
         codes = report.created
         listed = ", ".join(codes) if len(codes) <= 20 else f"{codes[0]} to {codes[-1]}"
         self.stdout.write(self.style.SUCCESS(f"Imported {len(codes)} referral(s): {listed}"))
+        if report.people_new:
+            # Never printed: a console's output can end up in logs. The referral's page shows its code.
+            self.stdout.write(
+                f"{report.people_new} person code(s) issued for people new to the task force: open each of "
+                "these referrals in the portal and copy its person code into your own records."
+            )
