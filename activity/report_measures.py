@@ -21,6 +21,11 @@ from django.db.models import Sum
 
 from activity.choices import ActivityMeasure
 from activity.models import ActivityFigure
+from activity.selectors import MissingFigures, missing_for
+from agencies.models import User
+from agencies.roles import PERMISSIONS, Action
+from reports.completeness import Gap, completeness_check_register
+from reports.funder import FunderItem, funder_item_register
 from reports.measures import Column, Group, Measure, MeasureResult, Row, register
 from reports.periods import Period
 from reports.suppression import Count, Relation
@@ -29,10 +34,11 @@ _M = ActivityMeasure
 
 GROUP = Group.ACTIVITY
 
-# The funder's item each cell answers, by the cell's count key ("activity." + the measure), for the
-# report helper that lays out the funder copy (reports.measures.Measure has no such field yet). Named
-# by the item's wording, not its number: the numbering changes with each solicitation's questionnaire,
-# so check it against the award's own PMT form.
+# The funder's item each cell answers, by the cell's count key ("activity." + the measure); registered
+# below as reports.funder items of BJA's task-force PMT (all of them) and of OVC's PMT (the task force's
+# outreach, which the victim-service partner reports too). Named by the item's wording, not its number:
+# the numbering changes with each solicitation's questionnaire, so the codes are descriptive (section,
+# then measure), and the wording should be checked against the award's own PMT form.
 FUNDER_ITEMS: dict[str, str] = {
     "activity.investigations_sex": "PMT, law enforcement: human trafficking investigations opened, sex trafficking",
     "activity.investigations_labor": "PMT, law enforcement: human trafficking investigations opened, labor trafficking",
@@ -133,3 +139,64 @@ register(
         compute=outreach,
     )
 )
+
+
+# --- the funder's forms ------------------------------------------------------------------------------------
+_SECTION_CODES = {"law enforcement": "LE", "prosecution": "PROS", "task force": "TF"}
+OVC_PMT_SECTIONS = ("task force",)
+
+
+def _register_funder_items() -> None:
+    for order, (statistic, wording) in enumerate(FUNDER_ITEMS.items(), start=1):
+        section, question = wording.removeprefix("PMT, ").split(": ", 1)
+        measure = "activity_outreach" if section == "task force" else "activity_enforcement"
+        code = f"{_SECTION_CODES[section]}-{statistic.removeprefix('activity.').replace('_', '-')}"
+        templates = ["bja_taskforce_pmt"] + (["ovc_pmt"] if section in OVC_PMT_SECTIONS else [])
+        for template in templates:
+            funder_item_register(
+                FunderItem(
+                    template=template,
+                    code=code,
+                    question=f"{question[0].upper()}{question[1:]} ({section})",
+                    measure=measure,
+                    statistic=statistic,
+                    order=1000 + order,  # after the people and services items of the form
+                )
+            )
+
+
+_register_funder_items()
+
+
+# --- missing figures -----------------------------------------------------------------------------------------
+REMINDER_TASK = "activity.tasks.remind_activity_figures"
+
+
+def activity_gaps(period: Period) -> list[Gap]:
+    """One gap per agency that owes figures for a quarter of `period`: how many, for which quarters."""
+    owed: dict[int, list[MissingFigures]] = {}
+    for missing in missing_for(period):
+        owed.setdefault(missing.agency.pk, []).append(missing)
+    gaps = []
+    for rows in owed.values():
+        count = sum(len(row.measures) for row in rows)
+        quarters = ", ".join(row.quarter.label for row in rows)
+        noun = "activity figure" if count == 1 else "activity figures"
+        what = f"has not entered {count} {noun} for {quarters}"
+        gaps.append(Gap(agency_id=rows[0].agency.pk, agency_name=rows[0].agency.name, what=what, count=count))
+    return gaps
+
+
+def activity_remind(period: Period, agency_id: int) -> int:
+    """Emails the people of the agency who enter its figures (through the outbox); returns how many."""
+    from outbox.services import outbox_enqueue  # database-first: a broker outage delays it, loses nothing
+
+    roles = list(PERMISSIONS[Action.ENTER_ACTIVITY_FIGURES])
+    asked = User.objects.filter(agency_id=agency_id, is_active=True, role__in=roles).count()
+    if asked:
+        args = [agency_id, period.kind, period.start.isoformat(), period.end.isoformat()]
+        outbox_enqueue(task=REMINDER_TASK, args=args)
+    return asked
+
+
+completeness_check_register(key="activity", check=activity_gaps, remind=activity_remind)

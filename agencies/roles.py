@@ -31,6 +31,7 @@ class Action(StrEnum):
     SET_DIGEST_DEFAULTS = "set_digest_defaults"
     APPROVE_REPORTS = "approve_reports"
     ENTER_ACTIVITY_FIGURES = "enter_activity_figures"
+    FILE_FUNDER_REPORTS = "file_funder_reports"
 
 
 _EVERYONE = frozenset(Role)
@@ -54,12 +55,17 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.APPROVE_REPORTS: frozenset({Role.COORDINATOR}),
     # For their own agency, when it holds activity measures (activity/choices.py says which).
     Action.ENTER_ACTIVITY_FIGURES: frozenset({Role.AGENCY_ADMIN, Role.COORDINATOR}),
+    # The funder copy of a report holds exact figures (1 to 10 included): the filing role only, with MFA.
+    Action.FILE_FUNDER_REPORTS: frozenset({Role.GRANT_MANAGER}),
 }
 
-# Roles whose holders can see case data or an audit trail of it: they must use MFA.
+# Roles whose holders can see case data, an audit trail of it, or exact small counts: they must use MFA.
 # Referral officers see referrals; coordinators see case-review minutes and the whole
-# trail; agency administrators see their agency's trail (who viewed which referral).
-MFA_REQUIRED_ROLES: frozenset[Role] = frozenset({Role.REFERRAL_OFFICER, Role.AGENCY_ADMIN, Role.COORDINATOR})
+# trail; agency administrators see their agency's trail (who viewed which referral); grant
+# managers read the funder copy of reports, exact figures from 1 to 10 included.
+MFA_REQUIRED_ROLES: frozenset[Role] = frozenset(
+    {Role.REFERRAL_OFFICER, Role.AGENCY_ADMIN, Role.COORDINATOR, Role.GRANT_MANAGER}
+)
 
 # Which roles each inviter may hand out. Coordinators exist only in co-chair agencies. Looked up
 # by the role a person has stored (a plain str; a Role is a str and hashes the same).

@@ -38,6 +38,7 @@ class AuditEvent(models.TextChoices):
     REFERRAL_FLAGGED = "referral.flagged", "Flagged for case review"
     REFERRAL_LISTED = "referral.listed", "Referral list viewed"
     REFERRAL_COMMENTS_VIEWED = "referral.comments_viewed", "Referral comments read"
+    SERVICE_DELIVERY_RECORDED = "referral.service_recorded", "Service delivered recorded"
     # A referral id asked for and not shown (missing, another agency's, consent ended): probing leaves a trace.
     REFERRAL_NOT_FOUND = "referral.not_found", "Referral asked for and not found"
     # Retention: closed and withdrawn referrals deleted after REFERRAL_RETENTION_DAYS (counts only in the row).
@@ -49,6 +50,10 @@ class AuditEvent(models.TextChoices):
     # Grant reports (exports of their figures are EXPORTED).
     REPORT_SAVED = "report.saved", "Grant report saved as a draft"
     REPORT_APPROVED = "report.approved", "Grant report approved and frozen"
+    # The funder copy (exact figures): every view and every export; reminders about missing figures.
+    FUNDER_COPY_VIEWED = "report.funder_viewed", "Funder copy of a grant report viewed"
+    FUNDER_COPY_EXPORTED = "report.funder_exported", "Funder copy of a grant report exported"
+    FIGURES_REMINDER_SENT = "report.reminder_sent", "Reminder about missing figures sent"
     # Digests and notifications.
     DIGEST_PREFERENCES_CHANGED = "digests.preferences_changed", "Email preferences changed"
     DIGEST_UNSUBSCRIBED = "digests.unsubscribed", "Unsubscribed from an email"

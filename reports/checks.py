@@ -30,3 +30,21 @@ def check_report_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]
                 Error(f"REPORT_EXPORT_DIR must not be inside {name}: exports are private.", id="reports.E002")
             )
     return errors
+
+
+@register()
+def check_funder_items(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    """Every item of an award's form is answered by a registered measure (a typo would answer "none" forever)."""
+    from reports.funder import funder_items, funder_templates
+    from reports.measures import measure_keys
+
+    known = set(measure_keys())
+    return [
+        Error(
+            f"Funder item {item.code!r} of {template.key!r} names no registered measure {item.measure!r}.",
+            id="reports.E003",
+        )
+        for template in funder_templates()
+        for item in funder_items(template.key)
+        if item.measure not in known
+    ]

@@ -2,7 +2,7 @@
 
 Tidy columns so that a spreadsheet or a script can filter by measure; a suppressed cell carries
 its marker ("<11", "withheld") in `value` and says why in `status`. Labels come from code only;
-every text cell still passes through spreadsheet_safety, like every CSV the portal writes.
+every text cell still passes through toolkit.spreadsheet_safety, like every CSV the portal writes.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import csv
 from collections.abc import Iterator
 from typing import Any
 
-from spreadsheet_safety import spreadsheet_safe_row
+from toolkit.spreadsheet_safety import spreadsheet_safe_row
 
 HEADER = [
     "period_start",

@@ -52,6 +52,11 @@ class Report(models.Model):
     A draft is computed afresh whenever it is read. Approval freezes it: `content` then holds
     the published figures as canonical JSON (suppressed counts already replaced by their
     markers, never raw values) and `content_hash` its SHA-256, checked on every download.
+
+    Two copies of one report (issue 17): `content` is the partner copy. Approval also freezes
+    `figures`, the exact counts of every chosen measure read once in one consistent read (canonical
+    JSON, `figures_hash` its SHA-256); the funder copy lays them out by the items of `template`
+    (reports/funder.py) and only grant managers with MFA ever read it (reports/figures.py).
     """
 
     period_kind = models.CharField(max_length=20, choices=PeriodKind.choices)
@@ -67,6 +72,10 @@ class Report(models.Model):
     approved_at = models.DateTimeField(null=True, blank=True)
     content = models.TextField(blank=True, editable=False)
     content_hash = models.CharField(max_length=64, blank=True, editable=False)
+    # A reports.funder.FunderTemplate key ("" for none): the funder's form the funder copy follows.
+    template = models.CharField(max_length=40, blank=True, default="")
+    figures = models.TextField(blank=True, editable=False)
+    figures_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = ReportQuerySet.as_manager()
 
@@ -79,6 +88,11 @@ class Report(models.Model):
                 | Q(status=ReportStatus.APPROVED, approved_at__isnull=False) & ~Q(content="") & ~Q(content_hash=""),
                 name="report_snapshot_only_when_approved",
             ),
+            # Reports approved before issue 17 have no exact figures: `figures` may be empty when approved.
+            models.CheckConstraint(
+                condition=Q(status=ReportStatus.APPROVED) | Q(figures="", figures_hash=""),
+                name="report_figures_only_when_approved",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -89,10 +103,10 @@ class Report(models.Model):
             raise SnapshotImmutable("An approved report cannot be changed.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         if Report.objects.filter(pk=self.pk, status=ReportStatus.APPROVED).exists():
             raise SnapshotImmutable("An approved report cannot be deleted.")
-        return super().delete(*args, **kwargs)  # type: ignore[return-value]
+        return super().delete(*args, **kwargs)
 
     @property
     def period(self) -> Period:

@@ -113,6 +113,8 @@ def _measure(measure: dict[str, Any]) -> list[Any]:
 def _table(measure: dict[str, Any]) -> Table:
     columns = measure["columns"]
     header = [Paragraph("", CELL)] + [Paragraph(f"<b>{escape(c['label'])}</b>", CELL_RIGHT) for c in columns]
+    body: list[list[Paragraph]]
+    style: list[tuple[Any, ...]]  # TableStyle commands: a name, two cells, then the command's values
     body, style = (
         [header],
         [

@@ -8,6 +8,7 @@ both ends included. A record counts in the period when its timestamp falls in
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -120,6 +121,21 @@ def period_build(
     first = date(year, (part - 1) * months + 1, 1)
     last_month_first = date(year, part * months, 1)
     return Period(kind, first, _month_end(last_month_first))
+
+
+_SLUG = re.compile(r"(\d{4})-([qh])([1-4])", re.ASCII)
+
+
+def period_from_slug(slug: str) -> Period | None:
+    """The quarter or half-year named by its `slug` ("2025-q1", "2025-h2"); None for anything else."""
+    found = _SLUG.fullmatch(slug)
+    if found is None:
+        return None
+    kind = PeriodKind.QUARTER if found[2] == "q" else PeriodKind.HALF
+    try:
+        return period_build(kind=kind, year=int(found[1]), part=int(found[3]))
+    except ValidationError:
+        return None  # a year out of range, or a third half-year
 
 
 def last_months(count: int, *, today: date | None = None) -> Period:

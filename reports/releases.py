@@ -18,8 +18,8 @@ Quarters are disjoint sets of records, so no relation links two quarters: the gu
 for each quarter's table (certificates, tests/reports/test_suppression.py) holds for everything a
 person can collect (tests/reports/test_suppression_periods.py attacks it).
 
-Exact figures (issue 17, for the filing role with MFA) must not go through this module: they are
-reports.engine.report_compute on the live data with the suppression left out, and never reach partners.
+Exact figures (issue 17, for grant managers with MFA) never go through this module: reports/figures.py reads
+them on the live data with nothing suppressed, and they never reach partners.
 """
 
 from __future__ import annotations

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from agencies.models import User
+from agencies.roles import Action
 from reports.engine import canonical_json, sha256_hex
 from reports.models import ExportJob, ExportJobQuerySet, Report, ReportQuerySet, ReportStatus
 from reports.periods import Period, PeriodKind, task_force_zone
 from reports.releases import ReleaseCorrupted, latest_published_quarter, quarters_before, report_publish
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
 DASHBOARD_QUARTERS = 4
 DASHBOARD_MEASURES = ("referrals_by_month", "sent_received_by_sector", "trainings_by_sector", "attendance_by_agency")
@@ -29,6 +34,27 @@ def reports_for(*, user: User) -> ReportQuerySet:
 
 def report_get(*, user: User, pk: int) -> Report:
     return get_object_or_404(reports_for(user=user), pk=pk)
+
+
+def may_read_funder_copy(user: User | AnonymousUser) -> bool:
+    """The funder copy holds exact figures, 1 to 10 included: grant managers, with an authenticator enrolled.
+
+    MFA is required of the role anyway (agencies.roles.MFA_REQUIRED_ROLES: the middleware and the API
+    send such a person to enrol first); asking again here keeps the rule where the figures are read."""
+    return user.is_authenticated and user.can(Action.FILE_FUNDER_REPORTS) and user.has_totp
+
+
+def funder_report_get(*, user: User | AnonymousUser, pk: int) -> Report:
+    """A report whose funder copy `user` may read; 404 for everybody else, as for a missing report."""
+    if not may_read_funder_copy(user):
+        raise Http404
+    assert isinstance(user, User)
+    return report_get(user=user, pk=pk)
+
+
+def reports_of(*, user: User, template: str, period: Period) -> ReportQuerySet:
+    """The reports of one award's form and period, newest first (the grant manager's workflow page)."""
+    return reports_for(user=user).filter(template=template, period_start=period.start, period_end=period.end)
 
 
 def approved_reports_for(*, user: User) -> ReportQuerySet:

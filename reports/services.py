@@ -20,14 +20,17 @@ from django.utils import timezone
 from agencies.models import User
 from agencies.roles import Action
 from audit.models import AuditEvent, Outcome
-from audit.services import audit_record
-from reports import csv_export, pdf_export, xlsx_export
+from audit.services import TargetRef, audit_record
+from reports import csv_export, funder_export_files, pdf_export, xlsx_export
+from reports.completeness import completeness_can_remind, completeness_gaps, completeness_remind
 from reports.engine import FiguresChanged, canonical_json, figures_fingerprint, sha256_hex
+from reports.figures import figures_compute, funder_copy
+from reports.funder import funder_measure_keys, funder_template
 from reports.measures import measure_keys
 from reports.models import ExportFormat, ExportJob, ExportStatus, Report, ReportStatus
-from reports.periods import Period
+from reports.periods import Period, PeriodKind
 from reports.releases import check_publishable, report_publish
-from reports.selectors import SnapshotCorrupted, document_meta, report_content
+from reports.selectors import SnapshotCorrupted, document_meta, may_read_funder_copy, report_content
 
 logger = logging.getLogger(__name__)
 
@@ -36,25 +39,64 @@ BACKGROUND_FORMATS = tuple(_WRITERS)
 
 
 # --- drafts and approval ------------------------------------------------------------------------------
-def report_create(*, actor: User, period: Period, measures: list[str]) -> Report:
-    """Saves a draft: a period and measures only. Its figures are computed whenever it is read."""
+def report_create(*, actor: User, period: Period, measures: list[str], template: str = "") -> Report:
+    """Saves a draft: a period, measures and the award's form (template) if any. Its figures are computed
+    whenever it is read. A template's measures are added to those chosen: the funder copy answers its
+    items from them."""
     if not actor.can(Action.VIEW_REPORTS):
         raise PermissionDenied
     known = measure_keys()
-    if not measures or set(measures) - set(known):
+    if (not measures and not template) or set(measures) - set(known):
         raise ValidationError({"measures": "Choose at least one measure from the list."})
+    check_template(template=template, period=period)
     check_publishable(period)  # whole quarters, ended and settled: nothing else is ever published
-    ordered = [key for key in known if key in set(measures)]
     with transaction.atomic():
         report = Report.objects.create(
             period_kind=period.kind,
             period_start=period.start,
             period_end=period.end,
-            measures=ordered,
+            measures=_with_template_measures(measures, template),
+            template=template,
             created_by=actor,
         )
         audit_record(actor=actor, event=AuditEvent.REPORT_SAVED, target=report, detail=_describe(report))
     return report
+
+
+def report_template_set(*, report: Report, actor: User, template: str) -> Report:
+    """Changes the award's form of a draft (and adds its measures); an approved report never changes."""
+    if not actor.can(Action.VIEW_REPORTS):
+        raise PermissionDenied
+    if report.is_approved:
+        raise ValidationError("This report is already approved; an approved report never changes.")
+    check_template(template=template, period=report.period)
+    with transaction.atomic():
+        locked = Report.objects.select_for_update().get(pk=report.pk)
+        if locked.is_approved:
+            raise ValidationError("This report is already approved; an approved report never changes.")
+        locked.template = template
+        locked.measures = _with_template_measures(locked.measures, template)
+        locked.save(update_fields=["template", "measures"])
+        audit_record(actor=actor, event=AuditEvent.REPORT_SAVED, target=locked, detail=_describe(locked))
+    return locked
+
+
+def check_template(*, template: str, period: Period) -> None:
+    """A known template ("" for none), filed for periods of this kind. ValidationError keyed "template"."""
+    if not template:
+        return
+    try:
+        chosen = funder_template(template)
+    except KeyError:
+        raise ValidationError({"template": "Choose the award's form from the list."}) from None
+    if period.kind not in chosen.period_kinds:
+        kinds = " or ".join(PeriodKind(kind).label.lower() for kind in chosen.period_kinds)
+        raise ValidationError({"template": f"{chosen.title} is filed per {kinds}: choose such a period."})
+
+
+def _with_template_measures(measures: list[str], template: str) -> list[str]:
+    wanted = set(measures) | (set(funder_measure_keys(template)) if template else set())
+    return [key for key in measure_keys() if key in wanted]
 
 
 def report_approve(*, report: Report, actor: User, reviewed: str) -> Report:
@@ -68,14 +110,17 @@ def report_approve(*, report: Report, actor: User, reviewed: str) -> Report:
     if figures_fingerprint(content) != reviewed:
         raise FiguresChanged("The figures changed since you opened this report. Review them again, then approve.")
     text = canonical_json(content)
+    # The funder copy's exact figures, read once; the approver never sees them (reports/figures.py).
+    exact = canonical_json(figures_compute(period=report.period, measure_keys=report.measures))
     with transaction.atomic():
         locked = Report.objects.select_for_update().get(pk=report.pk)
         if locked.is_approved:
             raise ValidationError("This report is already approved; an approved report never changes.")
         locked.status, locked.content, locked.content_hash = ReportStatus.APPROVED, text, sha256_hex(text)
+        locked.figures, locked.figures_hash = exact, sha256_hex(exact)
         locked.approved_by, locked.approved_at = actor, timezone.now()
         locked.save()
-        detail = {**_describe(locked), "content_hash": locked.content_hash}
+        detail = {**_describe(locked), "content_hash": locked.content_hash, "figures_hash": locked.figures_hash}
         audit_record(actor=actor, event=AuditEvent.REPORT_APPROVED, target=locked, detail=detail)
     return locked
 
@@ -86,6 +131,7 @@ def _describe(report: Report) -> dict[str, Any]:
         "period": f"{report.period_start.isoformat()}/{report.period_end.isoformat()}",
         "measures": list(report.measures),
         "status": report.status,
+        "template": report.template,
     }
 
 
@@ -143,7 +189,7 @@ def export_request(*, report: Report, actor: User, file_format: str) -> ExportJo
         raise PermissionDenied
     if file_format not in BACKGROUND_FORMATS:
         raise ValidationError({"format": "Choose XLSX or PDF."})
-    from digests.outbox import outbox_enqueue  # database-first: a broker outage delays it, loses nothing
+    from outbox.services import outbox_enqueue  # database-first: a broker outage delays it, loses nothing
 
     with transaction.atomic():
         job = ExportJob.objects.create(report=report, requested_by=actor, format=file_format)
@@ -264,3 +310,76 @@ def export_progress(*, job: ExportJob) -> int:
         return 100
     noted = cache.get(_progress_key(job.pk)) or 0
     return min(99, max(job.progress, int(noted)))
+
+
+# --- the funder copy: every view and every export audited -------------------------------------------------
+def funder_copy_record(
+    *, actor: User, report: Report, copy: dict[str, Any], file_format: str, request: HttpRequest | None
+) -> None:
+    """One audit row per view or export of exact figures: which report, form and hash; never a figure."""
+    event = AuditEvent.FUNDER_COPY_VIEWED if file_format in ("html", "json") else AuditEvent.FUNDER_COPY_EXPORTED
+    detail = {
+        "format": file_format,
+        "period": f"{copy['period']['start']}/{copy['period']['end']}",
+        "template": copy["template"]["key"],
+        "status": report.status,
+        "figures_hash": copy["figures_hash"],
+    }
+    audit_record(actor=actor, event=event, target=report, request=request, detail=detail)
+
+
+def funder_copy_refused(*, actor: User, report: Report, file_format: str, request: HttpRequest | None) -> None:
+    audit_record(
+        actor=actor,
+        event=AuditEvent.FUNDER_COPY_VIEWED if file_format in ("html", "json") else AuditEvent.FUNDER_COPY_EXPORTED,
+        target=report,
+        request=request,
+        outcome=Outcome.FAILURE,
+        detail={"format": file_format, "reason": "figures_integrity"},
+    )
+
+
+def funder_export(
+    *, report: Report, actor: User, file_format: str, request: HttpRequest | None = None
+) -> tuple[bytes, str]:
+    """The funder copy as an XLSX or PDF laid out like the funder's form, and its file name; audited.
+
+    Written in memory and handed over at once, never kept in REPORT_EXPORT_DIR: a few dozen items take
+    milliseconds, and exact figures are better not left on disk for a link's lifetime."""
+    if not may_read_funder_copy(actor):
+        raise PermissionDenied
+    writers = {ExportFormat.XLSX: funder_export_files.funder_xlsx, ExportFormat.PDF: funder_export_files.funder_pdf}
+    if file_format not in writers:
+        raise ValidationError({"format": "Choose XLSX or PDF."})
+    copy = funder_copy(report=report)
+    data = writers[ExportFormat(file_format)](copy)
+    funder_copy_record(actor=actor, report=report, copy=copy, file_format=file_format, request=request)
+    state = "approved" if report.is_approved else "draft"
+    return data, f"funder-{report.template}-{report.period.slug}-{state}.{file_format}"
+
+
+# --- missing figures -----------------------------------------------------------------------------------------
+def gap_remind(*, actor: User, key: str, period: Period, agency_id: int, request: HttpRequest | None = None) -> int:
+    """Asks one agency to fill its gap (the check's own reminder); returns how many people were asked.
+
+    Only an agency that the check lists as missing something for the period is reminded, so a stale
+    page cannot nag an agency that has caught up. ValidationError says why nothing was sent."""
+    if not may_read_funder_copy(actor):
+        raise PermissionDenied
+    if not completeness_can_remind(key=key):
+        raise ValidationError("These figures have no one to remind.")
+    gaps = completeness_gaps(period).get(key, [])
+    gap = next((gap for gap in gaps if gap.agency_id == agency_id), None)
+    if gap is None:
+        raise ValidationError("Nothing is missing there any more: no reminder was sent.")
+    with transaction.atomic():
+        asked = completeness_remind(key=key, period=period, agency_id=agency_id)
+        detail = {"check": key, "period": f"{period.start.isoformat()}/{period.end.isoformat()}", "people": asked}
+        audit_record(
+            actor=actor,
+            event=AuditEvent.FIGURES_REMINDER_SENT,
+            target=TargetRef(model_label="agencies.agency", pk=agency_id, text=gap.agency_name),
+            request=request,
+            detail=detail,
+        )
+    return asked

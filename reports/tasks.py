@@ -1,4 +1,5 @@
-"""Celery adapters: ids in, a service call, retries. Enqueued through the outbox (digests/outbox.py)."""
+"""Celery adapters: ids in, a service call, retries. Services enqueue them by name through the outbox
+(outbox/services.py) and never import this module; it imports the services."""
 
 from __future__ import annotations
 

@@ -4,24 +4,42 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from agencies.access import requires
+from agencies.access import AuthenticatedRequest, requires
 from agencies.roles import Action, Role
 from reports import selectors, services
 from reports.charts import chart_for
+from reports.completeness import completeness_can_remind, completeness_gaps
 from reports.engine import FiguresChanged, figures_fingerprint
-from reports.forms import ApproveForm, ExportForm, ReportForm
+from reports.figures import FiguresCorrupted, FiguresMissing, funder_copy
+from reports.forms import (
+    ApproveForm,
+    ExportForm,
+    FunderPickForm,
+    RemindForm,
+    ReportForm,
+    TemplateForm,
+    template_choices,
+)
+from reports.funder import funder_template
 from reports.models import ExportFormat, ExportStatus, ReportStatus
+from reports.periods import Period
 from reports.selectors import SnapshotCorrupted
+
+FILE_TYPES = {
+    ExportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ExportFormat.PDF: "application/pdf",
+}
 
 _CORRUPTED = (
     "This approved report failed its integrity check: its frozen figures no longer match their fingerprint. "
@@ -40,7 +58,7 @@ def _measures(content: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 @requires(Action.VIEW_REPORTS)
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     reports = selectors.reports_for(user=request.user)
     try:
         overview = selectors.dashboard_overview()
@@ -52,17 +70,21 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "approved": reports.filter(status=ReportStatus.APPROVED)[:25],
         "drafts": reports.filter(status=ReportStatus.DRAFT)[:25],
         "is_coordinator": request.user.has_role(Role.COORDINATOR),
+        "can_file": selectors.may_read_funder_copy(request.user),
     }
     return render(request, "reports/dashboard.html", context)
 
 
 @requires(Action.VIEW_REPORTS)
-def report_new(request: HttpRequest) -> HttpResponse:
+def report_new(request: AuthenticatedRequest) -> HttpResponse:
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             report = services.report_create(
-                actor=request.user, period=form.period, measures=form.cleaned_data["measures"]
+                actor=request.user,
+                period=form.period,
+                measures=form.cleaned_data["measures"],
+                template=form.cleaned_data.get("template") or "",
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -74,7 +96,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Action.VIEW_REPORTS)
-def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def report_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     report = selectors.report_get(user=request.user, pk=pk)
     try:
         content = selectors.report_content(report=report)
@@ -88,7 +110,9 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reports/report_detail.html", _detail_context(request, report, content))
 
 
-def _detail_context(request: HttpRequest, report: Any, content: dict[str, Any], **extra: Any) -> dict[str, Any]:
+def _detail_context(
+    request: AuthenticatedRequest, report: Any, content: dict[str, Any], **extra: Any
+) -> dict[str, Any]:
     return {
         "report": report,
         "content": content,
@@ -97,6 +121,8 @@ def _detail_context(request: HttpRequest, report: Any, content: dict[str, Any], 
         "computed_at": datetime.fromisoformat(content["computed_at"]),
         "can_approve": not report.is_approved and request.user.can(Action.APPROVE_REPORTS),
         "can_export": request.user.can(Action.EXPORT_REPORTS),
+        "can_read_funder_copy": selectors.may_read_funder_copy(request.user),
+        "template": funder_template(report.template) if report.template else None,
         "formats": [ExportFormat.XLSX, ExportFormat.PDF],
         **extra,
     }
@@ -104,7 +130,7 @@ def _detail_context(request: HttpRequest, report: Any, content: dict[str, Any], 
 
 @require_POST
 @requires(Action.APPROVE_REPORTS)
-def report_approve(request: HttpRequest) -> HttpResponse:
+def report_approve(request: AuthenticatedRequest) -> HttpResponse:
     form = ApproveForm(request.POST)
     if not form.is_valid():
         messages.error(request, "That approval could not be read; nothing was approved.")
@@ -124,7 +150,7 @@ def report_approve(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Action.EXPORT_REPORTS)
-def report_csv(request: HttpRequest, pk: int) -> HttpResponse:
+def report_csv(request: AuthenticatedRequest, pk: int) -> HttpResponse | StreamingHttpResponse:
     report = selectors.report_get(user=request.user, pk=pk)
     try:
         lines = services.export_csv(report=report, actor=request.user, request=request)
@@ -143,7 +169,7 @@ def report_csv(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(Action.EXPORT_REPORTS)
-def export_request(request: HttpRequest) -> HttpResponse:
+def export_request(request: AuthenticatedRequest) -> HttpResponse:
     form = ExportForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose a report and XLSX or PDF; nothing was prepared.")
@@ -154,14 +180,14 @@ def export_request(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Action.EXPORT_REPORTS, hide=True)
-def export_page(request: HttpRequest, pk: UUID) -> HttpResponse:
+def export_page(request: AuthenticatedRequest, pk: UUID) -> HttpResponse:
     job = selectors.export_job_get(user=request.user, pk=pk)
     context = {"job": job, "progress": services.export_progress(job=job), "state": _state(job)}
     return render(request, "reports/export.html", context)
 
 
 @requires(Action.EXPORT_REPORTS, hide=True)
-def export_status(request: HttpRequest, pk: UUID) -> JsonResponse:
+def export_status(request: AuthenticatedRequest, pk: UUID) -> JsonResponse:
     job = selectors.export_job_get(user=request.user, pk=pk)
     state = _state(job)
     body = {
@@ -181,7 +207,7 @@ def _state(job: Any) -> str:
 
 
 @requires(Action.EXPORT_REPORTS, hide=True)
-def export_download(request: HttpRequest, pk: UUID) -> HttpResponse:
+def export_download(request: AuthenticatedRequest, pk: UUID) -> HttpResponse | FileResponse:
     job = selectors.export_job_get(user=request.user, pk=pk)
     try:
         handle = services.export_open(job=job, actor=request.user, request=request)
@@ -192,3 +218,146 @@ def export_download(request: HttpRequest, pk: UUID) -> HttpResponse:
         job.format, "application/pdf"
     )
     return FileResponse(handle, as_attachment=True, filename=job.download_name, content_type=content_type)
+
+
+# --- the funder copy and the grant manager's workflow (exact figures: grant managers with MFA only) ---------
+def _may_file(request: AuthenticatedRequest) -> None:
+    """MFA is required of grant managers (the middleware asks first); here again, where exact figures are read."""
+    if not selectors.may_read_funder_copy(request.user):
+        raise Http404
+
+
+def _workflow_url(template: str, period: Period) -> str:
+    return f"{reverse('reports:funder_workflow')}?{urlencode({'template': template, 'period': period.slug})}"
+
+
+@requires(Action.FILE_FUNDER_REPORTS)
+def funder_workflow(request: AuthenticatedRequest) -> HttpResponse:
+    """Pick the award's form and period, see what is missing, remind, then build and download."""
+    _may_file(request)
+    form = FunderPickForm(request.GET if "template" in request.GET else None)
+    context: dict[str, Any] = {"form": form}
+    if form.is_bound and form.is_valid():
+        period, template = form.chosen_period, form.cleaned_data["template"]
+        gaps = [
+            {"check": key, "gap": gap, "can_remind": gap.agency_id is not None and completeness_can_remind(key=key)}
+            for key, found in completeness_gaps(period).items()
+            for gap in found
+        ]
+        context |= {
+            "period": period,
+            "template": funder_template(template),
+            "gaps": gaps,
+            "reports": selectors.reports_of(user=request.user, template=template, period=period),
+        }
+    return render(request, "reports/funder_workflow.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+@requires(Action.FILE_FUNDER_REPORTS)
+def funder_create(request: AuthenticatedRequest) -> HttpResponse:
+    _may_file(request)
+    form = FunderPickForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose the award's form and a period from the lists; nothing was built.")
+        return redirect("reports:funder_workflow")
+    template, period = form.cleaned_data["template"], form.chosen_period
+    try:
+        report = services.report_create(actor=request.user, period=period, measures=[], template=template)
+    except ValidationError as error:
+        messages.error(request, "The report could not be built: " + " ".join(error.messages))
+        return redirect(_workflow_url(template, period))
+    messages.success(request, "Draft saved with the form's measures. A coordinator approves it to freeze it.")
+    return redirect("reports:funder_copy", pk=report.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@requires(Action.FILE_FUNDER_REPORTS)
+def funder_remind(request: AuthenticatedRequest) -> HttpResponse:
+    """GET asks to confirm (who, what is missing); POST sends the reminder through the check's own channel."""
+    _may_file(request)
+    form = RemindForm(request.POST if request.method == "POST" else request.GET)
+    if not form.is_valid():
+        raise Http404
+    key, agency_id, period = form.cleaned_data["check"], form.cleaned_data["agency"], form.cleaned_data["period"]
+    back = _workflow_url(form.cleaned_data["template"], period)
+    if request.method == "GET":
+        gap = next((g for g in completeness_gaps(period).get(key, []) if g.agency_id == agency_id), None)
+        context = {"gap": gap, "period": period, "back": back, "form": form}
+        return render(request, "reports/funder_remind.html", context)
+    try:
+        asked = services.gap_remind(actor=request.user, key=key, period=period, agency_id=agency_id, request=request)
+    except ValidationError as error:
+        messages.warning(request, " ".join(error.messages))
+        return redirect(back)
+    if asked:
+        people = "person who enters" if asked == 1 else "people who enter"
+        messages.success(request, f"Reminder sent by email to {asked} {people} that agency's figures.")
+    else:
+        messages.warning(
+            request, "Nobody at that agency can enter these figures yet, so no reminder was sent. Ask a coordinator."
+        )
+    return redirect(back)
+
+
+@requires(Action.FILE_FUNDER_REPORTS, hide=True)
+def funder_copy_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    report = selectors.funder_report_get(user=request.user, pk=pk)
+    context: dict[str, Any] = {"report": report, "templates": template_choices()}
+    try:
+        copy = funder_copy(report=report)
+    except FiguresCorrupted:
+        services.funder_copy_refused(actor=request.user, report=report, file_format="html", request=request)
+        return render(request, "reports/problem.html", {"report": report, "message": _CORRUPTED}, status=409)
+    except FiguresMissing as error:
+        return render(request, "reports/funder_copy.html", {**context, "missing": str(error)})
+    services.funder_copy_record(actor=request.user, report=report, copy=copy, file_format="html", request=request)
+    context |= {"copy": copy, "workflow": _workflow_url(report.template, report.period)}
+    response = render(request, "reports/funder_copy.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _funder_file(request: AuthenticatedRequest, pk: int, file_format: str) -> HttpResponse:
+    report = selectors.funder_report_get(user=request.user, pk=pk)
+    try:
+        data, name = services.funder_export(report=report, actor=request.user, file_format=file_format, request=request)
+    except FiguresCorrupted:
+        services.funder_copy_refused(actor=request.user, report=report, file_format=file_format, request=request)
+        return render(request, "reports/problem.html", {"report": report, "message": _CORRUPTED}, status=409)
+    except FiguresMissing as error:
+        return render(request, "reports/problem.html", {"report": report, "message": str(error)}, status=409)
+    response = HttpResponse(data, content_type=FILE_TYPES[ExportFormat(file_format)])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@requires(Action.FILE_FUNDER_REPORTS, hide=True)
+def funder_xlsx(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    return _funder_file(request, pk, ExportFormat.XLSX)
+
+
+@requires(Action.FILE_FUNDER_REPORTS, hide=True)
+def funder_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    return _funder_file(request, pk, ExportFormat.PDF)
+
+
+@require_POST
+@requires(Action.VIEW_REPORTS)
+def report_template(request: AuthenticatedRequest) -> HttpResponse:
+    """Changes the award's form of a draft."""
+    form = TemplateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose the award's form from the list; nothing was changed.")
+        return redirect("reports:dashboard")
+    report = selectors.report_get(user=request.user, pk=form.cleaned_data["report"])
+    try:
+        services.report_template_set(report=report, actor=request.user, template=form.cleaned_data["template"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "The award's form is changed; its measures are in the report.")
+    if selectors.may_read_funder_copy(request.user):
+        return redirect("reports:funder_copy", pk=report.pk)
+    return redirect("reports:detail", pk=report.pk)

@@ -11,10 +11,11 @@ import zipfile
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.xml.functions import tostring
 
@@ -89,7 +90,7 @@ def _measure(book: Workbook, measure: dict[str, Any], content: dict[str, Any], n
         _append(sheet, [note])
 
 
-def _cell(sheet: Any, cell: dict[str, Any], strong: bool) -> WriteOnlyCell:
+def _cell(sheet: Any, cell: dict[str, Any], strong: bool) -> Cell:
     value = cell["value"] if cell["status"] == "shown" else cell["display"]
     written = _text(sheet, value) if isinstance(value, str) else WriteOnlyCell(sheet, value=value)
     written.alignment = Alignment(horizontal="right")
@@ -98,7 +99,7 @@ def _cell(sheet: Any, cell: dict[str, Any], strong: bool) -> WriteOnlyCell:
     return written
 
 
-def _text(sheet: Any, value: str) -> WriteOnlyCell:
+def _text(sheet: Any, value: str) -> Cell:
     cell = WriteOnlyCell(sheet, value=value)
     cell.data_type = "s"  # openpyxl took a value starting with "=" for a formula
     return cell
@@ -108,7 +109,7 @@ def _append(sheet: Any, values: list[Any]) -> None:
     sheet.append([_text(sheet, value) if isinstance(value, str) else value for value in values])
 
 
-def _bold(sheet: Any, value: str, *, right: bool = False) -> WriteOnlyCell:
+def _bold(sheet: Any, value: str, *, right: bool = False) -> Cell:
     cell = _text(sheet, value)
     cell.font = Font(bold=True)
     if right:
@@ -132,7 +133,7 @@ def _unique(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def _restamp(source: Path, target: Path, stamp: datetime, replace: dict[str, bytes]) -> None:
+def _restamp(source: Path | IO[bytes], target: Path | IO[bytes], stamp: datetime, replace: dict[str, bytes]) -> None:
     """Copies the workbook's zip with every entry dated `stamp`, so equal content gives equal bytes."""
     date_time = (max(stamp.year, 1980), stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
     with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:

@@ -375,6 +375,8 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "ActionItemStatusEnum": "meetings.choices.ActionStatus",
     "TrainingRequestStatusEnum": "meetings.choices.RequestStatus",
     "RegistrationStatusEnum": "meetings.choices.RegistrationStatus",
+    # A referral's needs and the services provided on it are one choice set: one name for both.
+    "NeedsEnum": "cases.choices.Need",
 }
 CELERY_BEAT_SCHEDULE["meetings-carry-over-action-items"] = {
     "task": "meetings.tasks.carry_over_action_items",

@@ -150,9 +150,9 @@ def test_it_queues_the_export_after_commit_and_shows_progress_until_a_worker_run
 ):
     """As with a real broker: the request only queues the job; a worker prepares the file later."""
     report = draft(grant_manager, ["gender"])
-    from digests.models import OutboxTask
+    from outbox.models import OutboxTask
 
-    queue = mock.patch("digests.outbox.outbox_dispatch")  # the broker: enqueued through the outbox
+    queue = mock.patch("outbox.services.outbox_dispatch")  # the broker: enqueued through the outbox
     with queue as dispatch, django_capture_on_commit_callbacks(execute=True) as callbacks:
         as_grant_manager.post(reverse("reports:export_request"), {"report": report.pk, "format": "pdf"})
         assert not dispatch.called  # nothing is queued before the job row is committed
