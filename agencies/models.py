@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -74,6 +74,7 @@ class UserQuerySet(models.QuerySet["User"]):
         if user.can(Action.INVITE_TO_ANY_AGENCY):
             return self.all()
         if user.can(Action.MANAGE_OWN_AGENCY_PEOPLE):
+            assert user.agency_id is not None  # can() is False for a person of no agency
             return self.filter(agency_id=user.agency_id)
         return self.filter(pk=user.pk)
 
@@ -103,9 +104,10 @@ class User(AbstractUser):
     time_zone = models.CharField(max_length=64, blank=True, help_text="Empty: the task force's time zone.")
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    # Class-level, as AbstractBaseUser and AbstractUser declare them (django-stubs: managers are ClassVars).
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = UserManager()
+    objects: ClassVar[UserManager] = UserManager()
 
     class Meta:
         ordering = ["last_name", "first_name", "email"]
@@ -120,7 +122,7 @@ class User(AbstractUser):
 
     def clean(self) -> None:
         super().clean()
-        if self.role == Role.COORDINATOR and self.agency_id and not self.agency.is_cochair:
+        if self.role == Role.COORDINATOR and self.agency_id and not self._agency().is_cochair:
             raise ValidationError({"role": "Coordinators belong to a co-chair agency."})
 
     def get_session_auth_hash(self) -> str:
@@ -130,7 +132,7 @@ class User(AbstractUser):
         for secret in settings.SECRET_KEY_FALLBACKS:
             yield self._session_hash(secret=secret)
 
-    def _session_hash(self, *, secret: str | None) -> str:
+    def _session_hash(self, *, secret: str | bytes | None) -> str:
         """What a session is bound to: Django's password hash, and also the role and the agency.
 
         A role or agency change then ends every session of the person at its next request, whatever
@@ -149,9 +151,16 @@ class User(AbstractUser):
         """The permission check every view, selector and API endpoint uses."""
         if not self.is_active or self.agency_id is None:
             return False
-        if self.role == Role.COORDINATOR and not self.agency.is_cochair:
+        if self.role == Role.COORDINATOR and not self._agency().is_cochair:
             return False
         return self.role in PERMISSIONS[action]
+
+    def _agency(self) -> Agency:
+        """The person's agency, read only once `agency_id` is known to be set: a set foreign key loads its
+        row (PROTECT keeps it) or raises, never gives None."""
+        agency = self.agency
+        assert agency is not None
+        return agency
 
     @property
     def requires_mfa(self) -> bool:
@@ -186,6 +195,7 @@ class InvitationQuerySet(models.QuerySet["Invitation"]):
         if user.can(Action.INVITE_TO_ANY_AGENCY):
             return self.all()
         if user.can(Action.INVITE_TO_OWN_AGENCY):
+            assert user.agency_id is not None  # can() is False for a person of no agency
             return self.filter(agency_id=user.agency_id)
         return self.none()
 

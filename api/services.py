@@ -84,7 +84,7 @@ def _layout(model: type[models.Model], prefix: str) -> tuple[type[models.Model],
 _PARTS = (_layout(ApiToken, ""), _layout(User, "user__"), _layout(Agency, "user__agency__"))
 
 
-def _token_rows(*, digest: str | StandIn, at: datetime | StandIn) -> QuerySet[dict]:
+def _token_rows(*, digest: str | StandIn, at: datetime | StandIn) -> QuerySet[ApiToken, dict[str, Any]]:
     columns = [column for _model, _names, columns in _PARTS for column in columns]
     has_totp = Exists(User.totp_authenticators(OuterRef("user_id")))
     # One digest, one row: the model's ordering would only add a sort.

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from contextlib import suppress
 from operator import itemgetter
+from typing import Any
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import EmptyResultSet
@@ -74,11 +75,11 @@ LIST_FIELDS = (
 # columns, the needs) took 0.7-0.9 ms of an API request, more than PostgreSQL took to run it. The
 # queryset is never evaluated itself: every caller gets a clone (`.all()`), whose filters, ordering and
 # slices are its own.
-_ROWS_BY_KEY: dict[tuple, QuerySet[dict]] = {}
+_ROWS_BY_KEY: dict[tuple, QuerySet[Referral, dict[str, Any]]] = {}
 _ROWS_BY_KEY_MAX = 1024  # keys hold an agency and a date: far more than a day of a deployment
 
 
-def referral_rows(*, user: User, direction: str = "") -> QuerySet[dict]:
+def referral_rows(*, user: User, direction: str = "") -> QuerySet[Referral, dict[str, Any]]:
     """The same referrals as `referrals_for`, as dictionaries of list columns."""
     return _kept(user, direction).all()
 
@@ -97,7 +98,7 @@ def referral_row_get(*, user: User, pk: int) -> dict:
     return rows[0]
 
 
-def _kept(user: User, direction: str) -> QuerySet[dict]:
+def _kept(user: User, direction: str) -> QuerySet[Referral, dict[str, Any]]:
     key = (visibility_key(user), direction, connection.vendor)
     rows = _ROWS_BY_KEY.get(key)
     if rows is None:
@@ -107,7 +108,7 @@ def _kept(user: User, direction: str) -> QuerySet[dict]:
     return rows
 
 
-def _rows_build(user: User, direction: str) -> QuerySet[dict]:
+def _rows_build(user: User, direction: str) -> QuerySet[Referral, dict[str, Any]]:
     rows = _visible(user, direction).values(*LIST_FIELDS, **LIST_COLUMNS)
     if connection.vendor == "postgresql":
         # The needs in the same query, as an array: one round trip fewer on the hot list (see with_needs).
@@ -155,7 +156,11 @@ def referral_get(*, user: User, pk: int, with_history: bool = True) -> Referral:
 
 def referrals_lost_count(*, user: User) -> int:
     """How many referrals sent to the person's agency are no longer visible because consent ended."""
-    return Referral.objects.lost_to_agency(user.agency).count() if user.agency_id else 0
+    if not user.agency_id:
+        return 0
+    agency = user.agency
+    assert agency is not None  # agency_id is set: the foreign key loads its row (or raises), never None
+    return Referral.objects.lost_to_agency(agency).count()
 
 
 SEARCH_HIT_FIELDS = ("id", "reference_code", "status", "created_at")

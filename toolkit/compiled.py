@@ -36,13 +36,15 @@ the real ones:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Expression, Field, IntegerField, QuerySet
+from django.db.models.expressions import Combinable
+from django.db.models.fields.related import RelatedField
 from django.db.models.query import ValuesIterable
 
 
@@ -151,16 +153,21 @@ def _compile(queryset: QuerySet, stand_ins: dict[str, StandIn], keep: str | None
 
 
 def _kept(
-    statement: _Statement, keep: str, order_by: tuple, quote: Callable[[str], str]
+    statement: _Statement, keep: str, order_by: Sequence[str | Combinable], quote: Callable[[str], str]
 ) -> _Statement | Literal[False]:
     """`statement` as a subquery, filtered on its column `keep` and read in its own order, which the
     outer query states again from `order_by` (names of the shown columns, "-" for descending)."""
     if statement.sql is None:
         return statement  # nobody's rows
     shown = [name for name in statement.names if name != keep]
-    if keep not in statement.names or not all(isinstance(name, str) and name.lstrip("-") in shown for name in order_by):
+    named = [name for name in order_by if isinstance(name, str)]  # an expression has no shown column's name
+    if (
+        keep not in statement.names
+        or len(named) != len(order_by)
+        or not all(name.lstrip("-") in shown for name in named)
+    ):
         return _ORM  # the ORM's rows, filtered in Python
-    order = [(name.removeprefix("-"), "DESC" if name.startswith("-") else "ASC") for name in order_by]
+    order = [(name.removeprefix("-"), "DESC" if name.startswith("-") else "ASC") for name in named]
     columns = ", ".join(f"w.{quote(name)}" for name in shown)
     ordering = f" ORDER BY {', '.join(f'w.{quote(name)} {direction}' for name, direction in order)}" if order else ""
     # Only names from the queryset (quoted) are written into the text; values stay bound parameters.
@@ -180,7 +187,7 @@ def _bound(statement: _Statement, values: dict[str, Any]) -> list | None:
         value = field.get_db_prep_value(values[stand_in.name], database, prepared=False)
         if value is None:
             return None
-        while field.is_relation:  # a foreign key holds its target's values
+        while isinstance(field, RelatedField):  # a foreign key holds its target's values
             field = field.target_field
         if isinstance(field, IntegerField):
             low, high = database.ops.integer_field_range(field.get_internal_type())

@@ -10,6 +10,7 @@ page of matches.
 from __future__ import annotations
 
 from collections.abc import Hashable
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connections
@@ -18,6 +19,12 @@ from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, TextF
 
 from toolkit.compiled import CompiledQuery, StandIn
 
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+    from django.db.migrations.state import StateApps
+    from django.db.models.sql.compiler import SQLCompiler
+
 CONFIG = "english"
 
 
@@ -25,7 +32,9 @@ class SearchDocument(SearchVector):
     """The expression of a generated tsvector column: `to_tsvector('english', COALESCE(text, ''))` on
     PostgreSQL. SQLite has no full-text type: there the column stays NULL and `matching` reads the text."""
 
-    def as_sqlite(self, compiler, connection, **extra_context):
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> tuple[str, list[Any]]:
         return "NULL", []
 
 
@@ -66,11 +75,11 @@ def newest_matching(
     Otherwise, and for one word (whose frequency PostgreSQL knows), the plain query answers."""
     arguments = {"vector": vector, "text_field": text_field}
 
-    def newest(text: str | StandIn) -> QuerySet[dict]:
+    def newest(text: str | StandIn) -> QuerySet[Any, dict[str, Any]]:
         matches = ExpressionWrapper(_match(queryset, text=text, **arguments), output_field=BooleanField())
         return queryset.order_by("-id").values(*fields, matches=matches)[:window]
 
-    def plain(text: str | StandIn) -> QuerySet[dict]:
+    def plain(text: str | StandIn) -> QuerySet[Any, dict[str, Any]]:
         return matching(queryset, text=text, **arguments).order_by("-id").values(*fields)[:limit]
 
     if len(text.split()) > 1:
@@ -90,12 +99,12 @@ def gin_index(*, table: str, column: str, name: str, replaces: str, replaced_exp
     """A migration step, on PostgreSQL only: a GIN index on the stored vector `column` in place of the earlier
     expression index `replaces` (re-created on the way back). SQLite has no GIN indexes."""
 
-    def forwards(apps, schema_editor):
+    def forwards(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
         if schema_editor.connection.vendor == "postgresql":
             schema_editor.execute(f'DROP INDEX IF EXISTS "{replaces}"')
             schema_editor.execute(f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" USING gin ("{column}")')
 
-    def backwards(apps, schema_editor):
+    def backwards(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
         if schema_editor.connection.vendor == "postgresql":
             schema_editor.execute(f'DROP INDEX IF EXISTS "{name}"')
             schema_editor.execute(
