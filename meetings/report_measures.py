@@ -40,6 +40,7 @@ from meetings.models import (
     TrainingRequest,
 )
 from meetings.reporting import delivered_trainings, held_meetings
+from reports.funder import FunderItem, funder_item_register
 from reports.measures import ChartSpec, Column, Group, Measure, MeasureResult, Row, RowKind, Statistic, register
 from reports.periods import Period
 from reports.suppression import Count, Relation
@@ -362,3 +363,59 @@ register(
         compute=training_requests,
     )
 )
+
+
+# --- the funder's items these measures answer (reports/funder.py) -----------------------------------------------
+# BJA's task-force PMT asks for meetings held, partners attending, trainings and people trained by discipline;
+# OVC's PMT asks for trainings and people trained. The codes are descriptive (the numbering changes with each
+# solicitation's questionnaire): check them against the award's own form.
+def _register_funder_items() -> None:
+    items = [
+        ("TF-meetings-held", "Task-force meetings held", "meetings_held", HELD, ("bja_taskforce_pmt",)),
+        (
+            "TF-agencies-attending",
+            "Partner agencies that attended a task-force meeting",
+            "agencies_attending",
+            AGENCIES_ATTENDING,
+            ("bja_taskforce_pmt",),
+        ),
+        (
+            "TR-delivered",
+            "Trainings delivered",
+            "trainings_by_sector",
+            DELIVERED,
+            ("bja_taskforce_pmt", "ovc_pmt"),
+        ),
+        (
+            "TR-people",
+            "People trained",
+            "trainings_by_sector",
+            PEOPLE_TRAINED,
+            ("bja_taskforce_pmt", "ovc_pmt"),
+        ),
+    ]
+    items += [
+        (
+            f"TR-people-{sector.replace('_', '-')}",
+            f"People trained: {label}",
+            "trainings_by_sector",
+            f"{PEOPLE_TRAINED}.{sector}",
+            ("bja_taskforce_pmt", "ovc_pmt"),
+        )
+        for sector, label in TrainingSector.choices
+    ]
+    for order, (code, question, measure, statistic, templates) in enumerate(items, start=1):
+        for template in templates:
+            funder_item_register(
+                FunderItem(
+                    template=template,
+                    code=code,
+                    question=question,
+                    measure=measure,
+                    statistic=statistic,
+                    order=2000 + order,  # after the people, services and activity items of the form
+                )
+            )
+
+
+_register_funder_items()
