@@ -1,9 +1,13 @@
 """iCalendar (RFC 5545) for feeds and downloads, built with the icalendar library.
 
-Times are written with TZID=<task force's zone> and a VTIMEZONE, so that calendar apps show
-them right in any zone and across daylight-saving changes. A series is one VEVENT with an
-RRULE, plus one overriding VEVENT (RECURRENCE-ID) per meeting, which carries the meeting's own
-time, status and link back; cancelled meetings, and meetings the reader may not see, become EXDATEs.
+Times are written with TZID=<task force's zone> and a VTIMEZONE (meetings/vtimezone.py: yearly
+rules that every parser reads alike), so that calendar apps show them right in any zone and
+across daylight-saving changes. A series is one VEVENT with an RRULE, plus one overriding VEVENT
+(RECURRENCE-ID) per meeting, which carries the meeting's own time, status and link back; cancelled
+meetings, and meetings the reader may not see, become EXDATEs. A meeting has one name everywhere:
+its event.ics is the very VEVENT the feeds carry (for a series, the series' UID with the
+occurrence's RECURRENCE-ID), so that importing it and subscribing give one event, not two.
+Links and UIDs come from PORTAL_BASE_URL, never from the request's host.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from meetings import recurrence
+from meetings import recurrence, vtimezone
 from meetings.models import Meeting, MeetingSeries, Training
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -48,7 +52,16 @@ def new_calendar(name: str) -> Calendar:
 
 
 def to_ics(calendar: Calendar) -> bytes:
-    calendar.add_missing_timezones()
+    """The calendar as bytes, with a VTIMEZONE for each zone its times name (not icalendar's own:
+    its one multi-valued RDATE is misread by ical.js and vobject, see meetings/vtimezone.py)."""
+    events = calendar.walk("VEVENT")
+    if events:
+        times = [
+            event.decoded(name) for event in events for name in ("DTSTART", "DTEND", "RECURRENCE-ID") if name in event
+        ]
+        first, last = min(times), max(times)
+        for tzid in sorted(calendar.get_missing_tzids()):
+            calendar.add_component(vtimezone.vtimezone(tzid, first=first, last=last))
     return calendar.to_ical()
 
 
@@ -91,7 +104,11 @@ def meeting_uid(meeting: Meeting) -> str:
 
 
 def series_uid(series: MeetingSeries) -> str:
-    return f"series-{series.pk}@{_domain()}"
+    return _series_uid(series.pk)
+
+
+def _series_uid(pk: int) -> str:
+    return f"series-{pk}@{_domain()}"
 
 
 def training_uid(training: Training) -> str:
@@ -99,8 +116,15 @@ def training_uid(training: Training) -> str:
 
 
 def meeting_component(meeting: Meeting) -> Event:
-    """A single meeting as a standalone event (the .ics download of one meeting)."""
-    return _meeting_event(meeting, uid=meeting_uid(meeting))
+    """One meeting as the feeds carry it (also its .ics download): a meeting of a series is the
+    occurrence of the series' UID at its RECURRENCE-ID, so that a calendar app takes the download
+    and the feed's occurrence for one event (RFC 5546 sends one occurrence the same way)."""
+    if meeting.series_id is None:
+        return _meeting_event(meeting, uid=meeting_uid(meeting))
+    event = _meeting_event(meeting, uid=_series_uid(meeting.series_id))
+    assert meeting.series_slot is not None  # set with the series, by meeting_schedule
+    event.add("recurrence-id", _local(meeting.series_slot))
+    return event
 
 
 def _series_components(series: MeetingSeries, visible: list[Meeting], slots: dict[int, datetime]) -> list[Event]:
@@ -122,14 +146,7 @@ def _series_components(series: MeetingSeries, visible: list[Meeting], slots: dic
     excluded = sorted(_local(slot) for pk, slot in slots.items() if pk not in shown)
     if excluded:
         master.add("exdate", excluded)
-    overrides = []
-    for meeting in visible:
-        if meeting.is_cancelled:
-            continue
-        override = _meeting_event(meeting, uid=series_uid(series))
-        assert meeting.series_slot is not None  # set with the series, by meeting_schedule
-        override.add("recurrence-id", _local(meeting.series_slot))
-        overrides.append(override)
+    overrides = [meeting_component(meeting) for meeting in visible if not meeting.is_cancelled]
     return [master, *overrides]
 
 

@@ -39,9 +39,14 @@ def _production(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[
     )
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "PORTAL_BASE_URL"])
 def test_it_refuses_to_start_production_without_essentials(missing):
-    env = {"SECRET_KEY": "x" * 60, "DATABASE_URL": "postgres://u@127.0.0.1/db", "ALLOWED_HOSTS": "portal.example.org"}
+    env = {
+        "SECRET_KEY": "x" * 60,
+        "DATABASE_URL": "postgres://u@127.0.0.1/db",
+        "ALLOWED_HOSTS": "portal.example.org",
+        "PORTAL_BASE_URL": "https://portal.example.org",
+    }
     del env[missing]
     result = _production(env, "check")
     assert result.returncode != 0
@@ -53,6 +58,7 @@ def test_it_passes_the_deployment_checklist_in_production():
         "SECRET_KEY": "k3J#9v!x" * 8,
         "DATABASE_URL": "postgres://u@127.0.0.1/db",
         "ALLOWED_HOSTS": "portal.example.org",
+        "PORTAL_BASE_URL": "https://portal.example.org",
         "REDIS_URL": "redis://127.0.0.1:6379/0",
     }
     result = _production(env, "check", "--deploy", "--fail-level", "WARNING")

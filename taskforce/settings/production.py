@@ -7,6 +7,8 @@ from taskforce.settings.base import *  # noqa: F403
 
 SECRET_KEY = env_required("SECRET_KEY")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "") or [env_required("ALLOWED_HOSTS")]
+# Every link in an email or a calendar feed starts with it: no default, so that no feed ever says 127.0.0.1.
+PORTAL_BASE_URL = env_required("PORTAL_BASE_URL")
 DATABASES = {
     "default": dj_database_url.parse(
         env_required("DATABASE_URL"), conn_max_age=int(env("DB_CONN_MAX_AGE", "60")), conn_health_checks=True
