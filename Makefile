@@ -8,7 +8,7 @@ PORT ?= 8000
 LOCK := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
 	--no-emit-index-url --no-emit-find-links --extra dev --output-file requirements.txt pyproject.toml
 
-.PHONY: run test install lock upgrade migrate demo totp lint typecheck schema prod clean browser-check
+.PHONY: run test install lock upgrade migrate demo totp lint typecheck schema lint-schema prod clean browser-check
 
 ## Every package, direct and indirect, at the exact version and hashes of requirements.txt (the lock).
 ## --no-deps: the lock already lists everything; a package missing from it fails here, not in a test.
@@ -19,6 +19,16 @@ $(STAMP): requirements.txt
 	touch $(STAMP)
 
 install: $(STAMP)
+
+## The independent checkers the tests run (vnu-jar, the Nu HTML Checker; ical.js, which reads the calendar
+## feeds as Thunderbird does), pinned by package-lock.json.
+## --ignore-scripts: vnu-jar's postinstall would download a Java runtime; the tests use Debian's (.ci/run).
+ifneq ($(wildcard package.json),)
+install: node_modules/.package-lock.json
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+endif
 
 ## After changing pyproject.toml's dependencies: add what is new to the lock, keep every other pin.
 lock: install
@@ -61,6 +71,11 @@ typecheck: install
 
 schema: install
 	$(BIN)/python manage.py spectacular --api-version v1 --file docs/openapi.yaml --validate
+
+## The committed schema through Redocly's OpenAPI linter (pinned in package-lock.json; rules in redocly.yaml,
+## single intended findings in .redocly.lint-ignore.yaml). No telemetry, no update check: CI stays offline.
+lint-schema: install
+	REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true node_modules/.bin/redocly lint docs/openapi.yaml
 
 ## The production stack on one machine (needs the environment described in the README).
 ## Migrations run as the tables' owner (MIGRATION_DATABASE_URL); the processes connect as the app role

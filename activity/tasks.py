@@ -7,13 +7,13 @@ from datetime import date
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
 from django.urls import reverse
 
 from activity.selectors import missing_for
 from agencies.models import User
 from agencies.roles import PERMISSIONS, Action
 from reports.periods import Period
+from toolkit.mail import portal_send_mail
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -38,4 +38,5 @@ def remind_activity_figures(agency_id: int, kind: str, start: str, end: str) -> 
         "The task force's grant manager is preparing the report to the funder, and some of your agency's "
         "activity figures are not entered yet. Please enter them here:\n\n" + "\n".join(lines) + "\n"
     )
-    return send_mail(f"[{settings.TASKFORCE_NAME}] Activity figures to enter", body, None, recipients)
+    subject = f"[{settings.TASKFORCE_NAME}] Activity figures to enter"
+    return portal_send_mail(subject=subject, message=body, recipient_list=recipients)

@@ -9,15 +9,27 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.base.forms import AuthenticateForm
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.mail import EmailMessage
 from django.http import HttpRequest
 
 from agencies import lockout
+from toolkit.mail import with_portal_message_id
 
 if TYPE_CHECKING:
     from allauth.mfa.models import Authenticator
 
 
 class PortalAccountAdapter(DefaultAccountAdapter):
+    def render_mail(
+        self,
+        template_prefix: str,
+        email: str | list[str],
+        context: dict[str, Any],
+        headers: dict[str, str] | None = None,
+    ) -> EmailMessage:
+        # Account emails (password reset, address confirmation) are named by the portal's domain too.
+        return with_portal_message_id(super().render_mail(template_prefix, email, context, headers=headers))
+
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # Invitation only: accounts are created by accepting an invitation link.
         return False

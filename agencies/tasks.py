@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from agencies.models import Invitation
 from agencies.services import invitation_token
+from toolkit.mail import portal_send_mail
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5, acks_late=True)
@@ -25,9 +25,8 @@ def send_invitation_email(invitation_id: int) -> None:
         return
     link = settings.PORTAL_BASE_URL.rstrip("/") + reverse("invitation_accept", args=[invitation_token(invitation)])
     context = {"invitation": invitation, "link": link, "taskforce_name": settings.TASKFORCE_NAME}
-    send_mail(
+    portal_send_mail(
         subject=f"You are invited to the {settings.TASKFORCE_NAME} portal",
         message=render_to_string("agencies/email/invitation.txt", context),
-        from_email=None,
         recipient_list=[invitation.email],
     )

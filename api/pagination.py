@@ -28,6 +28,18 @@ class PortalCursorPagination(CursorPagination):
             raise ValidationError({"page_size": [f"Give a whole number from 1 to {self.max_page_size}."]})
         return size
 
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        # DRF's examples have a stray quote ("...%3D\""), which is not a URI: linters and clients reading
+        # `format: uri` refuse them. Links look like the portal's own.
+        # And `nullable` is OpenAPI 3.0's word: the schema is 3.1 (SPECTACULAR_SETTINGS), where null is a type.
+        answer = super().get_paginated_response_schema(schema)
+        for name, cursor in (("next", "cD00ODY%3D"), ("previous", "cj0xJnA9NDg3")):
+            link = answer["properties"][name]
+            del link["nullable"]
+            link["type"] = ["string", "null"]
+            link["example"] = f"https://portal.example.org/api/v1/referrals/?cursor={cursor}"
+        return answer
+
     def get_schema_operation_parameters(self, view: "APIView") -> list[dict[str, Any]]:
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:

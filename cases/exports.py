@@ -87,7 +87,8 @@ def coded_rows(referrals: QuerySet[Referral], *, agency_id: int | None) -> Itera
     with transaction.atomic(using=referrals.db):
         for sending_agency_id, sent_on_date, *rest in rows.iterator(chunk_size=CHUNK):
             direction = "sent" if sending_agency_id == agency_id else "received"
-            yield [sent_on_date.isoformat(), direction, *rest]
+            # A date: the CSV writes it as ISO text ("2025-01-14", as str() gives), the XLSX as a date cell.
+            yield [sent_on_date, direction, *rest]
 
 
 def csv_lines(*, user: User) -> Iterator[bytes]:
@@ -97,7 +98,8 @@ def csv_lines(*, user: User) -> Iterator[bytes]:
 
 def csv_chunks(referrals: QuerySet[Referral], *, agency_id: int | None) -> Iterator[bytes]:
     """The CSV of `coded_rows(referrals, agency_id=...)`: COPY on PostgreSQL, Python's csv writer elsewhere.
-    Both write the same bytes for the same rows: LF line ends, quotes only where needed."""
+    Both write the same bytes for the same rows: CRLF line ends (RFC 4180, as the report CSV), quotes
+    only where needed."""
     if connections[referrals.db].vendor == "postgresql":
         return copy_csv(referrals, agency_id=agency_id)
     return (text.encode() for text in csv_encode(coded_rows(referrals, agency_id=agency_id)))
@@ -110,32 +112,18 @@ def csv_encode(rows: Iterable[list[object]]) -> Iterator[str]:
     """CSV text in pieces of CHUNK rows: one write to the client per piece rather than per row.
 
     Quoting follows COPY's CSV format: a field is quoted when it holds a comma, a double quote, a
-    line feed or a carriage return. Python's writer quotes a carriage return only when it is part
-    of the line terminator, so the rare piece holding one is written again row by row with a
-    writer that ends lines with CRLF, and each of its lines then ends with LF.
+    line feed or a carriage return (Python's writer quotes the characters of its line terminator,
+    CRLF, so both line ends). Records end with CRLF; a line end inside a quoted field stays as typed.
 
     Text a spreadsheet would run as a formula gets a quote in front, as `copy_select` does in SQL."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, lineterminator="\r\n")
     rows = map(spreadsheet_safe_row, rows)
     while batch := list(islice(rows, CHUNK)):
         writer.writerows(batch)
-        text = buffer.getvalue()
+        yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
-        yield _with_carriage_returns_quoted(batch) if "\r" in text else text
-
-
-def _with_carriage_returns_quoted(batch: list[list[object]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    lines = []
-    for row in batch:
-        writer.writerow(row)
-        lines.append(buffer.getvalue()[:-2] + "\n")
-        buffer.seek(0)
-        buffer.truncate()
-    return "".join(lines)
 
 
 # --- PostgreSQL path ------------------------------------------------------------------------
@@ -190,7 +178,17 @@ def copy_csv(referrals: QuerySet[Referral], *, agency_id: int | None) -> Iterato
         connections[queryset.db].cursor() as cursor,
         cursor.cursor.copy(statement, params) as copy,
     ):
-        yield from buffered(chain([header], (bytes(data) for data in copy)))
+        yield from buffered(chain([header], map(_crlf, copy)))
+
+
+def _crlf(row: memoryview | bytes) -> bytes:
+    """One row of COPY, whose record end is LF whatever the platform (COPY has no option for it),
+    ended with CRLF as the Python path ends it. PostgreSQL sends one COPY message per row, so the
+    last byte is the record's end; a line end inside a field is quoted and stays as typed."""
+    data = bytes(row)
+    if not data.endswith(b"\n"):
+        raise ValueError("A COPY message is one whole CSV row, ending with a line feed.")
+    return data[:-1] + b"\r\n"
 
 
 def buffered(pieces: Iterable[bytes]) -> Iterator[bytes]:

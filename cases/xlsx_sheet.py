@@ -9,7 +9,8 @@ row is one formatted string. openpyxl still reads every file this writes, in the
 The package holds what SpreadsheetML (ECMA-376 part 1) requires for one worksheet, plus a style
 sheet with a bold header row, which stays in view (frozen) while scrolling.
 
-Cells: str (the empty string leaves the cell empty), bool, int, float and None (empty). Memory grows
+Cells: str (the empty string leaves the cell empty), bool, int, float, date (a serial day number
+shown as yyyy-mm-dd, so that spreadsheets sort, filter and compute with it) and None (empty). Memory grows
 with the number of distinct texts, not with the rows: fit for coded columns, not free text.
 """
 
@@ -19,6 +20,7 @@ import math
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
+from datetime import date, datetime
 from typing import IO
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -54,16 +56,19 @@ _WORKBOOK_RELS = f"""{DECLARATION}<Relationships xmlns="{PACKAGE_RELATIONSHIPS}"
 <Relationship Id="rId3" Type="{RELATIONSHIPS}/styles" Target="styles.xml"/>\
 </Relationships>"""
 
-# Style 0: the default; style 1: bold, for the header row.
+# Style 0: the default; style 1: bold, for the header row; style 2: a date (custom number format 164,
+# the first id free for custom formats, ISO as the CSV writes it).
 _STYLES = f"""{DECLARATION}<styleSheet xmlns="{MAIN}">\
+<numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/></numFmts>\
 <fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>\
 <font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>\
 <fills count="2"><fill><patternFill patternType="none"/></fill>\
 <fill><patternFill patternType="gray125"/></fill></fills>\
 <borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>\
 <cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>\
-<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>\
-<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>\
+<cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>\
+<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>\
+<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>\
 <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>\
 </styleSheet>"""
 
@@ -73,6 +78,11 @@ _SHEET_START = f"""{DECLARATION}<worksheet xmlns="{MAIN}">\
 <selection pane="bottomLeft"/></sheetView></sheetViews>\
 <sheetFormatPr defaultRowHeight="15"/><sheetData>"""
 _SHEET_END = "</sheetData></worksheet>"
+
+# Day 0 of spreadsheets' 1900 date system as Excel counts it (it keeps Lotus's 29 February 1900, so
+# serial numbers from March 1900 on are days since 30 December 1899).
+_EPOCH = date(1899, 12, 30)
+_DATE_STYLE = ' s="2"'
 
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 
@@ -180,6 +190,8 @@ def _row(number: int, values: Sequence[object], letters: list[str], strings: _Sh
             cells.append(f'<c r="{letter}{number}"{style}><v>{int(value)}</v></c>')  # int(): an IntEnum's value
         elif isinstance(value, float) and math.isfinite(value):
             cells.append(f'<c r="{letter}{number}"{style}><v>{float(value)!r}</v></c>')
+        elif isinstance(value, date) and not isinstance(value, datetime):  # a datetime has a time of day
+            cells.append(f'<c r="{letter}{number}"{_DATE_STYLE}><v>{(value - _EPOCH).days}</v></c>')
         else:
-            raise ValueError(f"A cell holds text, a finite number or true/false, not {value!r}.")
+            raise ValueError(f"A cell holds text, a finite number, a date or true/false, not {value!r}.")
     return f'<row r="{number}">{"".join(cells)}</row>'

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import signing
@@ -21,6 +20,7 @@ from agencies.models import User
 from digests.models import DIGEST_KIND, Delivery, Frequency
 from digests.schedule import zone
 from digests.sections import DigestWindow, SectionContent
+from toolkit.mail import PortalEmail, list_id, portal_message_id
 
 _UNSUBSCRIBE_SALT = "digests.unsubscribe"
 # Reference codes look like "JUN-2026-00042" (cases.services._next_reference_code).
@@ -89,15 +89,15 @@ def _message(
     headers = {
         "List-Unsubscribe": f"<{unsubscribe}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "List-Id": list_id(stream),
         "Auto-Submitted": "auto-generated",
         "X-Auto-Response-Suppress": "All",
     }
     if delivery is not None:
         # The same Message-ID for every attempt of one delivery: in the rare case of a duplicate
         # (see digests/delivery.py), mail systems and clients can recognise it as the same message.
-        host = urlsplit(settings.PORTAL_BASE_URL).hostname or "portal.invalid"
-        headers["Message-ID"] = f"<{delivery.kind}.{delivery.pk}@{host}>"
-    message = EmailMultiAlternatives(subject=subject, body=text, to=[person.email], headers=headers)
+        headers["Message-ID"] = portal_message_id(f"{delivery.kind}.{delivery.pk}")
+    message = PortalEmail(subject=subject, body=text, to=[person.email], headers=headers)
     message.attach_alternative(html, "text/html")
     return message
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
 from django.urls import reverse
 
 from agencies.models import User
 from agencies.roles import PERMISSIONS, Action
 from meetings.models import Meeting
 from meetings.services import action_items_carry_over, meetings_to_carry_over
+from toolkit.mail import portal_send_mail
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -25,7 +25,7 @@ def notify_coordinators_of_training_request(request_id: int) -> int:
     if not recipients:
         return 0
     body = f"A training request arrived through the public form. Route it to a host agency:\n\n{link}\n"
-    return send_mail("[Task force portal] New training request", body, None, recipients)
+    return portal_send_mail(subject="[Task force portal] New training request", message=body, recipient_list=recipients)
 
 
 @shared_task(acks_late=True)

@@ -23,6 +23,7 @@ from api.errors import pk_from_url
 from api.filters import PortalFilterSet
 from api.pagination import PortalCursorPagination
 from api.permissions import acting_user, action_permission
+from api.v1.serializers import AbsentAsNullURLField
 from meetings import selectors, services
 from meetings.choices import ActionStatus, MeetingKind, RegistrationStatus, RequestStatus, TrainingSector
 from meetings.models import ActionItem, AgendaItem, Meeting, Training, TrainingRequest
@@ -69,6 +70,7 @@ class MeetingSerializer(serializers.ModelSerializer):
     committee = serializers.CharField(source="committee.name", allow_null=True, default=None)
     cancelled = serializers.BooleanField(source="is_cancelled")
     agenda_published = serializers.SerializerMethodField()
+    video_url = AbsentAsNullURLField()
 
     class Meta:
         model = Meeting
@@ -254,6 +256,7 @@ class TrainingSerializer(serializers.ModelSerializer):
     waitlisted = serializers.IntegerField()
     cancelled = serializers.BooleanField(source="is_cancelled")
     my_registration = serializers.CharField(source="my_status", allow_null=True, default=None)
+    video_url = AbsentAsNullURLField()
 
     class Meta:
         model = Training

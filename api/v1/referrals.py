@@ -84,8 +84,9 @@ def referral_representation(row: Mapping[str, Any], *, today: date) -> dict[str,
         **{name: row[name] for name in CODED_FIELDS},
         "needs": row["needs"],
         "note": row["note"],
-        "decline_reason": row["decline_reason"],
-        "outcome": row["outcome"],
+        # Stored as "" until given, which is none of the enum's values: absent is null in the API.
+        "decline_reason": row["decline_reason"] or None,
+        "outcome": row["outcome"] or None,
         "consent": _consent(row, today),
         "flagged_for_review_at": row["flagged_for_review_at"],
         "created_at": row["created_at"],
@@ -107,6 +108,8 @@ class ReferralSerializer(serializers.ModelSerializer):
     )
     needs = serializers.ListField(child=serializers.CharField(), read_only=True)
     consent = ConsentOutSerializer(allow_null=True)
+    decline_reason = serializers.ChoiceField(choices=choices.DeclineReason.choices, allow_null=True, read_only=True)
+    outcome = serializers.ChoiceField(choices=choices.Outcome.choices, allow_null=True, read_only=True)
 
     class Meta:
         model = Referral

@@ -4,6 +4,17 @@ from agencies.models import Agency, User
 from agencies.roles import Action
 
 
+class AbsentAsNullURLField(serializers.URLField):
+    """A link the model stores as "" when there is none (a blank URLField): "" is not a URI, so a client
+    reading the schema's `format: uri` would refuse it. Absent is null, as everywhere in the API."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(allow_null=True, read_only=True, **kwargs)  # type: ignore[arg-type]
+
+    def to_representation(self, value: str) -> str | None:  # type: ignore[override]  # null: allow_null
+        return value or None
+
+
 class AgencySerializer(serializers.ModelSerializer):
     sector_label = serializers.CharField(source="get_sector_display", read_only=True)
 

@@ -1,5 +1,5 @@
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,6 +23,10 @@ class AgencyFilter(PortalFilterSet):
         fields = ["sector", "county", "is_cochair", "is_confidential_provider", "is_active"]
 
 
+@extend_schema_view(
+    list=extend_schema(summary="The member agencies of the task force"),
+    retrieve=extend_schema(summary="One member agency"),
+)
 class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
     """The directory of member agencies, read-only for members."""
 

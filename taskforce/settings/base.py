@@ -318,6 +318,10 @@ SPECTACULAR_SETTINGS: dict[str, Any] = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # OpenAPI 3.1: a reference that may be null is `oneOf: [$ref, {type: "null"}]`. In 3.0.3 drf-spectacular
+    # writes `nullable: true` beside `allOf`, which 3.0.3 ignores without a `type` (drf-spectacular#925),
+    # so strict generated clients refused null (issue 19).
+    "OAS_VERSION": "3.1.0",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

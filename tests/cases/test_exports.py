@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -33,7 +33,7 @@ on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="CO
 HEADER = (
     b"sent (date),direction,status,sending agency,receiving agency,urgency,trafficking type,"
     b"potential or confirmed,age band,gender,citizenship,county,language,interpreter needed,"
-    b"source type,decline reason,outcome,person code\n"
+    b"source type,decline reason,outcome,person code\r\n"
 )
 
 
@@ -67,7 +67,8 @@ def test_it_exports_the_same_bytes_as_the_python_encoder(officer, outsider_offic
     referral_in(Status.DECLINED, sender=officer, receiver=outsider_officer)
     referral_in(Status.CLOSED, sender=outsider_officer, receiver=officer, interpreter_needed=False)
     data = exported(officer)
-    assert data.startswith(HEADER) and data.endswith(b"\n") and b"\r" not in data
+    # RFC 4180, as the report CSV: every record ends with CRLF, in both paths (`exported` compares them).
+    assert data.startswith(HEADER) and data.endswith(b"\r\n") and data.count(b"\n") == data.count(b"\r\n") == 4
     rows = rows_of(data)
     assert [row[1] for row in rows[1:]] == ["sent", "sent", "received"]
     assert [row[13] for row in rows[1:]] == ["True", "True", "False"]
@@ -124,6 +125,8 @@ def test_it_quotes_agency_names_as_copy_does(officer, name):
     needs_quotes = any(char in name for char in ',"\r\n')
     field = b'"' + encoded.replace(b'"', b'""') + b'"' if needs_quotes else encoded
     assert data.count(b"," + field + b",") == 2
+    # A line end inside a quoted field stays as typed; each record ends with CRLF.
+    assert data.split(b"\r\n") == [HEADER[:-2], *data.split(b"\r\n")[1:3], b""]
 
 
 @pytest.mark.parametrize(
@@ -149,7 +152,7 @@ def test_it_streams_in_chunks_of_whole_rows(monkeypatch, officer, other_agency):
     monkeypatch.setattr(exports, "CHUNK", 2)
     chunks = list(exports.csv_lines(user=officer))
     assert len(chunks) > 2
-    assert all(isinstance(chunk, bytes) and chunk.endswith(b"\n") for chunk in chunks)
+    assert all(isinstance(chunk, bytes) and chunk.endswith(b"\r\n") for chunk in chunks)
     assert b"".join(chunks) == whole
 
 
@@ -182,6 +185,8 @@ def test_it_writes_the_rows_to_an_xlsx_workbook(officer, outsider_officer, read_
     send(officer_of(tricky), officer.agency)
     rows, dimension = workbook_rows(officer, read_only=read_only)
     expected = [tuple(None if value == "" else value for value in row) for row in exports.export_rows(user=officer)]
+    # The date sent is a date (openpyxl reads a date cell back as a datetime at midnight), not text.
+    expected[1:] = [(datetime.combine(row[0], time()), *row[1:]) for row in expected[1:]]
     assert rows == expected and len(rows) == 4 and dimension == "A1:R4"
     assert rows[1][4] == tricky.name and rows[1][13] is False and rows[2][15] == "no_capacity"
 

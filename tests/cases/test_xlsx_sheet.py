@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import date
+from datetime import date, datetime
 from enum import IntEnum
 
 import pytest
@@ -89,9 +89,20 @@ def test_a_header_alone_is_a_valid_workbook():
     assert read == [("a", "b")]
 
 
-@pytest.mark.parametrize("value", [date(2026, 1, 1), float("nan"), float("inf"), object()])
+@pytest.mark.parametrize("read_only", [False, True])
+def test_dates_are_stored_as_dates_with_a_date_format(read_only):
+    """Text "2026-03-08" sorted and filtered as text in a spreadsheet; a date is a serial number shown
+    through a date format, which every reader turns back into a date."""
+    days = [date(2026, 3, 8), date(1900, 3, 1), date(2099, 12, 31)]
+    sheet = load_workbook(written([["sent"], *([day] for day in days)]), read_only=read_only).active
+    cells = [row[0] for row in sheet.iter_rows(min_row=2)]
+    assert [cell.value for cell in cells] == [datetime(day.year, day.month, day.day) for day in days]
+    assert all(cell.is_date and cell.number_format == "yyyy-mm-dd" for cell in cells)
+
+
+@pytest.mark.parametrize("value", [datetime(2026, 1, 1, 9), float("nan"), float("inf"), object()])
 def test_it_refuses_a_cell_it_cannot_write(value):
-    with pytest.raises(ValueError, match="A cell holds text, a finite number or true/false"):
+    with pytest.raises(ValueError, match="A cell holds text, a finite number, a date or true/false"):
         write_table([["a"], [value]], sheet_name="S", target=io.BytesIO())
 
 
