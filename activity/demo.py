@@ -98,5 +98,6 @@ def _enterer(agency: Agency) -> User:
     email, first, last = RECORDS_PERSON
     person = User.objects.filter(email=email).first() or User.objects.create_user(email, None, agency=agency)
     person.first_name, person.last_name, person.agency, person.role = first, last, agency, Role.AGENCY_ADMIN
+    person.date_joined = min(person.date_joined, agency.created_at)  # on the staff since the agency joined
     person.save()
     return person

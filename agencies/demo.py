@@ -7,6 +7,7 @@ authenticator secret (README: "Demo logins"). Both are public: never seed a real
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime, time
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -20,6 +21,11 @@ from agencies.roles import Role
 DEMO_PASSWORD = "juniper-demo-portal"  # noqa: S105 - public by design, documented in the README
 DEMO_TOTP_SECRET = "JUNIPERDEMOAUTHENTICATORSECRETAA"  # noqa: S105 - public by design
 DEMO_COUNTY = "Juniper County"
+# The demo task force was founded this many quarters before the running one: before the 18 months of
+# referrals, meetings and activity figures the demo holds. Reports and the activity checks count an agency
+# from its admission (`created_at`): admitted "today", it would owe nothing for, and be expected at nothing
+# in, the past quarters the demo fills.
+FOUNDED_QUARTERS_AGO = 8
 
 AGENCIES: list[tuple[str, Sector, bool, bool]] = [
     # name, sector, co-chair, bound by victim-service confidentiality
@@ -83,7 +89,27 @@ def seed_agencies_and_people() -> dict[str, Agency]:
         agencies[name] = agency
     for login in LOGINS:
         _seed_login(login, agencies[login.agency])
+    _backdate_admissions(agencies)
     return agencies
+
+
+def _backdate_admissions(agencies: dict[str, Agency]) -> None:
+    """The agencies' admission and their demo people's joining, at the task force's founding (the model
+    stamps "now"; demo data only). Only ever moved earlier, so that seeding again on a later day changes nothing."""
+    founded = datetime.combine(
+        _quarter_start(timezone.localdate(), FOUNDED_QUARTERS_AGO), time(9), timezone.get_default_timezone()
+    )
+    Agency.objects.filter(pk__in=[a.pk for a in agencies.values()], created_at__gt=founded).update(created_at=founded)
+    logins = [login.email for login in LOGINS]
+    User.objects.filter(email__in=logins, date_joined__gt=founded).update(date_joined=founded)
+    for agency in agencies.values():
+        agency.refresh_from_db(fields=["created_at"])
+
+
+def _quarter_start(today: date, quarters_ago: int) -> date:
+    """The first day of the calendar quarter `quarters_ago` quarters before the one holding `today`."""
+    index = today.year * 4 + (today.month - 1) // 3 - quarters_ago
+    return date(index // 4, index % 4 * 3 + 1, 1)
 
 
 def _seed_login(login: DemoLogin, agency: Agency) -> User:
