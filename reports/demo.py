@@ -17,6 +17,8 @@ from reports.releases import latest_published_quarter, quarters_before
 from reports.selectors import report_content
 from reports.services import report_approve, report_create
 
+DEMO_TEMPLATE = "ovc_pmt"
+
 
 def seed(*, agencies: dict[str, Agency], stdout: Any) -> None:
     grants = User.objects.filter(email="grants@demo.example.org").first()
@@ -27,7 +29,8 @@ def seed(*, agencies: dict[str, Agency], stdout: Any) -> None:
     last_quarter = quarters_before(current, 1)
     made = 0
     if not _exists(last_quarter.start, last_quarter.end, ReportStatus.APPROVED):
-        report = report_create(actor=grants, period=last_quarter, measures=measure_keys())
+        # Filed with OVC's PMT (quarterly): its funder copy holds the exact figures for the grant manager.
+        report = report_create(actor=grants, period=last_quarter, measures=measure_keys(), template=DEMO_TEMPLATE)
         report_approve(report=report, actor=coordinator, reviewed=figures_fingerprint(report_content(report=report)))
         made += 1
     if not _exists(current.start, current.end, ReportStatus.DRAFT):
