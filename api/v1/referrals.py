@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import UTC, date
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -185,6 +185,7 @@ class CommentSerializer(serializers.ModelSerializer):
     agency = serializers.CharField(source="agency.name", read_only=True)
     author = serializers.CharField(source="author.email", read_only=True)
     body = serializers.CharField(max_length=NOTE_MAX_LENGTH)
+    created_at = serializers.DateTimeField(read_only=True, default_timezone=UTC)  # UTC "Z", as the referral's
 
     class Meta:
         model = Comment
@@ -193,6 +194,8 @@ class CommentSerializer(serializers.ModelSerializer):
 
 
 class ServiceDeliverySerializer(serializers.ModelSerializer):
+    recorded_at = serializers.DateTimeField(read_only=True, default_timezone=UTC)  # UTC "Z", as the referral's
+
     class Meta:
         model = ServiceDelivery
         fields = ["id", "service", "month", "recorded_at"]

@@ -86,3 +86,16 @@ def test_it_shows_a_referral_the_same_way_from_every_endpoint(officer, outsider_
 
     assert created["flagged_for_review_at"].endswith("Z")
     assert created["consent"]["revoked_at"].endswith("Z") and created["consent"]["in_force"] is False
+
+
+def test_comments_are_timed_as_the_referral_is(officer, outsider_officer):
+    """A referral's comments give their times in UTC, written "...Z", like the referral itself."""
+    sender = client_for(outsider_officer)
+    created = sender.post("/api/v1/referrals/", _create_body(officer.agency_id), content_type="application/json")
+    assert created.status_code == 201, created.content
+    pk = created.json()["id"]
+    posted = sender.post(f"/api/v1/referrals/{pk}/comments/", {"body": "Called them."}, content_type="application/json")
+    assert posted.status_code == 201, posted.content
+    listed = sender.get(f"/api/v1/referrals/{pk}/comments/").json()
+    assert posted.json()["created_at"].endswith("Z") and listed[0]["created_at"] == posted.json()["created_at"]
+    assert created.json()["created_at"].endswith("Z")
