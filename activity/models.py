@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from activity.choices import ActivityMeasure
 from agencies.roles import Action
 from reports.periods import Period, PeriodKind
+from reports.selectors import may_read_funder_copy
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -21,11 +22,12 @@ if TYPE_CHECKING:
 
 class ActivityFigureQuerySet(models.QuerySet["ActivityFigure"]):
     def for_user(self, user: User | AnonymousUser) -> ActivityFigureQuerySet:
-        """An agency's people see its own figures; coordinators and grant managers, who report for the
-        whole task force, see every agency's."""
+        """An agency's people see its own figures. Every agency's exact figures are the funder copy's (an
+        arrest count of 2 is shown "<11" to partners): only those who may read the funder copy see them all,
+        by that copy's own rule (grant managers with an authenticator)."""
         if not user.is_authenticated or not user.can(Action.VIEW_TASKFORCE_CONTENT):
             return self.none()
-        if user.can(Action.VIEW_REPORTS):
+        if may_read_funder_copy(user):
             return self.all()
         agency_id = user.agency_id
         return self.none() if agency_id is None else self.filter(agency_id=agency_id)

@@ -12,16 +12,15 @@ number can form; no O, I or L, which read as 0 and 1). The check makes the weigh
 values, weights 1 to 9, a multiple of 29: with a prime modulus and distinct weights, every single
 wrong character and every swap of two characters changes the sum, so both are refused.
 
-This module needs no Django (the de-identification guard uses `person_code_spans`, and the guard
-must run without it); only `person_code_spans` asks the database, lazily, whether a code was issued.
+This module needs no Django. A code is never written in free text: the de-identification guard refuses
+its shape in notes, comments and minutes (cases/deidentification/rules.py), issued or not, because
+those are read by people who may not see the referral that carries the code.
 """
 
 from __future__ import annotations
 
-import logging
 import re
 import secrets
-from collections.abc import Collection
 
 ALPHABET = "0123456789BCDFGHJKMNPQRSTVWXZ"
 PREFIX = "PC"
@@ -33,8 +32,6 @@ _VALUE = {ch: value for value, ch in enumerate(ALPHABET)}
 # What people type for a character of the alphabet: O for zero, I and L for one.
 _TYPED = str.maketrans({"O": "0", "I": "1", "L": "1"})
 _SEPARATORS = re.compile(r"[\s\-_.]+")
-# A code in free text, as the guard sees it (ASCII after its normalisation), any case.
-_IN_TEXT = re.compile(r"(?<![\w-])PC-[0-9A-Z]{3}-[0-9A-Z]{3}-[0-9A-Z]{3}(?![\w-])", re.IGNORECASE)
 
 assert _MODULUS == 29 and len(set(ALPHABET)) == _MODULUS
 
@@ -72,34 +69,3 @@ def person_code_normalize(typed: str) -> str | None:
         characters = characters[len(PREFIX) :]
     characters = characters.translate(_TYPED)
     return _formatted(characters) if _is_valid(characters) else None
-
-
-def person_code_spans(text: str) -> list[tuple[int, int]]:
-    """Where `text` holds a person code the portal issued: well formed, valid check, and in the database.
-
-    The de-identification guard allows these spans (a code is not an identifier), and only these: a
-    made-up string of the same shape is read like any other text, so the shape is no way around the
-    guard. Failing closed: without a database every code shape is left to the guard's rules.
-    """
-    found = [(m.span(), person_code_normalize(m.group())) for m in _IN_TEXT.finditer(text)]
-    candidates = {code for _, code in found if code is not None}
-    if not candidates:
-        return []
-    issued = _issued(candidates)
-    return [span for span, code in found if code in issued]
-
-
-def _issued(codes: Collection[str]) -> frozenset[str]:
-    try:
-        from django.apps import apps
-
-        if not apps.ready:
-            return frozenset()
-        from cases.models import PersonCode
-
-        # A text holds a handful; more are left to the guard rather than sent as query parameters.
-        wanted = sorted(codes)[:100]
-        return frozenset(PersonCode.objects.filter(code__in=wanted).values_list("code", flat=True))
-    except Exception as error:  # no database, no allowance (see the docstring above)
-        logging.getLogger(__name__).warning("person codes unavailable: %s", type(error).__name__)
-        return frozenset()

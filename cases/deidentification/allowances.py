@@ -46,18 +46,8 @@ MAX_PREFIXES_ASKED = 100
 
 
 def allowed_spans(text: str) -> list[tuple[int, int]]:
-    """Where `text` holds a citation, an amount, one of the portal's reference codes or a person code it issued."""
-    return [m.span() for m in _ALLOWED.finditer(text)] + _portal_codes(text) + _person_codes(text)
-
-
-def _person_codes(text: str) -> list[tuple[int, int]]:
-    """Person codes the portal issued ("PC-4KM-7QX-T2R"): random, so not identifiers. Only issued ones, with
-    a valid check character: a made-up string of that shape is read like any other (cases/person_codes.py)."""
-    if "-" not in text:  # every code holds three hyphens: most texts are passed over without a regex
-        return []
-    from cases.person_codes import person_code_spans  # plain Python; it asks the database lazily, as above
-
-    return person_code_spans(text)
+    """Where `text` holds a citation, an amount or one of the portal's reference codes."""
+    return [m.span() for m in _ALLOWED.finditer(text)] + _portal_codes(text)
 
 
 def _portal_codes(text: str) -> list[tuple[int, int]]:

@@ -29,6 +29,7 @@ class IdentifierKind(enum.StrEnum):
     URL = "url"
     IP_ADDRESS = "ip_address"
     CASE_NUMBER = "case_number"
+    PERSON_CODE = "person_code"
 
     @property
     def label(self) -> str:
@@ -52,6 +53,7 @@ _LABELS: dict[IdentifierKind, str] = {
     K.URL: "a web address",
     K.IP_ADDRESS: "an IP address",
     K.CASE_NUMBER: "a case or docket number",
+    K.PERSON_CODE: "a person code",
 }
 
 _WHY = "the portal must not hold anything that identifies a survivor."
@@ -60,6 +62,7 @@ _HINTS: dict[IdentifierKind, str] = {
     K.DATE: " Month and year alone are fine.",
     K.DATE_OF_BIRTH: " An age (or 'a minor') is fine.",
     K.CASE_NUMBER: " A referral's reference code alone is fine, without 'docket' or 'case number' before it.",
+    K.PERSON_CODE: " It belongs in the referral's person code field only, where it is seen as the referral is.",
     K.PERSON_NAME: " Refer to people by their role (client, mother, employer) or by the reference code.",
 }
 

@@ -24,6 +24,7 @@ _KIND_ORDER = {
             K.IP_ADDRESS,
             K.SSN,
             K.CARD_OR_ACCOUNT,
+            K.PERSON_CODE,
             K.CASE_NUMBER,
             K.ID_NUMBER,
             K.DATE_OF_BIRTH,

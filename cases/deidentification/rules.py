@@ -355,6 +355,15 @@ _RULES: tuple[_Rule, ...] = (
                     |[A-Z]{1,4}-?\d{2,4}-\d{3,7})(?:-[A-Z0-9]{1,3})?(?![\w-])
         """),
     ),
+    # A person code (cases/person_codes.py) is never written in free text: a note, a comment or minutes is
+    # read by people who may not see the referral that carries it. Every code shape is refused alike,
+    # issued or not, so the answer tells nobody whether a code exists.
+    _Rule(
+        K.PERSON_CODE,
+        2,
+        _rx(r"(?<![\w-])PC-[0-9A-Z]{3}-[0-9A-Z]{3}-[0-9A-Z]{3}(?![\w-])", re.IGNORECASE),
+        needs=("pc-",),
+    ),
     # The reference-code shape under any prefix ("FELONY-2024-00017", "cr-2024-01234"): the portal's own
     # codes are allowed by prefix (`_portal_codes`), everything else of this shape is a court's.
     _Rule(K.CASE_NUMBER, 2, _rx(r"(?<![\w-])[A-Za-z]{1,10}-(?:19|20)\d{2}-\d{3,7}(?![\w-])")),

@@ -51,9 +51,15 @@ def test_it_shows_an_agency_its_own_figures_only(entered, deputy, member):
     assert not selectors.figures_for(user=AnonymousUser()).exists()
 
 
-def test_it_shows_coordinators_and_grant_managers_every_agencys_figures(entered, coordinator, grant_manager):
-    assert selectors.figures_for(user=coordinator).count() == 2
-    assert selectors.figures_for(user=grant_manager).count() == 2
+def test_it_shows_every_agencys_exact_figures_only_to_a_grant_manager_with_mfa(entered, coordinator, grant_manager):
+    """The funder copy's rule: a coordinator sees the partner copy ("<11"), so only its own agency's figures."""
+    _sheriff_figure, cochair_figure = entered
+    assert grant_manager.has_totp and selectors.figures_for(user=grant_manager).count() == 2
+    assert list(selectors.figures_for(user=coordinator)) == [cochair_figure]
+    grant_manager.authenticator_set.all().delete()
+    without_mfa = type(grant_manager).objects.get(pk=grant_manager.pk)
+    own = [figure for figure in entered if figure.agency_id == without_mfa.agency_id]
+    assert list(selectors.figures_for(user=without_mfa)) == own
 
 
 def test_it_hides_the_figures_from_a_deactivated_person(entered, deputy):

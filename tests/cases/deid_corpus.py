@@ -216,6 +216,18 @@ CASE_NUMBER_SAMPLES = [
     _s("Warrant #W24-10091 issued for the recruiter.", K.CASE_NUMBER),
 ]
 
+# A person code belongs in its field only: in text it would reach people who may not see the referral.
+PERSON_CODE_SAMPLES = [
+    _s("Same person as PC-4KM-7QX-T2R, now needs legal help.", K.PERSON_CODE),
+    _s("pc-b7d-9xq-33k was referred to the clinic last spring.", K.PERSON_CODE),
+    _s("Their code is PC-2HZ-8NV-W1M.", K.PERSON_CODE),
+    _s("Linked to PC-000-000-000 by the shelter.", K.PERSON_CODE),
+    _s("Person PC-KKK-MMM-PPP came back this month.", K.PERSON_CODE),
+    _s("Referred onward under PC-9W3-T7B-C5D.", K.PERSON_CODE),
+    _s("Client (PC-G4F-H2J-K8N) declined services.", K.PERSON_CODE),
+    _s("See also Pc-5R6-S7T-V8W for the sibling.", K.PERSON_CODE),
+]
+
 PERSON_NAME_SAMPLES = [
     _s("Maria Lopez met with our advocate today and wants legal help.", K.PERSON_NAME),
     _s("Client named Rosa needs a ride to the clinic.", K.PERSON_NAME),
@@ -551,6 +563,7 @@ CORPUS: list[Sample] = (
     + URL_SAMPLES
     + IP_ADDRESS_SAMPLES
     + CASE_NUMBER_SAMPLES
+    + PERSON_CODE_SAMPLES
     + PERSON_NAME_SAMPLES
     + MIXED_SAMPLES
     + CLEAN_SAMPLES
