@@ -23,8 +23,7 @@ from reports.periods import Period
 @require_http_methods(["GET", "POST"])
 @requires(Action.ENTER_ACTIVITY_FIGURES)
 def figures(request: AuthenticatedRequest) -> HttpResponse:
-    agency = request.user.agency
-    assert agency is not None  # `requires` lets in people of an agency only
+    agency = request.user.member_agency  # `requires` lets in people of an agency only
     holders = holders_of(agency)
     if not holders:
         if request.method == "POST":

@@ -122,7 +122,7 @@ class User(AbstractUser):
 
     def clean(self) -> None:
         super().clean()
-        if self.role == Role.COORDINATOR and self.agency_id and not self._agency().is_cochair:
+        if self.role == Role.COORDINATOR and self.agency_id and not self.member_agency.is_cochair:
             raise ValidationError({"role": "Coordinators belong to a co-chair agency."})
 
     def get_session_auth_hash(self) -> str:
@@ -151,15 +151,17 @@ class User(AbstractUser):
         """The permission check every view, selector and API endpoint uses."""
         if not self.is_active or self.agency_id is None:
             return False
-        if self.role == Role.COORDINATOR and not self._agency().is_cochair:
+        if self.role == Role.COORDINATOR and not self.member_agency.is_cochair:
             return False
         return self.role in PERMISSIONS[action]
 
-    def _agency(self) -> Agency:
-        """The person's agency, read only once `agency_id` is known to be set: a set foreign key loads its
-        row (PROTECT keeps it) or raises, never gives None."""
+    @property
+    def member_agency(self) -> Agency:
+        """The person's agency, for code that already knows they belong to one: `can()` and every
+        `for_user()` refuse a person without an agency, and only a superuser may have none (the
+        user_member_of_an_agency constraint). The one place that states it, for the type checker too."""
         agency = self.agency
-        assert agency is not None
+        assert agency is not None, "a person of no agency got past the checks that require one"
         return agency
 
     @property

@@ -159,8 +159,7 @@ def person_change_role(*, actor: User, person: User, role: Role) -> User:
     person = _locked(actor=actor, person=person)
     # Only a superuser may have no agency (the user_member_of_an_agency constraint), and `_locked`
     # has just refused to act on one.
-    assert person.agency is not None
-    _check_may_invite(actor=actor, agency=person.agency, role=role)
+    _check_may_invite(actor=actor, agency=person.member_agency, role=role)
     previous = person.role
     if previous != role:
         person.role = role

@@ -154,8 +154,7 @@ def _check_rows(*, actor: User, stream: IO[bytes], report: ImportReport) -> None
 
 def _write_rows(*, actor: User, stream: IO[bytes], report: ImportReport) -> None:
     """The second pass: the rows created in one transaction, with numbers reserved beforehand."""
-    assert actor.agency is not None  # a referral officer (checked first) belongs to an agency
-    codes = iter(reference_codes_reserve(agency=actor.agency, count=report.checked))
+    codes = iter(reference_codes_reserve(agency=actor.member_agency, count=report.checked))
     agencies: dict[str, Agency | None] = {}
     number = 0
     try:

@@ -158,9 +158,7 @@ def referrals_lost_count(*, user: User) -> int:
     """How many referrals sent to the person's agency are no longer visible because consent ended."""
     if not user.agency_id:
         return 0
-    agency = user.agency
-    assert agency is not None  # agency_id is set: the foreign key loads its row (or raises), never None
-    return Referral.objects.lost_to_agency(agency).count()
+    return Referral.objects.lost_to_agency(user.member_agency).count()
 
 
 SEARCH_HIT_FIELDS = ("id", "reference_code", "status", "created_at")

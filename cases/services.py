@@ -88,13 +88,6 @@ def _check_consent(consent: ConsentInput) -> None:
         )
 
 
-def _agency_of(actor: User) -> Agency:
-    """The agency an actor acts for, once the caller has checked they may act: `User.can()`, and with
-    it `Referral.objects.for_user()`, refuse a person without an agency."""
-    assert actor.agency is not None
-    return actor.agency
-
-
 def _next_reference_code(agency: Agency) -> str:
     return _draw_reference_codes(agency, 1)[0]
 
@@ -197,7 +190,7 @@ def referral_send(
     unknown = set(needs) - set(Need.values)
     if unknown or not needs:
         raise ValidationError({"needs": "Choose at least one need from the list."})
-    sender = _agency_of(actor)
+    sender = actor.member_agency
     if sender.is_confidential_provider and consent is None:
         raise ValidationError(
             {
@@ -233,7 +226,7 @@ def _create_referral(
     reference_code: str | None = None,
     person_code: PersonCode | None = None,
 ) -> Referral:
-    sender = _agency_of(actor)
+    sender = actor.member_agency
     consent_row = None
     if consent is not None:
         consent_row = Consent.objects.create(
@@ -324,7 +317,7 @@ def _apply_transition(
     TimelineEvent.objects.create(
         referral=locked,
         actor=actor,
-        agency=_agency_of(actor),
+        agency=actor.member_agency,
         move=move,
         from_status=previous,
         to_status=target,
@@ -346,7 +339,7 @@ def referral_comment(*, referral: Referral, actor: User, body: str) -> Comment:
     guard_free_text(actor=actor, fields={"body": body})
     with transaction.atomic():
         referral = _locked_for(referral=referral, actor=actor)
-        comment = Comment.objects.create(referral=referral, author=actor, agency=_agency_of(actor), body=body.strip())
+        comment = Comment.objects.create(referral=referral, author=actor, agency=actor.member_agency, body=body.strip())
         audit_record(actor=actor, event=AuditEvent.REFERRAL_COMMENTED, target=referral)
     return comment
 

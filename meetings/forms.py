@@ -41,8 +41,7 @@ def _people() -> QuerySet[User]:
 
 def _person_label(person: User) -> str:
     # The choices come from _people(), which holds only people of an agency.
-    assert person.agency is not None
-    return f"{person.get_full_name() or person.email} ({person.agency.name})"
+    return f"{person.get_full_name() or person.email} ({person.member_agency.name})"
 
 
 class PersonChoiceField(forms.ModelChoiceField):

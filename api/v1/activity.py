@@ -8,7 +8,7 @@ always the caller's: a client never names it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db.models import QuerySet
@@ -24,14 +24,14 @@ from activity.choices import MAX_VALUE, ActivityMeasure
 from activity.models import ActivityFigure
 from agencies.roles import Action
 from api.filters import PortalFilterSet
-from api.permissions import action_permission
+from api.permissions import acting_user, action_permission
 
 # The same reference shapes as the meetings' endpoints: one AgencyRef and one PersonRef in the schema.
 from api.v1.meetings import AgencyRefSerializer, PersonRefSerializer
 from reports.periods import FIRST_YEAR, PeriodKind, period_build
 
 if TYPE_CHECKING:
-    from agencies.models import User
+    pass
 
 
 class ActivityFigureSerializer(serializers.ModelSerializer):
@@ -134,9 +134,8 @@ class ActivityFigureViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         data.is_valid(raise_exception=True)
         given = dict(data.validated_data)
         period = period_build(kind=PeriodKind.QUARTER, year=given.pop("year"), part=given.pop("quarter"))
-        actor = cast("User", request.user)  # ENTER_ACTIVITY_FIGURES holds only for a person of an agency
-        assert actor.agency is not None
-        figures = services.activity_figures_enter(agency=actor.agency, period=period, values=given, actor=actor)
+        actor = acting_user(request)  # ENTER_ACTIVITY_FIGURES holds only for a person of an agency
+        figures = services.activity_figures_enter(agency=actor.member_agency, period=period, values=given, actor=actor)
         return Response(QuarterFiguresSerializer({"quarter": period.slug, "figures": figures}).data)
 
 

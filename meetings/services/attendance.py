@@ -54,8 +54,7 @@ def attendance_check_in(*, actor: User, meeting: Meeting) -> Attendance:
     if existing is not None:
         return existing
     # Checking in takes the right to see the task force's content, which User.can denies without an agency.
-    assert actor.agency is not None
-    return _create(actor=actor, meeting=meeting, person=actor, agency=actor.agency, source=AttendanceSource.SELF)
+    return _create(actor=actor, meeting=meeting, person=actor, agency=actor.member_agency, source=AttendanceSource.SELF)
 
 
 def _create(*, actor: User, meeting: Meeting, person: User | None, agency: Agency, source: str) -> Attendance:
