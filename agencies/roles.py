@@ -32,6 +32,10 @@ class Action(StrEnum):
     APPROVE_REPORTS = "approve_reports"
     ENTER_ACTIVITY_FIGURES = "enter_activity_figures"
     FILE_FUNDER_REPORTS = "file_funder_reports"
+    EDIT_SERVICE_PROFILE = "edit_service_profile"
+    MANAGE_AGREEMENTS = "manage_agreements"
+    SEND_ANNOUNCEMENTS = "send_announcements"
+    MANAGE_WEBHOOKS = "manage_webhooks"
 
 
 _EVERYONE = frozenset(Role)
@@ -57,6 +61,15 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.ENTER_ACTIVITY_FIGURES: frozenset({Role.AGENCY_ADMIN, Role.COORDINATOR}),
     # The funder copy of a report holds exact figures (1 to 10 included): the filing role only, with MFA.
     Action.FILE_FUNDER_REPORTS: frozenset({Role.GRANT_MANAGER}),
+    # Their own agency's service profile (needs, languages, eligibility, hours, hand-off, capacity);
+    # coordinators edit any agency's.
+    Action.EDIT_SERVICE_PROFILE: frozenset({Role.AGENCY_ADMIN, Role.COORDINATOR}),
+    # Each agency's data-sharing agreement with the task force (MOU, information-sharing protocol).
+    Action.MANAGE_AGREEMENTS: frozenset({Role.COORDINATOR}),
+    # Announcements to all partners, a sector or chosen agencies.
+    Action.SEND_ANNOUNCEMENTS: frozenset({Role.COORDINATOR}),
+    # Their own agency's webhook endpoints (its own case system receives its referral events).
+    Action.MANAGE_WEBHOOKS: frozenset({Role.AGENCY_ADMIN}),
 }
 
 # Roles whose holders can see case data, an audit trail of it, or exact small counts: they must use MFA.

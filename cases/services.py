@@ -28,6 +28,7 @@ from cases.models import (
     TimelineEvent,
 )
 from cases.person_codes import EXAMPLE, person_code_generate, person_code_normalize
+from cases.signals import referral_event
 from cases.transitions import Move, Side, find_transition
 
 CONSENT_DEFAULT_DAYS = 90
@@ -251,6 +252,7 @@ def _create_referral(
     from digests.notifications import notification_schedule  # hook: outbox row now, enqueued on commit
 
     notification_schedule(kind="referral_received", target_id=referral.pk)
+    referral_event.send(sender=Referral, referral=referral, event="sent", actor=actor)
     return referral
 
 
@@ -330,6 +332,7 @@ def _apply_transition(
         target=locked,
         detail={"move": move, "from": previous, "to": target},
     )
+    referral_event.send(sender=Referral, referral=locked, event=str(move), actor=actor)
     return locked
 
 
@@ -359,6 +362,7 @@ def consent_revoke(*, referral: Referral, actor: User) -> Referral:
         from digests.notifications import notification_schedule  # hook: outbox row now, enqueued on commit
 
         notification_schedule(kind="consent_revoked", target_id=referral.pk)
+        referral_event.send(sender=Referral, referral=referral, event="consent_revoked", actor=actor)
     return referral
 
 

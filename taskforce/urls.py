@@ -23,6 +23,9 @@ def favicon(request: HttpRequest) -> HttpResponse:
 
 urlpatterns = [
     path("", agency_views.home, name="home"),
+    path("directory/", include("directory.urls")),
+    path("webhooks/", include("webhooks.urls")),
+    path("announcements/", include("home.urls")),
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon, name="favicon"),
     # The API before the prefix-less includes below, whose patterns every API request would try first.

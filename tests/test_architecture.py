@@ -33,7 +33,27 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "cases": frozenset({"toolkit", "audit", "outbox", "agencies", "digests", "reports"}),
     "meetings": frozenset({"toolkit", "audit", "outbox", "agencies", "digests", "reports", "cases"}),
     "activity": frozenset({"toolkit", "audit", "outbox", "agencies", "digests", "reports"}),
-    "api": frozenset({"toolkit", "audit", "outbox", "agencies", "digests", "reports", "cases", "meetings", "activity"}),
+    "directory": frozenset({"toolkit", "audit", "outbox", "agencies", "digests", "reports", "cases"}),
+    "webhooks": frozenset({"toolkit", "audit", "outbox", "agencies", "digests", "cases"}),
+    "home": frozenset(
+        {"toolkit", "audit", "outbox", "agencies", "digests", "reports", "cases", "meetings", "activity", "directory"}
+    ),
+    "api": frozenset(
+        {
+            "toolkit",
+            "audit",
+            "outbox",
+            "agencies",
+            "digests",
+            "reports",
+            "cases",
+            "meetings",
+            "activity",
+            "directory",
+            "webhooks",
+            "home",
+        }
+    ),
     "backups": frozenset({"toolkit", "audit", "agencies"}),
 }
 # The configuration package (settings, root URLs, Celery) may import every app; nothing imports it.

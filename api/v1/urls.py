@@ -4,7 +4,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from api.v1 import activity, meetings, referrals, reports, search, views
+from api.v1 import activity, announcements, directory, meetings, referrals, reports, search, views, webhooks
 
 app_name = "v1"
 
@@ -27,11 +27,17 @@ referrals.register(router)
 meetings.register(router)
 reports.register(router)
 activity.register(router)
+directory.register(router)
+webhooks.register(router)
+announcements.register(router)
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
     path("search/", search.SearchView.as_view(), name="search"),
     path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:v1:schema"), name="docs"),
+    *directory.urlpatterns,
+    *webhooks.urlpatterns,
+    *announcements.urlpatterns,
     *router.urls,
 ]

@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "cases",
     "meetings",
     "activity",
+    "directory",
+    "webhooks",
+    "home",
     "digests",
     "reports",
     "api",
@@ -469,3 +472,17 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
+
+# --- Issue 18: the referral network ------------------------------------------------------
+# Service directory: a capacity status not confirmed for this many days is shown as stale and the
+# agency is reminded in its digest.
+DIRECTORY_CAPACITY_STALE_DAYS = int(env("DIRECTORY_CAPACITY_STALE_DAYS", "30"))
+# (directory: more settings here)
+
+# (agreements: settings here)
+
+# (escalation: settings here)
+
+# (webhooks: settings here)
+
+# (home and announcements: settings here)

@@ -1,0 +1,1 @@
+"""Receivers of cases.signals.referral_event (being written)."""
