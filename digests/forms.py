@@ -29,6 +29,11 @@ class DigestSettingsForm(forms.Form):
         label="Consent is withdrawn on a referral my agency received", required=False
     )
     notify_invitations = forms.BooleanField(label="I am invited to a meeting or training", required=False)
+    notify_agency_alerts = forms.BooleanField(
+        label="Something needs my agency's attention (a referral left unanswered, a failing webhook)",
+        required=False,
+    )
+    notify_announcements = forms.BooleanField(label="The task force sends an announcement", required=False)
 
     @classmethod
     def initial_from(cls, chosen: DigestSettings) -> dict[str, object]:

@@ -39,7 +39,13 @@ class Weekday(models.IntegerChoices):
 HOURS = [(hour, f"{hour:02d}:00") for hour in range(24)]
 
 # The preference switches of immediate notifications; a notification kind names one of them.
-NOTIFICATION_SWITCHES = ("notify_referral_received", "notify_consent_revoked", "notify_invitations")
+NOTIFICATION_SWITCHES = (
+    "notify_referral_received",
+    "notify_consent_revoked",
+    "notify_invitations",
+    "notify_agency_alerts",
+    "notify_announcements",
+)
 
 
 class DigestSettings(models.Model):
@@ -53,6 +59,10 @@ class DigestSettings(models.Model):
     notify_referral_received = models.BooleanField("a referral is sent to my agency", default=True)
     notify_consent_revoked = models.BooleanField("consent is withdrawn on a referral my agency holds", default=True)
     notify_invitations = models.BooleanField("I am invited to a meeting or training", default=True)
+    notify_agency_alerts = models.BooleanField(
+        "something needs my agency's attention (a referral left unanswered, a failing webhook)", default=True
+    )
+    notify_announcements = models.BooleanField("the task force sends an announcement", default=True)
 
     class Meta:
         abstract = True

@@ -54,6 +54,8 @@ def digest_preference_update(
     notify_referral_received: bool,
     notify_consent_revoked: bool,
     notify_invitations: bool,
+    notify_agency_alerts: bool = True,
+    notify_announcements: bool = True,
 ) -> DigestPreference:
     """A person's own choice (nobody changes another's). A new schedule takes effect from its next period."""
     _check_schedule(frequency=frequency, weekday=weekday, hour=hour)
@@ -68,6 +70,8 @@ def digest_preference_update(
         "notify_referral_received": notify_referral_received,
         "notify_consent_revoked": notify_consent_revoked,
         "notify_invitations": notify_invitations,
+        "notify_agency_alerts": notify_agency_alerts,
+        "notify_announcements": notify_announcements,
     }
     zone_changed = actor.time_zone != time_zone
     if preference is None:
@@ -114,6 +118,8 @@ def digest_defaults_update(
     notify_referral_received: bool,
     notify_consent_revoked: bool,
     notify_invitations: bool,
+    notify_agency_alerts: bool = True,
+    notify_announcements: bool = True,
 ) -> TaskForceDigestDefaults:
     """What people who never chose get; people who chose keep their choice."""
     if not actor.can(Action.SET_DIGEST_DEFAULTS):
@@ -125,6 +131,8 @@ def digest_defaults_update(
     defaults.notify_referral_received = notify_referral_received
     defaults.notify_consent_revoked = notify_consent_revoked
     defaults.notify_invitations = notify_invitations
+    defaults.notify_agency_alerts = notify_agency_alerts
+    defaults.notify_announcements = notify_announcements
     defaults.updated_by = actor
     defaults.save()
     audit_record(
