@@ -431,12 +431,17 @@ DIGEST_SECTIONS: list[str] = [
     "meetings.digest_sections.AgendasAndMinutesSection",
     "meetings.digest_sections.ActionItemsSection",
     "meetings.digest_sections.TrainingsSection",
+    # (directory: capacity section here)
+    # (agreements: lapsing agreements section here)
 ]
 # Immediate notification kinds: classes implementing digests.notifications.NotificationKind.
 DIGEST_NOTIFICATIONS: list[str] = [
     "cases.digest_sections.ReferralReceived",
     "cases.digest_sections.ConsentRevoked",
     "meetings.digest_sections.MeetingInvitation",
+    # (escalation: notification kinds here)
+    # (webhooks: notification kinds here)
+    # (announcements: notification kinds here)
 ]
 # Empty: Celery's default queue. Integration tests and the benchmark use a queue of their own.
 DIGEST_QUEUE = env("DIGEST_QUEUE", "")
