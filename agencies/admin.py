@@ -19,8 +19,8 @@ from django.db.models import Model, QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 
-from agencies import services
-from agencies.models import Agency, Invitation, User
+from agencies import agreements, services
+from agencies.models import Agency, DataSharingAgreement, Invitation, User
 
 _M = TypeVar("_M", bound=Model)
 
@@ -126,4 +126,28 @@ class InvitationAdmin(_NoAddOrDelete):
             request,
             queryset,
             lambda invitation: services.invitation_revoke(actor=acting_staff(request), invitation=invitation),
+        )
+
+
+@admin.register(DataSharingAgreement)
+class DataSharingAgreementAdmin(_NoAddOrDelete):
+    """Read-only: coordinators record agreements on the portal's page (the de-identification guard on the
+    note, the audit row); one recorded in error is ended here or there, never deleted."""
+
+    list_display = ["agency", "kind", "signed_on", "expires_on", "covers_referrals", "recorded_at", "ended_at"]
+    list_filter = ["kind", "covers_referrals", "covers_case_review", "covers_reports"]
+    search_fields = ["agency__name"]
+    list_select_related = ["agency"]
+    actions = ["end_agreements"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.action(description="End the selected agreements (recorded in error)")
+    def end_agreements(self, request: HttpRequest, queryset: QuerySet[DataSharingAgreement]) -> None:
+        run_each(
+            self,
+            request,
+            queryset,
+            lambda agreement: agreements.agreement_end(actor=acting_staff(request), agreement=agreement),
         )

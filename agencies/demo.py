@@ -7,7 +7,7 @@ authenticator secret (README: "Demo logins"). Both are public: never seed a real
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -15,7 +15,7 @@ from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.db import transaction
 from django.utils import timezone
 
-from agencies.models import Agency, Sector, User
+from agencies.models import Agency, AgreementKind, DataSharingAgreement, Sector, User
 from agencies.roles import Role
 
 DEMO_PASSWORD = "juniper-demo-portal"  # noqa: S105 - public by design, documented in the README
@@ -90,6 +90,7 @@ def seed_agencies_and_people() -> dict[str, Agency]:
     for login in LOGINS:
         _seed_login(login, agencies[login.agency])
     _backdate_admissions(agencies)
+    _seed_agreements(agencies)
     return agencies
 
 
@@ -128,3 +129,36 @@ def _seed_login(login: DemoLogin, agency: Agency) -> User:
     if user.requires_mfa and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
         TOTP.activate(user, DEMO_TOTP_SECRET)
     return user
+
+
+# Data-sharing agreements (agencies/agreements.py): every agency signed one at the founding, so that
+# referrals can go between them; the school district's lapses soon and the coalition's has lapsed, so
+# the coordinators' gaps page and digest show both. Neither of the two sends or receives demo referrals.
+LAPSING_SOON = "Juniper Valley School District"
+LAPSED = "Juniper Interfaith Coalition"
+PROTOCOLS = {"Juniper General Hospital", "Juniper County Child Welfare", "Juniper Valley School District"}
+
+
+def _seed_agreements(agencies: dict[str, Agency]) -> None:
+    """Once per agency (seeding again changes nothing): dated from the founding, recorded by the demo coordinator."""
+    today = timezone.localdate(timezone=timezone.get_default_timezone())
+    founded = _quarter_start(today, FOUNDED_QUARTERS_AGO)
+    coordinator = User.objects.get(email=next(login.email for login in LOGINS if login.role == Role.COORDINATOR))
+    recorded_at = datetime.combine(founded, time(11), timezone.get_default_timezone())
+    for name, agency in agencies.items():
+        if DataSharingAgreement.objects.filter(agency=agency).exists():
+            continue
+        expires_on = {LAPSING_SOON: today + timedelta(days=40), LAPSED: today - timedelta(days=20)}.get(
+            name, None if agency.is_cochair else founded.replace(year=founded.year + 4)
+        )
+        agreement = DataSharingAgreement.objects.create(
+            agency=agency,
+            kind=AgreementKind.INFO_SHARING_PROTOCOL if name in PROTOCOLS else AgreementKind.MOU,
+            signed_on=founded,
+            expires_on=expires_on,
+            covers_referrals=True,
+            covers_case_review=agency.sector != Sector.EDUCATION,
+            covers_reports=True,
+            recorded_by=coordinator,
+        )
+        DataSharingAgreement.objects.filter(pk=agreement.pk).update(recorded_at=recorded_at)

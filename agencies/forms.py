@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth import password_validation
 
-from agencies.models import Agency, Sector, User
+from agencies.models import Agency, AgreementKind, Sector, User
 from agencies.roles import GRANTABLE_ROLES, Action, Role
 
 
@@ -82,3 +82,66 @@ class AgencyForm(forms.Form):
         if Agency.objects.filter(name__iexact=name).exists():
             raise forms.ValidationError("An agency with this name is already a member.")
         return name
+
+
+class AgreementForm(forms.Form):
+    """A data-sharing agreement as a coordinator records it (agencies.agreements.agreement_record checks it)."""
+
+    SCOPE_CHOICES = [
+        ("referrals", "Referrals (sending and receiving them)"),
+        ("case_review", "Case review"),
+        ("reports", "Reports"),
+    ]
+
+    agency = forms.ModelChoiceField(queryset=Agency.objects.none(), label="Agency")
+    kind = forms.ChoiceField(choices=AgreementKind.choices, label="Kind of agreement", widget=forms.RadioSelect)
+    signed_on = forms.DateField(label="Signed on", widget=forms.DateInput(attrs={"type": "date"}))
+    expires_on = forms.DateField(
+        label="Expires on",
+        required=False,
+        help_text="The last day the agreement is in force. Leave empty if it has no end date.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    scope = forms.MultipleChoiceField(
+        choices=SCOPE_CHOICES,
+        label="What it covers",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Say what the agreement covers: referrals, case review or reports (at least one)."},
+    )
+    note = forms.CharField(
+        label="Note (optional)",
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example where the signed copy is kept. Never anything about a survivor or a case.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        agency_field = self.fields["agency"]
+        assert isinstance(agency_field, forms.ModelChoiceField)
+        agency_field.queryset = Agency.objects.filter(is_active=True).order_by("name")
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        super().add_error(field, error)
+        # Tie each error to its box, so that a screen reader reads it with the box (Django ties the help
+        # only); here rather than in full_clean, so that the service's refusals added later are tied too.
+        for name in self.errors:
+            if name in self.fields:
+                described = [f"id_{name}_error"] + ([f"id_{name}_helptext"] if self.fields[name].help_text else [])
+                self.fields[name].widget.attrs["aria-describedby"] = " ".join(described)
+
+    def agreement_values(self) -> dict[str, Any]:
+        """The keyword arguments of agencies.agreements.agreement_record."""
+        data = self.cleaned_data
+        scope = set(data["scope"])
+        return {
+            "agency": data["agency"],
+            "kind": data["kind"],
+            "signed_on": data["signed_on"],
+            "expires_on": data["expires_on"],
+            "covers_referrals": "referrals" in scope,
+            "covers_case_review": "case_review" in scope,
+            "covers_reports": "reports" in scope,
+            "note": data["note"],
+        }

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
@@ -224,3 +225,79 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"Invitation of {self.email} to {self.agency}"
+
+
+class AgreementKind(models.TextChoices):
+    MOU = "mou", "Memorandum of understanding"
+    INFO_SHARING_PROTOCOL = "info_sharing_protocol", "Information-sharing protocol"
+
+
+class DataSharingAgreementQuerySet(models.QuerySet["DataSharingAgreement"]):
+    def for_user(self, user: User | AnonymousUser) -> DataSharingAgreementQuerySet:
+        """Coordinators keep the agreements of every agency; nobody else reads them (the role map)."""
+        if not user.is_authenticated or not user.can(Action.MANAGE_AGREEMENTS):
+            return self.none()
+        return self.all()
+
+    def current(self, *, on: date) -> DataSharingAgreementQuerySet:
+        """In force on the day `on`: signed by then, not expired (the expiry day is the last day in
+        force), and not ended as recorded in error."""
+        return self.filter(Q(expires_on__isnull=True) | Q(expires_on__gte=on), ended_at__isnull=True, signed_on__lte=on)
+
+
+class DataSharingAgreement(models.Model):
+    """An agency's signed agreement with the task force about what it shares (issue 18).
+
+    Referrals to or from an agency go only while it has a current agreement covering referrals
+    (`agencies.agreements.referral_refusal`). A row is never deleted nor edited: one recorded in error
+    is ended (`ended_at`, `ended_by`, audited), and a renewal is a new row.
+    """
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="agreements")
+    kind = models.CharField(max_length=32, choices=AgreementKind.choices)
+    signed_on = models.DateField()
+    expires_on = models.DateField(null=True, blank=True, help_text="Empty: the agreement has no end date.")
+    covers_referrals = models.BooleanField(default=False)
+    covers_case_review = models.BooleanField(default=False)
+    covers_reports = models.BooleanField(default=False)
+    # Passed through the de-identification guard before it is stored; never copied into the audit trail.
+    note = models.CharField(max_length=300, blank=True)
+    # Null for an agreement loaded by the task force's operators (demo data, a bulk load), not in the portal.
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    objects = DataSharingAgreementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["agency__name", "-signed_on", "-pk"]
+        indexes = [models.Index(fields=["agency", "signed_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(covers_referrals=True) | Q(covers_case_review=True) | Q(covers_reports=True),
+                name="agreement_covers_something",
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_on__isnull=True) | Q(expires_on__gte=models.F("signed_on")),
+                name="agreement_expires_after_signing",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True, ended_by__isnull=True)
+                | Q(ended_at__isnull=False, ended_by__isnull=False),
+                name="agreement_ended_by_someone",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.agency}, signed {self.signed_on:%Y-%m-%d}"
+
+    @property
+    def scope_labels(self) -> list[str]:
+        """What it covers, in plain words, in a fixed order."""
+        covered = [
+            (self.covers_referrals, "referrals"),
+            (self.covers_case_review, "case review"),
+            (self.covers_reports, "reports"),
+        ]
+        return [label for flag, label in covered if flag]

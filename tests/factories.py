@@ -1,23 +1,43 @@
+from datetime import date
+
 import factory
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
 
-from agencies.models import Agency, Sector, User
+from agencies.models import Agency, AgreementKind, DataSharingAgreement, Sector, User
 from agencies.roles import Role
 
 TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+# Long before any date a test travels to: the factories' agreements are in force on every test day.
+AGREEMENT_SIGNED_ON = date(2000, 1, 1)
 
 
 class AgencyFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Agency
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Agency {n}")
     sector = Sector.VICTIM_SERVICES
     county = "Juniper County"
     referral_prefix = "JUN"
+
+    @factory.post_generation
+    def with_agreement(self, create: bool, extracted: object, **kwargs: object) -> None:
+        """A current data-sharing agreement covering referrals (and the rest), with no end date, so that
+        the agency may send and receive referrals. `AgencyFactory(with_agreement=False)`: none."""
+        if not create or extracted is False:
+            return
+        DataSharingAgreement.objects.create(
+            agency=self,
+            kind=AgreementKind.MOU,
+            signed_on=AGREEMENT_SIGNED_ON,
+            covers_referrals=True,
+            covers_case_review=True,
+            covers_reports=True,
+        )
 
 
 class UserFactory(factory.django.DjangoModelFactory):
