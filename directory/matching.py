@@ -1,13 +1,198 @@
-"""Matching a referral to the agencies that can help (being written)."""
+"""Matching a referral's coded facts to the member agencies that can help, best first, and why.
+
+Plugged into `cases.suggestions` from `DirectoryConfig.ready()`. The rules:
+
+- Candidates: active agencies other than the sender that keep a service profile (one query for all).
+- Suggested when the agency serves at least one of the referral's needs AND meets every eligibility
+  rule of its profile (age band, gender, trafficking type, citizenship, county). An empty rule list
+  means anyone; a referral value left empty, "unknown" or "prefers not to say" passes a rule (nobody
+  is asked to disclose to be suggested), with a gap telling the officer to check. A referral without
+  needs gets no suggestion: a match is made on needs.
+- Order (the score, higher first), each step breaking the ties of the one before:
+  share of needs covered; language (spoken > interpretation arranged > neither); capacity
+  (accepting > waitlist > not accepting); for an emergency, after-hours access (open 24 hours >
+  on call > office hours: someone who needs a bed tonight needs an agency that answers tonight,
+  so it outranks a fresh confirmation); a fresh capacity status over a stale one.
+- `release_needed`: the sender is a confidential provider (VAWA/VOCA/FVPSA) or the receiver asks
+  for a signed release from everyone. `full_match`: every need covered and the language spoken.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from cases.choices import AgeBand, Citizenship, Gender, Language, TraffickingType, Urgency
+from cases.suggestions import ReferralFacts, Suggestion
+from directory.models import AfterHours, Capacity, ServiceProfile
+from directory.vocabulary import AGE_BAND_PHRASES, NEED_PHRASES, confirmed_on, joined, label
 
 if TYPE_CHECKING:
     from agencies.models import Agency
-    from cases.suggestions import ReferralFacts, Suggestion
+
+# A value that says nothing: it passes every eligibility rule.
+UNDISCLOSED = frozenset(
+    {"", AgeBand.UNKNOWN, Gender.UNKNOWN, Gender.PREFERS_NOT_TO_SAY, Citizenship.UNKNOWN, TraffickingType.UNKNOWN}
+)
+_LANGUAGE_UNSTATED = frozenset({"", Language.UNKNOWN})
+_CAPACITY_RANK = {Capacity.ACCEPTING: 2, Capacity.WAITLIST: 1, Capacity.NOT_ACCEPTING: 0}
+_AFTER_HOURS_RANK = {AfterHours.ALWAYS_OPEN: 2, AfterHours.ON_CALL: 1, AfterHours.NONE: 0}
+
+
+@dataclass
+class _Verdict:
+    eligible: bool
+    reasons: list[str]
+    gaps: list[str]
 
 
 def suggest(sender: Agency, facts: ReferralFacts) -> list[Suggestion]:
-    return []
+    """The agencies that can help with `facts`, best first; [] when none (or no need is given)."""
+    needs = tuple(dict.fromkeys(facts.needs))
+    if not needs:
+        return []
+    profiles = (
+        ServiceProfile.objects.select_related("agency")
+        .filter(agency__is_active=True)
+        .exclude(agency_id=sender.pk)
+        .order_by("agency__name")
+    )
+    found = [s for profile in profiles if (s := _match(profile, sender=sender, facts=facts, needs=needs))]
+    return sorted(found, key=lambda s: (-s.score, s.agency_name))
+
+
+def _match(
+    profile: ServiceProfile, *, sender: Agency, facts: ReferralFacts, needs: tuple[str, ...]
+) -> Suggestion | None:
+    covered = [need for need in needs if need in profile.needs]
+    if not covered:
+        return None
+    verdict = _eligibility(profile, facts)
+    if not verdict.eligible:
+        return None
+    missing = [need for need in needs if need not in covered]
+    reasons = [f"Offers {joined(NEED_PHRASES.get(n, n) for n in covered)}"]
+    gaps = [f"Does not offer {joined(NEED_PHRASES.get(n, n) for n in missing)}"] if missing else []
+    language_rank = _language(profile, facts, reasons, gaps)
+    reasons += verdict.reasons
+    gaps += verdict.gaps
+    _capacity(profile, reasons, gaps)
+    after_hours_rank = _after_hours(profile, facts, reasons, gaps)
+    share = len(covered) / len(needs)
+    stale = profile.capacity_stale
+    score = (
+        share * 10_000
+        + language_rank * 1_000
+        + _CAPACITY_RANK.get(Capacity(profile.capacity), 0) * 100
+        + (after_hours_rank * 10 if facts.urgency == Urgency.EMERGENCY else 0)
+        + (0 if stale else 1)
+    )
+    return Suggestion(
+        agency_id=profile.agency.pk,
+        agency_name=profile.agency.name,
+        sector=profile.agency.sector,
+        reasons=tuple(reasons),
+        gaps=tuple(gaps),
+        release_needed=sender.is_confidential_provider or profile.requires_release,
+        capacity=profile.capacity,
+        capacity_label=profile.get_capacity_display(),
+        capacity_stale=stale,
+        full_match=not missing and language_rank == 2,
+        score=score,
+        extra={"needs_covered": covered, "needs_missing": missing, "after_hours": profile.after_hours},
+    )
+
+
+def _language(profile: ServiceProfile, facts: ReferralFacts, reasons: list[str], gaps: list[str]) -> int:
+    """2: speaks it (or no language given); 1: arranges interpreters; 0: neither."""
+    if facts.language in _LANGUAGE_UNSTATED:
+        return 2
+    name = label("languages", facts.language)
+    if facts.language in profile.languages:
+        reasons.append(f"Speaks {name}")
+        return 2
+    gaps.append(f"Does not list {name}")
+    if profile.interpretation_available:
+        reasons.append("Arranges interpreters")
+        return 1
+    return 0
+
+
+def _eligibility(profile: ServiceProfile, facts: ReferralFacts) -> _Verdict:
+    verdict = _Verdict(eligible=True, reasons=[], gaps=[])
+    _rule(verdict, profile.age_bands, facts.age_band, takes=_age_phrase, what="age")
+    _rule(verdict, profile.genders, facts.gender, takes=lambda c: label("genders", c).lower(), what="gender")
+    _trafficking_rule(verdict, profile.trafficking_types, facts.trafficking_type)
+    _rule(verdict, profile.citizenship, facts.citizenship, takes=_citizenship_phrase, what="citizenship")
+    _county_rule(verdict, profile.counties, facts.county)
+    return verdict
+
+
+def _rule(verdict: _Verdict, allowed: list[str], value: str, *, takes: Callable[[str], str], what: str) -> None:
+    if not allowed:
+        return
+    if value in UNDISCLOSED:
+        verdict.gaps.append(f"Takes only {joined(takes(c) for c in allowed)}: the {what} is not given, check first")
+    elif value in allowed:
+        verdict.reasons.append(f"Takes {takes(value)}")
+    else:
+        verdict.eligible = False
+
+
+def _trafficking_rule(verdict: _Verdict, allowed: list[str], value: str) -> None:
+    """'Both' is sex and labor trafficking: an agency for either takes someone trafficked for both, and an
+    agency that lists 'both' takes either."""
+    if not allowed or value in UNDISCLOSED:
+        return
+    both: set[str] = {TraffickingType.SEX, TraffickingType.LABOR, TraffickingType.BOTH}
+    served = set(allowed) | (both if TraffickingType.BOTH in allowed else set())
+    if served & (both if value == TraffickingType.BOTH else {value}):
+        verdict.reasons.append(f"Serves survivors of {label('trafficking_types', value).lower()}")
+    else:
+        verdict.eligible = False
+
+
+def _county_rule(verdict: _Verdict, counties: list[str], county: str) -> None:
+    if not counties or not county.strip():
+        return
+    served = {c.strip().casefold() for c in counties}
+    if county.strip().casefold() in served:
+        verdict.reasons.append(f"Serves {county.strip()}")
+    else:
+        verdict.eligible = False
+
+
+def _age_phrase(code: str) -> str:
+    return AGE_BAND_PHRASES.get(code, label("age_bands", code))
+
+
+def _citizenship_phrase(code: str) -> str:
+    if code == Citizenship.CITIZEN_OR_LPR:
+        return "U.S. citizens and permanent residents"
+    if code == Citizenship.FOREIGN_NATIONAL:
+        return "foreign nationals"
+    return label("citizenship", code)
+
+
+def _capacity(profile: ServiceProfile, reasons: list[str], gaps: list[str]) -> None:
+    if profile.capacity == Capacity.ACCEPTING:
+        reasons.append("Accepting referrals")
+    elif profile.capacity == Capacity.WAITLIST:
+        gaps.append("Has a waitlist")
+    else:
+        gaps.append("Not accepting referrals now")
+    if profile.capacity_confirmed_at is None:
+        gaps.append("Capacity never confirmed")
+    elif profile.capacity_stale:
+        gaps.append(f"Capacity last confirmed on {confirmed_on(profile)}")
+
+
+def _after_hours(profile: ServiceProfile, facts: ReferralFacts, reasons: list[str], gaps: list[str]) -> int:
+    if profile.after_hours == AfterHours.ALWAYS_OPEN:
+        reasons.append("Open 24 hours")
+    elif profile.after_hours == AfterHours.ON_CALL:
+        reasons.append("On call after hours")
+    elif facts.urgency == Urgency.EMERGENCY:
+        gaps.append("Office hours only")
+    return _AFTER_HOURS_RANK.get(AfterHours(profile.after_hours), 0)

@@ -8,10 +8,18 @@ codes are JSON arrays of the referral's coded vocabulary (cases/choices.py); an 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+from agencies.models import Agency
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from agencies.models import User
 
 
 class Capacity(models.TextChoices):
@@ -24,6 +32,15 @@ class AfterHours(models.TextChoices):
     NONE = "none", "Office hours only"
     ON_CALL = "on_call", "On call after hours (phone)"
     ALWAYS_OPEN = "always_open", "Open 24 hours, every day"
+
+
+class ServiceProfileQuerySet(models.QuerySet["ServiceProfile"]):
+    def for_user(self, user: User | AnonymousUser) -> ServiceProfileQuerySet:
+        """The service directory is the member directory's: every signed-in member sees the profiles of
+        the agencies they see (the active ones, their own, and every agency for a coordinator)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(agency__in=Agency.objects.for_user(user))
 
 
 class ServiceProfile(models.Model):
@@ -65,6 +82,8 @@ class ServiceProfile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    objects = ServiceProfileQuerySet.as_manager()
+
     class Meta:
         ordering = ["agency__name"]
 
@@ -78,3 +97,10 @@ class ServiceProfile(models.Model):
             return True
         limit = timedelta(days=settings.DIRECTORY_CAPACITY_STALE_DAYS)
         return timezone.now() - self.capacity_confirmed_at > limit
+
+    @property
+    def capacity_confirmed_days(self) -> int | None:
+        """Whole days since the capacity status was last confirmed ("confirmed 3 days ago"), or None."""
+        if self.capacity_confirmed_at is None:
+            return None
+        return (timezone.now() - self.capacity_confirmed_at).days
