@@ -146,10 +146,28 @@ def seed(*, agencies: dict[str, Agency], stdout: TextIO) -> None:
         for referral in planned:
             _carry_out(referral, agencies=agencies, officers=officers)
         _backdate_consents(planned)
+    escalated = _escalate_the_oldest_waiting()
     services = ServiceDelivery.objects.count()
     stdout.write(
-        f"Demo referrals: {len(planned)} for {len(people)} people over {MONTHS} months; {services} services recorded."
+        f"Demo referrals: {len(planned)} for {len(people)} people over {MONTHS} months; {services} services recorded; "
+        f"{escalated} escalated, unanswered."
     )
+
+
+def _escalate_the_oldest_waiting() -> int:
+    """So that a newcomer sees an escalation (cases/escalation.py) whatever the weekday of seeding: the
+    oldest referral still waiting (sent at least two hours ago by the plan) at an agency with an
+    administrator (the demo's is the sheriff's office's) is made an emergency, past its two hours, and the
+    sweep that beat runs escalates it to that administrator."""
+    from cases.escalation import referrals_escalate
+
+    with_admin = User.objects.filter(role=Role.AGENCY_ADMIN, is_active=True).values("agency_id")
+    waiting = Referral.objects.filter(status=choices.Status.SENT, receiving_agency_id__in=with_admin)
+    oldest = waiting.order_by("awaiting_since").first()
+    if oldest is None:
+        return 0
+    Referral.objects.filter(pk=oldest.pk).update(urgency=choices.Urgency.EMERGENCY)
+    return len(referrals_escalate().to_admins)
 
 
 def _officers(agencies: dict[str, Agency]) -> dict[str, User]:
@@ -401,6 +419,12 @@ def _needs_consent(sender: str) -> bool:
     return sender in (SAFE, BRIDGEWAY)  # the demo's confidential providers (agencies/demo.py)
 
 
+def _release_required(agency: Agency) -> bool:
+    """Whether the receiver's service profile (directory/demo.py) asks every sender for a signed release:
+    read through the relation, as referral_send reads it (the directory sits above cases)."""
+    return bool(getattr(getattr(agency, "service_profile", None), "requires_release", False))
+
+
 # --- carrying it out through the services ----------------------------------------------------------------------
 def _carry_out(planned: Planned, *, agencies: dict[str, Agency], officers: dict[str, User]) -> None:
     sender, receiver = officers[planned.sender], officers[planned.receiver]
@@ -423,7 +447,7 @@ def _carry_out(planned: Planned, *, agencies: dict[str, Agency], officers: dict[
 def _send(planned: Planned, *, sender: User, receiving_agency: Agency) -> Referral:
     today = timezone.localdate()
     consent = None
-    if _needs_consent(planned.sender):
+    if _needs_consent(planned.sender) or _release_required(receiving_agency):
         # Dated today so that the service accepts it; _backdate_consents dates it as given.
         consent = ConsentInput(
             method=choices.ConsentMethod.WRITTEN,
@@ -469,6 +493,7 @@ def _backdate_referral(referral: Referral, planned: Planned) -> None:
     accepted, closed = _step(planned, Move.ACCEPT), _step(planned, Move.CLOSE)
     Referral.objects.filter(pk=referral.pk).update(
         created_at=planned.sent_at,
+        awaiting_since=planned.sent_at,  # the demo never reopens a referral to "sent"
         accepted_at=accepted.at if accepted else None,
         closed_at=closed.at if closed else None,
         updated_at=times[-1],
@@ -502,9 +527,7 @@ def _backdate_consents(planned: list[Planned]) -> None:
     has expired, and with it the receiving agency's access, which the demo needed until now (to record
     services, to refer onward with the code it received)."""
     zone = task_force_zone()
-    for item in planned:
-        if not _needs_consent(item.sender):
-            continue
+    for item in planned:  # a referral sent without consent has none to date: its update changes no row
         given = timezone.localtime(item.sent_at, zone).date()
         ended = _ended_at(item)
         if ended is None:

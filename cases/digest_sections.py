@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import dateformat, timezone
 
 from agencies.models import User
-from agencies.roles import PERMISSIONS, Action
-from cases.choices import Status
-from cases.models import Comment, Referral, TimelineEvent
+from agencies.roles import PERMISSIONS, Action, Role
+from cases.choices import Status, Urgency
+from cases.models import Comment, Referral, TimelineEvent, consent_in_force
 from digests.rendering import NotificationContent
 from digests.sections import DigestItem, DigestWindow, SectionContent, portal_url
 
@@ -136,4 +137,86 @@ class ConsentRevoked:
             ),
             link_url=portal_url("cases:referral_list", query="direction=incoming"),
             link_label="Open referrals sent to your agency",
+        )
+
+
+# --- Escalation of an unanswered referral (cases/escalation.py) ------------------------------------------
+ESCALATED_TO_ADMINS = "referral_escalated_admins"
+ESCALATED_TO_COCHAIRS = "referral_escalated_cochairs"
+
+
+def escalation_admins(agency_ids: Iterable[int]) -> QuerySet[User]:
+    """Step 1 tells these: the active agency administrators of the receiving agencies."""
+    return User.objects.filter(
+        agency_id__in=list(agency_ids), agency__is_active=True, is_active=True, role=Role.AGENCY_ADMIN
+    )
+
+
+def cochairs() -> QuerySet[User]:
+    """Step 2 tells these: the active coordinators of co-chair agencies."""
+    return User.objects.filter(agency__is_cochair=True, agency__is_active=True, is_active=True, role=Role.COORDINATOR)
+
+
+def _still_waiting(target_id: int, step: Q) -> Referral | None:
+    """The referral if it is still unanswered, escalated at this step, and its consent holds."""
+    return (
+        Referral.objects.filter(step, consent_in_force(), pk=target_id, status=Status.SENT)
+        .select_related("receiving_agency")
+        .only("awaiting_since", "urgency", "receiving_agency__name")
+        .first()
+    )
+
+
+def _unanswered(referral: Referral) -> str:
+    """The one sentence both steps say: the agency, the day, the urgency. No reference code, no facts."""
+    day = dateformat.format(timezone.localtime(referral.awaiting_since), "F j, Y")
+    urgency = Urgency(referral.urgency).label
+    return f"A referral sent to {referral.receiving_agency.name} on {day} with urgency “{urgency}” has had no answer."
+
+
+class ReferralEscalatedToAdmins:
+    key = ESCALATED_TO_ADMINS
+    switch = "notify_agency_alerts"
+    label = "alerts when a referral to your agency is left unanswered"
+
+    def recipients(self, *, target_id: int) -> Iterable[User]:
+        referral = Referral.objects.filter(pk=target_id).only("receiving_agency_id").first()
+        return escalation_admins([referral.receiving_agency_id]) if referral else []
+
+    def build(self, *, person: User, target_id: int) -> NotificationContent | None:
+        if not person.has_role(Role.AGENCY_ADMIN):
+            return None
+        referral = _still_waiting(
+            target_id, Q(escalated_to_admins_at__isnull=False, receiving_agency_id=person.agency_id)
+        )
+        if referral is None:
+            return None
+        return NotificationContent(
+            subject="A referral to your agency has had no answer",
+            message=f"{_unanswered(referral)} Please make sure someone at your agency who handles referrals "
+            "answers it now.",
+            link_url=portal_url("agencies:people"),
+            link_label="See who handles referrals at your agency",
+        )
+
+
+class ReferralEscalatedToCochairs:
+    key = ESCALATED_TO_COCHAIRS
+    switch = "notify_agency_alerts"
+    label = "alerts when a referral between partners is left unanswered after its agency was told"
+
+    def recipients(self, *, target_id: int) -> Iterable[User]:
+        return cochairs()
+
+    def build(self, *, person: User, target_id: int) -> NotificationContent | None:
+        if not cochairs().filter(pk=person.pk).exists():
+            return None
+        referral = _still_waiting(target_id, Q(escalated_to_cochairs_at__isnull=False))
+        if referral is None:
+            return None
+        return NotificationContent(
+            subject="A referral between partners has had no answer",
+            message=f"{_unanswered(referral)} Its agency administrators were told earlier. Please contact the agency.",
+            link_url=portal_url("agencies:detail", pk=referral.receiving_agency_id),
+            link_label=f"Open {referral.receiving_agency.name} in the directory",
         )

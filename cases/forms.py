@@ -1,17 +1,21 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
+from django.http import QueryDict
 from django.utils import timezone
 
 from agencies.models import Agency, User
-from cases import choices
+from cases import choices, selectors
+from cases.deidentification import find_identifiers
 from cases.models import CODED_FIELDS, NOTE_MAX_LENGTH, Referral
 from cases.person_codes import EXAMPLE, MAX_LENGTH
 from cases.services import CONSENT_DEFAULT_DAYS, ConsentInput
+from cases.suggestions import ReferralFacts
 
 _GUARDED = {"data-deid-check": "true"}
 _NOTE_HELP = (
@@ -21,6 +25,7 @@ _NOTE_HELP = (
 
 
 NEW_PERSON, KNOWN_PERSON = "new", "known"
+COUNTY_OPTIONS = "county-options"  # the id of the page's <datalist> of counties
 
 
 class ReferralForm(forms.ModelForm):
@@ -69,7 +74,11 @@ class ReferralForm(forms.ModelForm):
             "needs",
             "note",
         ]
-        widgets = {"note": forms.Textarea(attrs={**_GUARDED, "rows": 4, "maxlength": NOTE_MAX_LENGTH})}
+        widgets = {
+            "note": forms.Textarea(attrs={**_GUARDED, "rows": 4, "maxlength": NOTE_MAX_LENGTH}),
+            # The member agencies' counties are offered (a <datalist> on the page): the suggestions match on them.
+            "county": forms.TextInput(attrs={"list": COUNTY_OPTIONS, "autocomplete": "off"}),
+        }
         help_texts = {"note": _NOTE_HELP, "county": "County only, never a city, street or ZIP code."}
         labels = {"victim_status": "Potential or confirmed victim", "interpreter_needed": "Needs an interpreter"}
 
@@ -80,7 +89,7 @@ class ReferralForm(forms.ModelForm):
         # Only a person of an agency may send referrals (User.can), so the sender has one.
         assert agency is not None and isinstance(receiving, forms.ModelChoiceField)
         self.needs_consent = agency.is_confidential_provider
-        receiving.queryset = Agency.objects.filter(is_active=True).exclude(pk=agency.pk)
+        receiving.queryset = self.receivers(actor=actor)
         self.fields["county"].initial = agency.county
         today = timezone.localdate()
         self.fields["consent_given_on"].initial = today
@@ -88,6 +97,13 @@ class ReferralForm(forms.ModelForm):
         if self.needs_consent:
             for name in ("consent_method", "consent_given_on", "consent_scope", "consent_expires_on"):
                 self.fields[name].required = True
+
+    @staticmethod
+    def receivers(*, actor: User) -> QuerySet[Agency]:
+        """Every active agency but the sender's: a referral may go to any of them, suggested or not."""
+        if actor.agency_id is None:  # no one of no agency sends referrals (User.can)
+            return Agency.objects.none()
+        return Agency.objects.filter(is_active=True).exclude(pk=actor.agency_id)
 
     def _post_clean(self) -> None:
         # The form never saves the model: referral_send validates the whole referral and runs the
@@ -124,6 +140,144 @@ class ReferralForm(forms.ModelForm):
     def facts(self) -> dict[str, object]:
         return {name: self.cleaned_data[name] for name in self.Meta.fields if name not in ("receiving_agency", "needs")}
 
+    @classmethod
+    def kept(cls, data: QueryDict, *, actor: User, receiver: str = "") -> ReferralForm:
+        """The form shown again with what was typed, unvalidated and not sent: after "Show suggested agencies"
+        or a suggestion's "Choose" (`receiver`, the chosen agency's id). No field says "required" at a
+        person who only asked for suggestions. A note the guard would refuse is not sent back: it is
+        cleared, and the guard's message (which never repeats the value) says why."""
+        multiple = {name for name, field in cls.base_fields.items() if isinstance(field, forms.MultipleChoiceField)}
+        initial: dict[str, Any] = {
+            name: data.getlist(name) if name in multiple else data.get(name, "")
+            for name in cls.base_fields
+            if name in data
+        }
+        initial["interpreter_needed"] = "interpreter_needed" in data
+        if receiver:
+            initial["receiving_agency"] = receiver
+        findings = find_identifiers(initial.get("note", ""))
+        if findings:
+            initial["note"] = ""
+        form = cls(initial=initial, actor=actor)
+        if findings:
+            form.errors["note"] = form.error_class([finding.message() for finding in findings])
+        return form
+
+
+_ANY = ("", "Any")
+ALL_STATUSES = "all"
+
+
+class ReferralListFilterForm(forms.Form):
+    """The referral list's filters (a GET form). Without any status the list shows the open referrals (every
+    status when a reference code is given); "all" shows every status. Dates are local days: "on or after"
+    includes the day, "before" does not (as the API's created_after and created_before given a date)."""
+
+    status = forms.MultipleChoiceField(
+        choices=[(ALL_STATUSES, "All statuses"), *choices.Status.choices],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Status",
+    )
+    urgency = forms.ChoiceField(choices=[_ANY, *choices.Urgency.choices], required=False, label="Urgency")
+    age_band = forms.ChoiceField(choices=[_ANY, *choices.AgeBand.choices], required=False, label="Age band")
+    need = forms.ChoiceField(choices=[_ANY, *choices.Need.choices], required=False, label="Need")
+    created_after = forms.DateField(
+        required=False, label="Sent on or after", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    created_before = forms.DateField(
+        required=False, label="Sent before", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reference = forms.CharField(
+        required=False,
+        max_length=20,
+        label="Reference code",
+        help_text="The whole code or its beginning, for example JC-2026.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "class": "mono"}),
+    )
+    escalated = forms.BooleanField(
+        required=False,
+        label="Escalated only",
+        widget=forms.CheckboxInput(attrs={"value": "yes"}),
+    )
+
+    def clean_reference(self) -> str:
+        reference = self.cleaned_data["reference"].strip()
+        if reference and not selectors.REFERENCE_PREFIX.fullmatch(reference):
+            raise forms.ValidationError(
+                "A reference code holds letters, digits and hyphens only, for example JC-2026-00012."
+            )
+        return reference
+
+    def clean_escalated(self) -> bool:
+        if self.data.get("escalated", "yes") not in ("yes", ""):
+            raise forms.ValidationError('Tick the box, or leave it empty ("escalated=yes").')
+        return self.cleaned_data["escalated"]
+
+    def clean(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        after, before = data.get("created_after"), data.get("created_before")
+        if after and before and after >= before:
+            self.add_error("created_before", "Give a day after the first date.")
+        return data
+
+    def filters(self) -> selectors.ReferralListFilters:
+        data = self.cleaned_data
+        statuses = data["status"]
+        if not statuses:
+            # The open ones by default; a reference code is looked for whatever its status (a person who
+            # types a code wants that referral, closed or not).
+            statuses = [ALL_STATUSES] if data["reference"] else list(selectors.OPEN_STATUSES)
+        return selectors.ReferralListFilters(
+            statuses=() if ALL_STATUSES in statuses else tuple(statuses),
+            urgency=data["urgency"],
+            age_band=data["age_band"],
+            need=data["need"],
+            created_from=_local_midnight(data["created_after"]),
+            created_until=_local_midnight(data["created_before"]),
+            reference=data["reference"],
+            escalated=data["escalated"],
+        )
+
+
+def _local_midnight(day: date | None) -> datetime | None:
+    return timezone.make_aware(datetime.combine(day, time.min)) if day else None
+
+
+class SuggestionFactsForm(forms.Form):
+    """The coded facts suggestions are made on, read from the referral form's fields (the same names): in
+    the form's POST, or in the query of the suggestions fragment, which holds coded values only. A county
+    counts only when it is a member agency's (selectors.counties_known), case aside; any other is left out.
+    Missing values match anything (cases.suggestions.ReferralFacts)."""
+
+    needs = forms.MultipleChoiceField(choices=choices.Need.choices, required=False)
+    urgency = forms.ChoiceField(choices=[_ANY, *choices.Urgency.choices], required=False)
+    trafficking_type = forms.ChoiceField(choices=[_ANY, *choices.TraffickingType.choices], required=False)
+    age_band = forms.ChoiceField(choices=[_ANY, *choices.AgeBand.choices], required=False)
+    gender = forms.ChoiceField(choices=[_ANY, *choices.Gender.choices], required=False)
+    citizenship = forms.ChoiceField(choices=[_ANY, *choices.Citizenship.choices], required=False)
+    language = forms.ChoiceField(choices=[_ANY, *choices.Language.choices], required=False)
+    interpreter_needed = forms.BooleanField(required=False)
+    county = forms.CharField(required=False, max_length=60)
+
+    def clean_county(self) -> str:
+        typed = self.cleaned_data["county"].strip().casefold()
+        return next((county for county in selectors.counties_known() if county.casefold() == typed), "")
+
+    def facts(self) -> ReferralFacts:
+        data = self.cleaned_data
+        return ReferralFacts(
+            needs=tuple(data["needs"]),
+            language=data["language"],
+            interpreter_needed=data["interpreter_needed"],
+            age_band=data["age_band"],
+            gender=data["gender"],
+            trafficking_type=data["trafficking_type"],
+            citizenship=data["citizenship"],
+            county=data["county"],
+            urgency=data["urgency"],
+        )
+
 
 class TransitionForm(forms.Form):
     move = forms.CharField(widget=forms.HiddenInput)
@@ -131,6 +285,14 @@ class TransitionForm(forms.Form):
     note = forms.CharField(
         required=False, max_length=NOTE_MAX_LENGTH, widget=forms.Textarea(attrs={**_GUARDED, "rows": 2})
     )
+    # On accept: who handles it at the receiving agency (a person's id; the service checks who may be named).
+    contact = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+
+
+class ContactForm(forms.Form):
+    """The receiving agency names another person who handles the referral (referral_contact_set)."""
+
+    contact = forms.IntegerField(min_value=1, max_value=2**63 - 1, label="Who handles it at your agency")
 
 
 class CommentForm(forms.Form):

@@ -181,6 +181,18 @@ class Referral(models.Model):
     accepted_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
+    # Escalation of an unanswered referral (cases/escalation.py): when it last became "sent" (sent, or
+    # reopened to "sent"), and when each step told the receiver's administrators, then the co-chairs.
+    # A reopen to "sent" starts the clock again and clears both steps.
+    awaiting_since = models.DateTimeField(default=timezone.now, editable=False)
+    escalated_to_admins_at = models.DateTimeField(null=True, blank=True, editable=False)
+    escalated_to_cochairs_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Who handles it at the receiving agency, named on accept (staff contact data for the hand-off,
+    # never a survivor's); the sender's contact is `sent_by`.
+    receiver_contact = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="+"
+    )
+
     objects = ReferralQuerySet.as_manager()
 
     class Meta:
@@ -191,6 +203,8 @@ class Referral(models.Model):
             models.Index(fields=["status", "-id"]),
             # Grant reports select a period by the date a referral was sent.
             models.Index(fields=["created_at"]),
+            # The escalation sweep reads the referrals still waiting for an answer, and only those.
+            models.Index(fields=["awaiting_since"], condition=Q(status="sent"), name="referral_awaiting_answer"),
         ]
         constraints = [
             models.CheckConstraint(

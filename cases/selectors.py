@@ -1,17 +1,21 @@
 from __future__ import annotations
 
+import re
 from contextlib import suppress
+from dataclasses import dataclass
+from datetime import datetime
 from operator import itemgetter
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import F, OuterRef, Prefetch, QuerySet
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Prefetch, QuerySet, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from agencies.models import User
+from agencies.models import Agency, User
+from cases.choices import Status, Urgency
 from cases.models import (
     CODED_FIELDS,
     Comment,
@@ -53,6 +57,13 @@ LIST_COLUMNS = {
     "consent_revoked_at": F("consent__revoked_at"),
     # Seen exactly as the referral is (the same row): "person_code" itself names the foreign key.
     "person_code_value": F("person_code__code"),
+    # The hand-off contacts (staff, never a survivor): who sent it, and who handles it at the receiver.
+    "sender_contact_first_name": F("sent_by__first_name"),
+    "sender_contact_last_name": F("sent_by__last_name"),
+    "sender_contact_email": F("sent_by__email"),
+    "receiver_contact_first_name": F("receiver_contact__first_name"),
+    "receiver_contact_last_name": F("receiver_contact__last_name"),
+    "receiver_contact_email": F("receiver_contact__email"),
 }
 LIST_FIELDS = (
     "id",
@@ -67,6 +78,10 @@ LIST_FIELDS = (
     "created_at",
     "accepted_at",
     "closed_at",
+    "awaiting_since",
+    "escalated_to_admins_at",
+    "escalated_to_cochairs_at",
+    "receiver_contact_id",
 )
 
 
@@ -189,3 +204,99 @@ def referrals_matching(*, user: User, text: str, limit: int) -> list[dict]:
         )
     ]
     return sorted(rows, key=itemgetter("id"), reverse=True)[:limit]
+
+
+# --- The referral list: open referrals first, the most urgent and the oldest on top --------------------
+
+# A referral still waiting for an answer or being worked on. The list opens on these.
+OPEN_STATUSES: tuple[str, ...] = (Status.SENT, Status.ACCEPTED, Status.IN_PROGRESS)
+# Emergency first, then urgent, then routine; the list sorts on it, then on age (oldest first).
+URGENCY_RANKS: dict[str, int] = {Urgency.EMERGENCY: 0, Urgency.URGENT: 1, Urgency.ROUTINE: 2}
+URGENCY_RANK = Case(
+    *(When(urgency=urgency, then=Value(rank)) for urgency, rank in URGENCY_RANKS.items()),
+    default=Value(len(URGENCY_RANKS)),
+    output_field=IntegerField(),
+)
+# The list's order, ties broken by id so that every page (and the API's cursor) is stable.
+URGENCY_THEN_AGE = (URGENCY_RANK.asc(), F("created_at").asc(), F("id").asc())
+
+# A reference code, or its beginning ("JC-2026-00012", "jc-2026"): letters, digits and hyphens only.
+REFERENCE_PREFIX = re.compile(r"\A[A-Za-z0-9-]{1,20}\Z")
+
+_Q = TypeVar("_Q", bound=QuerySet)
+
+
+@dataclass(frozen=True)
+class ReferralListFilters:
+    """What the referral list is narrowed to, on the web and in the API alike. Empty values filter nothing;
+    `statuses` empty means every status. `created_from` is inclusive, `created_until` exclusive."""
+
+    statuses: tuple[str, ...] = OPEN_STATUSES
+    urgency: str = ""
+    age_band: str = ""
+    need: str = ""
+    created_from: datetime | None = None
+    created_until: datetime | None = None
+    reference: str = ""
+    escalated: bool = False
+
+    def narrows(self) -> bool:
+        """Anything other than the list's default (every open referral)?"""
+        return self != ReferralListFilters()
+
+
+def referrals_filtered(queryset: _Q, filters: ReferralListFilters) -> _Q:
+    """`queryset` (model instances or `referral_rows`) narrowed to `filters`: the same conditions on the
+    web list and in the API (whose ReferralFilter calls the single-filter functions below)."""
+    if filters.statuses:
+        queryset = queryset.filter(status__in=filters.statuses)
+    if filters.urgency:
+        queryset = queryset.filter(urgency=filters.urgency)
+    if filters.age_band:
+        queryset = queryset.filter(age_band=filters.age_band)
+    if filters.need:
+        queryset = referrals_needing(queryset, filters.need)
+    if filters.created_from:
+        queryset = queryset.filter(created_at__gte=filters.created_from)
+    if filters.created_until:
+        queryset = queryset.filter(created_at__lt=filters.created_until)
+    if filters.reference:
+        queryset = referrals_with_reference(queryset, filters.reference)
+    if filters.escalated:
+        queryset = referrals_escalated(queryset)
+    return queryset
+
+
+def referrals_needing(queryset: _Q, need: str) -> _Q:
+    # EXISTS, not a join: a row stays one row (values() and the API's cursor read rows, not distinct ones).
+    return queryset.filter(Exists(ReferralNeed.objects.filter(referral=OuterRef("pk"), need=need)))
+
+
+def referrals_with_reference(queryset: _Q, text: str) -> _Q:
+    """The referrals whose reference code is `text` or begins with it, in any case. A reference code holds
+    letters, digits and hyphens (ValueError for anything else: callers validate first)."""
+    text = text.strip()
+    if not REFERENCE_PREFIX.fullmatch(text):
+        raise ValueError("not a reference code")
+    return queryset.filter(reference_code__istartswith=text)
+
+
+def referrals_escalated(queryset: _Q) -> _Q:
+    """Escalated to the receiving agency's administrators (cases/escalation.py)."""
+    return queryset.filter(escalated_to_admins_at__isnull=False)
+
+
+def referrals_by_urgency(queryset: _Q) -> _Q:
+    return queryset.order_by(*URGENCY_THEN_AGE)
+
+
+def urgency_rank(urgency: str) -> int:
+    """URGENCY_RANK, for a row already read (the API's cursor names a row's place by it)."""
+    return URGENCY_RANKS.get(urgency, len(URGENCY_RANKS))
+
+
+def counties_known() -> list[str]:
+    """The counties of the active member agencies: the referral form offers them, and only these are
+    sent to the suggestions fragment (a county typed freely could hold anything; a URL must not)."""
+    counties = Agency.objects.filter(is_active=True).exclude(county="").values_list("county", flat=True)
+    return sorted(set(counties), key=str.casefold)

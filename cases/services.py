@@ -6,12 +6,12 @@ from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from agencies.models import Agency, User
-from agencies.roles import Action
+from agencies.roles import PERMISSIONS, Action
 from audit.models import AuditEvent, Outcome
 from audit.services import audit_record
 from cases.choices import DeclineReason, Need, Status
@@ -188,15 +188,35 @@ def referral_send(
         raise ValidationError({"receiving_agency": "Choose another agency: a referral goes between two agencies."})
     if not receiving_agency.is_active:
         raise ValidationError({"receiving_agency": "That agency is not active."})
+    sender = actor.member_agency
+    # Both agencies need a current data-sharing agreement covering referrals (issue 18).
+    from agencies.agreements import referral_refusal
+
+    if refusal := referral_refusal(sending_agency=sender, receiving_agency=receiving_agency):
+        raise ValidationError({"receiving_agency": refusal})
     unknown = set(needs) - set(Need.values)
     if unknown or not needs:
         raise ValidationError({"needs": "Choose at least one need from the list."})
-    sender = actor.member_agency
     if sender.is_confidential_provider and consent is None:
         raise ValidationError(
             {
                 "consent": "Your agency is bound by victim-service confidentiality: record the survivor's written, "
                 "time-limited consent for this receiving agency before sending."
+            }
+        )
+    # The receiver's service profile belongs to the directory, an app above this one: read through the
+    # relation, never imported. No profile (or no directory app) means no release is required.
+    from django.core.exceptions import ObjectDoesNotExist
+
+    try:
+        profile = getattr(receiving_agency, "service_profile", None)
+    except ObjectDoesNotExist:
+        profile = None
+    if consent is None and getattr(profile, "requires_release", False):
+        raise ValidationError(
+            {
+                "consent": f"{receiving_agency.name} takes referrals only with the survivor's signed release: "
+                "record the survivor's written, time-limited consent for it before sending."
             }
         )
     if consent is not None:
@@ -274,14 +294,46 @@ def _locked_for(*, referral: Referral, actor: User) -> Referral:
         raise Http404 from None
 
 
-def referral_transition(*, referral: Referral, actor: User, move: str, reason: str = "", note: str = "") -> Referral:
-    """Moves a referral along the closed loop; raises IllegalMove (nothing changed) when not allowed."""
+def referral_transition(
+    *, referral: Referral, actor: User, move: str, reason: str = "", note: str = "", contact: int | None = None
+) -> Referral:
+    """Moves a referral along the closed loop; raises IllegalMove (nothing changed) when not allowed.
+
+    On accept, `contact` is the id of the person who handles it at the receiving agency (one of
+    `contact_candidates`); by default the person accepting. Another move takes no contact."""
     transition = find_transition(move, Status(referral.status), sides_of(referral=referral, user=actor))
     _check_reason(move=transition.move, reason=reason, note=note)
+    if contact is not None and transition.move != Move.ACCEPT:
+        raise ValidationError({"contact": "Only accepting names who handles the referral."})
     guard_free_text(actor=actor, fields={"note": note})
     return _apply_transition(
-        referral=referral, actor=actor, target=transition.target, move=transition.move, reason=reason, note=note
+        referral=referral,
+        actor=actor,
+        target=transition.target,
+        move=transition.move,
+        reason=reason,
+        note=note,
+        contact=contact,
     )
+
+
+CONTACT_REFUSED = "Choose a person of your agency who handles referrals."
+
+
+def contact_candidates(*, agency_id: int) -> QuerySet[User]:
+    """Who may be named to handle a referral for the agency: its active referral officers."""
+    return User.objects.filter(
+        agency_id=agency_id, is_active=True, role__in=list(PERMISSIONS[Action.HANDLE_REFERRALS])
+    ).order_by("first_name", "last_name", "email")
+
+
+def _contact_for(*, referral: Referral, contact: int) -> User:
+    """The person `contact` names, if they may handle the referral for its receiving agency. One message
+    for a missing id and for a person of another agency: ids of other agencies' people are not probed."""
+    found = contact_candidates(agency_id=referral.receiving_agency_id).filter(pk=contact).first()
+    if found is None:
+        raise ValidationError({"contact": CONTACT_REFUSED})
+    return found
 
 
 def _check_reason(*, move: Move, reason: str, note: str) -> None:
@@ -299,7 +351,7 @@ def _check_reason(*, move: Move, reason: str, note: str) -> None:
 
 @transaction.atomic
 def _apply_transition(
-    *, referral: Referral, actor: User, target: Status, move: Move, reason: str, note: str
+    *, referral: Referral, actor: User, target: Status, move: Move, reason: str, note: str, contact: int | None = None
 ) -> Referral:
     locked = _locked_for(referral=referral, actor=actor)
     # Re-check on the locked row: a concurrent move may have happened since it was read.
@@ -313,8 +365,14 @@ def _apply_transition(
         locked.outcome, locked.closed_at = reason, now
     if move == Move.ACCEPT:
         locked.accepted_at = now
+        locked.receiver_contact = actor if contact is None else _contact_for(referral=locked, contact=contact)
     if move == Move.REOPEN:
         locked.outcome, locked.decline_reason, locked.closed_at = "", "", None
+    if target == Status.SENT:
+        # Waiting for an answer again: the escalation clock starts over, and the next accept names a contact.
+        locked.awaiting_since = now
+        locked.escalated_to_admins_at = locked.escalated_to_cochairs_at = None
+        locked.receiver_contact = None
     locked.save()
     TimelineEvent.objects.create(
         referral=locked,
@@ -333,6 +391,32 @@ def _apply_transition(
         detail={"move": move, "from": previous, "to": target},
     )
     referral_event.send(sender=Referral, referral=locked, event=str(move), actor=actor)
+    return locked
+
+
+# The receiver's contact can be changed while it handles the referral.
+CONTACT_STATUSES = frozenset({Status.ACCEPTED, Status.IN_PROGRESS})
+
+
+@transaction.atomic
+def referral_contact_set(*, referral: Referral, actor: User, contact: int) -> Referral:
+    """The receiving agency names another person who handles the referral (one of `contact_candidates`)."""
+    locked = _locked_for(referral=referral, actor=actor)
+    if Side.RECEIVER not in sides_of(referral=locked, user=actor):
+        raise PermissionDenied("Only the receiving agency names who handles the referral there.")
+    if locked.status not in CONTACT_STATUSES:
+        raise ValidationError({"contact": "The contact can be changed while the referral is accepted or in progress."})
+    person = _contact_for(referral=locked, contact=contact)
+    if locked.receiver_contact_id != person.pk:
+        previous = locked.receiver_contact_id
+        locked.receiver_contact = person
+        locked.save(update_fields=["receiver_contact", "updated_at"])
+        audit_record(
+            actor=actor,
+            event=AuditEvent.REFERRAL_CONTACT_SET,
+            target=locked,
+            detail={"from": previous, "to": person.pk},
+        )
     return locked
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies.access import AuthenticatedRequest, requires
+from agencies.models import Agency
 from agencies.roles import Action
 from audit.models import AuditEvent
 from audit.selectors import audit_entries_about
@@ -27,34 +28,62 @@ from cases import exports, selectors, services
 from cases.access_audit import referral_list_record_view, referral_record_not_found
 from cases.choices import DeclineReason, Outcome, Status
 from cases.deidentification import find_identifiers
-from cases.forms import CommentForm, ReferralForm, ServiceDeliveryForm, TransitionForm
+from cases.forms import (
+    COUNTY_OPTIONS,
+    CommentForm,
+    ContactForm,
+    ReferralForm,
+    ReferralListFilterForm,
+    ServiceDeliveryForm,
+    SuggestionFactsForm,
+    TransitionForm,
+)
 from cases.models import NOTE_MAX_LENGTH, Referral
 from cases.search import SearchForm, search_run, search_term_refusal
+from cases.suggestions import Suggestion, suggest_receivers
 from cases.transitions import IllegalMove, Side, allowed_moves
+from toolkit.parsing import whole_number
 
 
 @requires(Action.HANDLE_REFERRALS)
 def referral_list(request: AuthenticatedRequest) -> HttpResponse:
+    """Opens on the open referrals, the most urgent and the oldest first; the filters narrow or widen it."""
     direction = request.GET.get("direction", "incoming")
     direction = direction if direction in ("incoming", "outgoing") else "incoming"
-    referrals = selectors.referrals_for(user=request.user, direction=direction)
-    status = request.GET.get("status", "")
-    if status in Status.values:
-        referrals = referrals.filter(status=status)
-    page = Paginator(referrals, 50).get_page(request.GET.get("page"))
-    referral_list_record_view(actor=request.user, direction=direction, request=request)
-    context = {
-        "page": page,
+    form = ReferralListFilterForm(request.GET)
+    context: dict[str, object] = {
         "direction": direction,
-        "status": status,
-        "statuses": Status.choices,
+        "form": form,
         "lost_count": selectors.referrals_lost_count(user=request.user),
+        "page": None,  # no list until the filters can be read
     }
+    if not form.is_valid():
+        return render(request, "cases/referral_list.html", context, status=400)
+    filters = form.filters()
+    referrals = selectors.referrals_by_urgency(
+        selectors.referrals_filtered(selectors.referrals_for(user=request.user, direction=direction), filters)
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context |= {
+        "page": Paginator(referrals, 50).get_page(request.GET.get("page")),
+        "filters": filters,
+        "only_open": filters.statuses == selectors.OPEN_STATUSES,
+        "query": query.urlencode(),
+    }
+    referral_list_record_view(actor=request.user, direction=direction, request=request)
     return render(request, "cases/referral_list.html", context)
 
 
 @requires(Action.HANDLE_REFERRALS)
 def referral_create(request: AuthenticatedRequest) -> HttpResponse:
+    """Send a referral. "Show suggested agencies" and a suggestion's "Choose" (buttons of the same form, for
+    a browser without JavaScript) show the form again with what was typed, and send nothing."""
+    if request.method == "POST" and _asks_for_suggestions(request):
+        chosen = _chosen(request)
+        form = ReferralForm.kept(request.POST, actor=request.user, receiver=str(chosen.pk) if chosen else "")
+        context = _form_context(request, form, request.POST) | {"chosen": chosen}
+        return render(request, "cases/referral_form.html", context)
     form = ReferralForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -78,7 +107,8 @@ def referral_create(request: AuthenticatedRequest) -> HttpResponse:
                 request.session[_CODE_ISSUED_FOR] = referral.pk
             return redirect("cases:referral_detail", pk=referral.pk)
     status = 400 if request.method == "POST" else 200
-    return render(request, "cases/referral_form.html", {"form": form}, status=status)
+    context = _form_context(request, form, request.POST if request.method == "POST" else None)
+    return render(request, "cases/referral_form.html", context, status=status)
 
 
 _CODE_ISSUED_FOR = "cases.person_code_issued_for"
@@ -128,6 +158,11 @@ def _detail_context(request: AuthenticatedRequest, referral: Referral, **extra: 
         "note_max": NOTE_MAX_LENGTH,
         # The sending agency sees who viewed or changed its referral.
         "trail": audit_entries_about(target=referral)[:200] if Side.SENDER in sides else None,
+        # The receiving agency names who handles it: on accept, and later while it works on it.
+        "contact_choices": services.contact_candidates(agency_id=referral.receiving_agency_id)
+        if Side.RECEIVER in sides
+        else None,
+        "changes_contact": Side.RECEIVER in sides and referral.status in services.CONTACT_STATUSES,
     }
     return {**context, **extra}
 
@@ -149,6 +184,25 @@ def referral_transition(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             request, referral, 400, move_error=" ".join(error.messages), failed_move=form.cleaned_data["move"]
         )
     messages.success(request, "Status updated.")
+    return redirect("cases:referral_detail", pk=pk)
+
+
+@require_POST
+@requires(Action.HANDLE_REFERRALS, hide=True)
+def referral_contact(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The receiving agency names another person who handles the referral (services.referral_contact_set)."""
+    referral = _referral_get(request, pk)
+    form = ContactForm(request.POST)
+    if not form.is_valid():
+        return _detail_again(request, referral, 400, contact_error=services.CONTACT_REFUSED)
+    try:
+        services.referral_contact_set(referral=referral, actor=request.user, contact=form.cleaned_data["contact"])
+    except PermissionDenied as refusal:
+        messages.error(request, str(refusal))
+        return redirect("cases:referral_detail", pk=pk)
+    except ValidationError as error:
+        return _detail_again(request, referral, 400, contact_error=" ".join(error.messages))
+    messages.success(request, "Contact updated.")
     return redirect("cases:referral_detail", pk=pk)
 
 
@@ -293,3 +347,51 @@ def _add_errors(form: ReferralForm, error: ValidationError) -> None:
         if target in form.cleaned_data:
             del form.cleaned_data[target]
         form.add_error(target if target in form.fields else None, field_messages)
+
+
+# --- Suggested receivers on the referral form -----------------------------------------------------------
+
+_SHOW_SUGGESTIONS, _CHOOSE = "show_suggestions", "choose_receiver"
+
+
+def _asks_for_suggestions(request: AuthenticatedRequest) -> bool:
+    return _SHOW_SUGGESTIONS in request.POST or _CHOOSE in request.POST
+
+
+def _chosen(request: AuthenticatedRequest) -> Agency | None:
+    """The agency a suggestion's "Choose" named, if the form may send to it."""
+    pk = whole_number(request.POST.get(_CHOOSE, ""))
+    return ReferralForm.receivers(actor=request.user).filter(pk=pk).first() if pk else None
+
+
+def _form_context(request: AuthenticatedRequest, form: ReferralForm, data: QueryDict | None) -> dict[str, object]:
+    """The referral form's page: the form, the counties offered, and the suggestions for the facts in `data`."""
+    return {
+        "form": form,
+        "county_options": COUNTY_OPTIONS,
+        "counties": selectors.counties_known(),
+        **_suggestions(request, data),
+    }
+
+
+def _suggestions(request: AuthenticatedRequest, data: QueryDict | None) -> dict[str, object]:
+    """`asked` once a need is ticked (a suggestion covers at least one need); `suggestions` best first."""
+    facts_form = SuggestionFactsForm(data)
+    valid = facts_form.is_valid()
+    if data is None or not valid or not facts_form.cleaned_data["needs"]:
+        return {"asked": False, "suggestions": [], "suggestions_invalid": data is not None and not valid}
+    assert request.user.agency is not None  # only a person of an agency may handle referrals (User.can)
+    found: list[Suggestion] = suggest_receivers(sender=request.user.agency, facts=facts_form.facts())
+    return {"asked": True, "suggestions": found, "suggestions_invalid": False}
+
+
+@require_http_methods(["GET", "HEAD"])
+@requires(Action.HANDLE_REFERRALS)
+def referral_suggestions(request: AuthenticatedRequest) -> HttpResponse:
+    """The "Suggested agencies" region of the referral form, for the coded facts in the query (never the
+    note, never a county other than a member agency's): the form's script asks it when the facts change."""
+    unknown = set(request.GET) - set(SuggestionFactsForm.base_fields)
+    context = _suggestions(request, request.GET)
+    status = 400 if unknown or context["suggestions_invalid"] else 200
+    context["suggestions_invalid"] = status == 400
+    return render(request, "cases/partials/suggestions.html", context, status=status)

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, date
+from datetime import UTC, date, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Field, QuerySet
+from django.core.validators import RegexValidator
+from django.db.models import Field, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
+from rest_framework.pagination import Cursor
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
@@ -22,7 +24,8 @@ from rest_framework.routers import SimpleRouter
 from agencies.models import Agency
 from agencies.roles import Action
 from api.errors import pk_from_url
-from api.filters import BoundedIsoDateTimeFilter, PortalFilterSet
+from api.filters import BoundedIsoDateTimeFilter, PortalFilterSet, StrictBooleanFilter
+from api.pagination import PortalCursorPagination
 from api.permissions import acting_user, action_permission
 from cases import choices, selectors, services
 from cases.access_audit import (
@@ -34,6 +37,7 @@ from cases.access_audit import (
 from cases.models import CODED_FIELDS, NOTE_MAX_LENGTH, Comment, Referral, ServiceDelivery
 from cases.person_codes import EXAMPLE as PERSON_CODE_EXAMPLE
 from cases.transitions import Move, Side
+from toolkit.parsing import whole_number
 
 if TYPE_CHECKING:
     from rest_framework.permissions import _SupportsHasPermission  # the stubs' protocol, no runtime name
@@ -66,6 +70,20 @@ def _consent(row: Mapping[str, Any], today: date) -> dict[str, Any] | None:
     }
 
 
+class ContactSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    email = serializers.EmailField()
+
+
+def _contact(row: Mapping[str, Any], side: str) -> dict[str, str] | None:
+    """A hand-off contact (staff of the agency, never a survivor) from the row's "<side>_contact_*" columns."""
+    email = row[f"{side}_contact_email"]
+    if email is None:
+        return None
+    name = f"{row[f'{side}_contact_first_name']} {row[f'{side}_contact_last_name']}".strip()
+    return {"name": name or email, "email": email}
+
+
 def referral_representation(row: Mapping[str, Any], *, today: date) -> dict[str, Any]:
     """The referral as every endpoint answers it, from one `cases.selectors.referral_rows` row (with its
     "needs"): the list, the detail and the answer to each change. The one place that decides each
@@ -92,6 +110,11 @@ def referral_representation(row: Mapping[str, Any], *, today: date) -> dict[str,
         "created_at": row["created_at"],
         "accepted_at": row["accepted_at"],
         "closed_at": row["closed_at"],
+        "awaiting_since": row["awaiting_since"],
+        "escalated_to_admins_at": row["escalated_to_admins_at"],
+        "escalated_to_cochairs_at": row["escalated_to_cochairs_at"],
+        "sender_contact": _contact(row, "sender"),
+        "receiver_contact": _contact(row, "receiver"),
     }
 
 
@@ -110,6 +133,21 @@ class ReferralSerializer(serializers.ModelSerializer):
     consent = ConsentOutSerializer(allow_null=True)
     decline_reason = serializers.ChoiceField(choices=choices.DeclineReason.choices, allow_null=True, read_only=True)
     outcome = serializers.ChoiceField(choices=choices.Outcome.choices, allow_null=True, read_only=True)
+    awaiting_since = serializers.DateTimeField(
+        help_text='When it last became "sent": the escalation clock starts here.', read_only=True
+    )
+    escalated_to_admins_at = serializers.DateTimeField(
+        allow_null=True,
+        read_only=True,
+        help_text="When the receiving agency's administrators were told it had no answer.",
+    )
+    escalated_to_cochairs_at = serializers.DateTimeField(
+        allow_null=True, read_only=True, help_text="When the co-chairs were told it still had no answer."
+    )
+    sender_contact = ContactSerializer(help_text="Who sent it, for the hand-off.", read_only=True)
+    receiver_contact = ContactSerializer(
+        allow_null=True, read_only=True, help_text="Who handles it at the receiving agency (named on accept)."
+    )
 
     class Meta:
         model = Referral
@@ -130,6 +168,11 @@ class ReferralSerializer(serializers.ModelSerializer):
             "created_at",
             "accepted_at",
             "closed_at",
+            "awaiting_since",
+            "escalated_to_admins_at",
+            "escalated_to_cochairs_at",
+            "sender_contact",
+            "receiver_contact",
         ]
         read_only_fields = fields
 
@@ -179,6 +222,23 @@ class TransitionSerializer(serializers.Serializer):
     move = serializers.ChoiceField(choices=[(m.value, m.value) for m in Move])
     reason = serializers.CharField(max_length=30, allow_blank=True, default="")
     note = serializers.CharField(max_length=NOTE_MAX_LENGTH, allow_blank=True, default="")
+    contact = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text="On accept only: the id of the person of your agency who handles the referral (a referral "
+        "officer); by default, you.",
+    )
+
+
+class ContactSetSerializer(serializers.Serializer):
+    contact = serializers.IntegerField(
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text="The id of the person of your agency who handles the referral from now on (a referral officer).",
+    )
 
 
 class CommentSerializer(serializers.ModelSerializer):
@@ -212,23 +272,152 @@ class IllegalMoveSerializer(serializers.Serializer):
     allowed_moves = serializers.ListField(child=serializers.CharField())
 
 
+ORDER_URGENCY, ORDER_NEWEST = "urgency", "newest"
+REFERENCE_PATTERN = "^[A-Za-z0-9-]{1,20}$"  # as cases.selectors.REFERENCE_PREFIX
+
+
+class ReferralListPagination(PortalCursorPagination):
+    """The list's pages. By default the web list's order (cases.selectors.URGENCY_THEN_AGE): emergency,
+    urgent, routine, each oldest first, with a keyset cursor on (urgency rank, created_at, id), a unique
+    place, so that every page costs the same at any depth (DRF's cursor keys on one column, and the
+    rank's three values would make it count offsets). `ordering=newest` is the former order (-id)."""
+
+    def paginate_queryset(self, queryset: QuerySet, request: Request, view: Any = None) -> list | None:
+        self.by_urgency = request.query_params.get("ordering", ORDER_URGENCY) != ORDER_NEWEST
+        if not self.by_urgency:
+            return super().paginate_queryset(queryset, request, view)
+        self.request, self.base_url = request, request.build_absolute_uri()
+        self.page_size = self.get_page_size(request)
+        self.cursor = self.decode_cursor(request)
+        back = bool(self.cursor and self.cursor.reverse)
+        # The text of a place ("rank~created_at~id"); the stubs type a cursor's position as an int.
+        position = self.cursor.position if self.cursor else None
+        self.place: str | None = None if position is None else str(position)
+        rows = queryset.alias(urgency_rank=selectors.URGENCY_RANK)
+        if self.place is not None:
+            rows = rows.filter(_beyond(self.place, back=back))
+        order = ("-urgency_rank", "-created_at", "-id") if back else ("urgency_rank", "created_at", "id")
+        found = list(rows.order_by(*order)[: self.page_size + 1])
+        more, self.page = len(found) > self.page_size, found[: self.page_size]
+        if back:
+            self.page.reverse()
+        self.has_next, self.has_previous = (self.place is not None, more) if back else (more, self.place is not None)
+        return self.page
+
+    def get_next_link(self) -> str | None:
+        if not self.by_urgency:
+            return super().get_next_link()
+        place = _place(self.page[-1]) if self.page else self.place
+        return self.encode_cursor(_cursor(place, back=False)) if self.has_next else None
+
+    def get_previous_link(self) -> str | None:
+        if not self.by_urgency:
+            return super().get_previous_link()
+        place = _place(self.page[0]) if self.page else self.place
+        return self.encode_cursor(_cursor(place, back=True)) if self.has_previous else None
+
+
+def _cursor(place: str | None, *, back: bool) -> Cursor:
+    return Cursor(offset=0, reverse=back, position=place)  # type: ignore[arg-type]  # a text, not the stubs' int
+
+
+def _place(row: Mapping[str, Any]) -> str:
+    """A row's place in the urgency order, as the cursor carries it: "rank~created_at~id"."""
+    return f"{selectors.urgency_rank(row['urgency'])}~{row['created_at'].isoformat()}~{row['id']}"
+
+
+def _beyond(place: str, *, back: bool) -> Q:
+    """The rows after `place` in the urgency order (before it, `back`): a tuple comparison, spelled out."""
+    refused = NotFound(ReferralListPagination.invalid_cursor_message)
+    try:
+        rank_text, created_text, id_text = place.split("~")
+        created_at = datetime.fromisoformat(created_text)
+    except ValueError:
+        raise refused from None
+    rank, pk = whole_number(rank_text), whole_number(id_text)  # None beyond a primary key's range, too
+    if rank is None or pk is None or created_at.tzinfo is None:
+        raise refused
+    after = "lt" if back else "gt"
+    return (
+        Q(**{f"urgency_rank__{after}": rank})
+        | Q(urgency_rank=rank, **{f"created_at__{after}": created_at})
+        | Q(urgency_rank=rank, created_at=created_at, **{f"id__{after}": pk})
+    )
+
+
 class ReferralFilter(PortalFilterSet):
+    """The web list's filters (cases.forms.ReferralListFilterForm), through the same selectors. Unlike the web
+    list, the API lists every status unless asked (`open=true`, or `status`): its clients read everything."""
+
     direction = filters.ChoiceFilter(
         choices=[("incoming", "incoming"), ("outgoing", "outgoing")], method="filter_direction"
     )
-    created_after = BoundedIsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = BoundedIsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    status = filters.MultipleChoiceFilter(
+        choices=choices.Status.choices,
+        method="filter_status",
+        help_text="Repeat it for several statuses (status=sent&status=accepted).",
+    )
+    open = StrictBooleanFilter(
+        method="filter_open",
+        help_text="true: only open referrals (sent, accepted or in progress); false: only the others.",
+    )
+    urgency = filters.ChoiceFilter(choices=choices.Urgency.choices)
+    age_band = filters.ChoiceFilter(choices=choices.AgeBand.choices, help_text="The person's age band.")
+    need = filters.ChoiceFilter(choices=choices.Need.choices, method="filter_need", help_text="Has this need.")
+    created_after = BoundedIsoDateTimeFilter(
+        field_name="created_at", lookup_expr="gte", help_text="Sent at or after (a date means its local midnight)."
+    )
+    created_before = BoundedIsoDateTimeFilter(
+        field_name="created_at", lookup_expr="lt", help_text="Sent before (a date means its local midnight)."
+    )
+    reference = filters.CharFilter(
+        method="filter_reference",
+        max_length=20,
+        validators=[RegexValidator(selectors.REFERENCE_PREFIX, "Give letters, digits and hyphens only.")],
+        help_text="A reference code, or its beginning (JC-2026), in any case.",
+    )
+    escalated = filters.ChoiceFilter(
+        choices=[("yes", "yes")],
+        method="filter_escalated",
+        help_text="yes: only referrals escalated to the receiving agency's administrators.",
+    )
+    ordering = filters.ChoiceFilter(
+        choices=[(ORDER_URGENCY, ORDER_URGENCY), (ORDER_NEWEST, ORDER_NEWEST)],
+        method="filter_ordering",
+        help_text=f"{ORDER_URGENCY} (default): emergency, urgent, then routine, each oldest first. "
+        f"{ORDER_NEWEST}: the newest first.",
+    )
 
     # The view reads "direction" itself (see _direction) to pick an index-friendly query.
     validated_by_view = ("direction",)
 
     class Meta:
         model = Referral
-        fields = ["status", "urgency", "trafficking_type"]
+        fields = ["trafficking_type"]
 
     def filter_direction(self, queryset: QuerySet[Referral], name: str, value: str) -> QuerySet[Referral]:
         # The view already narrowed the queryset through the selector (an index-friendly query);
         # the filter is declared so that the parameter is validated and documented.
+        return queryset
+
+    def filter_status(self, queryset: QuerySet[Referral], name: str, value: list[str]) -> QuerySet[Referral]:
+        return queryset.filter(status__in=value)
+
+    def filter_open(self, queryset: QuerySet[Referral], name: str, value: bool) -> QuerySet[Referral]:
+        opened = Q(status__in=selectors.OPEN_STATUSES)
+        return queryset.filter(opened if value else ~opened)
+
+    def filter_need(self, queryset: QuerySet[Referral], name: str, value: str) -> QuerySet[Referral]:
+        return selectors.referrals_needing(queryset, value)
+
+    def filter_reference(self, queryset: QuerySet[Referral], name: str, value: str) -> QuerySet[Referral]:
+        return selectors.referrals_with_reference(queryset, value)
+
+    def filter_escalated(self, queryset: QuerySet[Referral], name: str, value: str) -> QuerySet[Referral]:
+        return selectors.referrals_escalated(queryset)
+
+    def filter_ordering(self, queryset: QuerySet[Referral], name: str, value: str) -> QuerySet[Referral]:
+        # Declared to be validated and documented; the list's pagination orders (ReferralListPagination).
         return queryset
 
 
@@ -243,12 +432,30 @@ def _direction(request: Request) -> str:
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Referrals sent by or to your agency (referral officers only)"),
+    list=extend_schema(
+        summary="Referrals sent by or to your agency (referral officers only); the most urgent first, then the oldest",
+        parameters=[
+            OpenApiParameter(
+                "reference",
+                str,
+                pattern=REFERENCE_PATTERN,
+                description=ReferralFilter.base_filters["reference"].extra["help_text"],
+            ),
+            OpenApiParameter(
+                "ordering",
+                str,
+                enum=[ORDER_URGENCY, ORDER_NEWEST],
+                default=ORDER_URGENCY,
+                description=ReferralFilter.base_filters["ordering"].extra["help_text"],
+            ),
+        ],
+    ),
     retrieve=extend_schema(summary="One referral; another agency's, or one whose consent ended, answers 404"),
 )
 class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = ReferralSerializer
     filterset_class = ReferralFilter
+    pagination_class = ReferralListPagination
 
     def get_permissions(self) -> Sequence[_SupportsHasPermission]:
         # Listing and sending need the referral role (403 otherwise); a single referral answers 404
@@ -399,6 +606,22 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         if Side.SENDER not in services.sides_of(referral=referral, user=user):
             raise NotFound
         services.consent_revoke(referral=referral, actor=user)
+        return Response(self._shown(referral.pk))
+
+    @extend_schema(
+        request=ContactSetSerializer,
+        responses={200: ReferralSerializer},
+        summary="Name who handles the referral at the receiving agency (while accepted or in progress)",
+    )
+    @action(detail=True, methods=["post"])
+    def contact(self, request: Request, pk: str) -> Response:
+        referral = self.get_object()
+        body = ContactSetSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        # 403 for the sending agency (it sees the referral, so its existence is no secret to it).
+        services.referral_contact_set(
+            referral=referral, actor=acting_user(request), contact=body.validated_data["contact"]
+        )
         return Response(self._shown(referral.pk))
 
     @extend_schema(request=None, responses={200: ReferralSerializer}, summary="Flag for the next case-review meeting")

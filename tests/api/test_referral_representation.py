@@ -17,6 +17,9 @@ pytestmark = pytest.mark.django_db
 
 # What a move, a flag or a withdrawal of consent may change; every other field stays as the create gave it.
 _MOVED = {"status", "decline_reason", "outcome", "accepted_at", "closed_at"}
+# A reopen to "sent" starts the escalation clock again and clears the steps and the receiver's contact,
+# which accept names (tests/cases/test_escalation*.py, test_handoff_contacts.py).
+_MOVED |= {"awaiting_since", "escalated_to_admins_at", "escalated_to_cochairs_at", "receiver_contact"}
 _CHANGED_BY = {"flag": {"flagged_for_review_at"}, "revoke-consent": {"consent"}}
 
 # Every move of the closed loop, in an order that makes each one legal: (who, move, reason/note).

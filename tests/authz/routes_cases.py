@@ -48,12 +48,16 @@ _POST = {"method": "post"}
 ROUTES: dict[str, Spec] = {
     "cases:referral_list": Spec(roles=OFFICERS),
     "cases:referral_create": Spec(roles=OFFICERS),
+    # The referral form's "Suggested agencies" fragment (coded facts in the query).
+    "cases:referral_suggestions": Spec(roles=OFFICERS),
     "cases:referral_export_csv": Spec(roles=OFFICERS),
     "cases:referral_export_xlsx": Spec(roles=OFFICERS),
     # Anyone who writes guarded text (case-review minutes too) may ask the guard before submitting.
     "cases:check_text": Spec(**_POST),
     "cases:referral_detail": Spec(roles=OFFICERS, kwargs=_referral),
     "cases:referral_transition": Spec(roles=OFFICERS, kwargs=_referral, **_POST),
+    # Named by the receiving agency; the sending agency's officer probing it gets a 400 (empty form).
+    "cases:referral_contact": Spec(roles=OFFICERS, kwargs=_referral, **_POST),
     "cases:referral_comment": Spec(roles=OFFICERS, kwargs=_referral, **_POST),
     # Recorded by the receiving agency; the sending agency's officer probing it gets a 400 (empty form).
     "cases:referral_services": Spec(roles=OFFICERS, kwargs=_referral, **_POST),
@@ -71,4 +75,5 @@ ROUTES: dict[str, Spec] = {
     "api:v1:referral-services": Spec(roles=OFFICERS, kwargs=_referral),
     "api:v1:referral-revoke-consent": Spec(roles=OFFICERS, kwargs=_referral, **_POST),
     "api:v1:referral-flag": Spec(roles=OFFICERS, kwargs=_referral, **_POST),
+    "api:v1:referral-contact": Spec(roles=OFFICERS, kwargs=_referral, **_POST),
 }
