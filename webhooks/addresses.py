@@ -1,0 +1,92 @@
+"""Which URLs the portal will call: HTTPS only, and (outside tests) never an address inside a network.
+
+An endpoint's address is checked when it is registered and again before every attempt, because a
+name can be pointed somewhere else at any time. The attempt then connects to the addresses that
+were checked (webhooks/sending.py), not to whatever the name resolves to a moment later.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+URL_MAX_LENGTH = 500
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where one attempt connects: the name for TLS and the Host header, and the checked addresses."""
+
+    hostname: str
+    port: int
+    netloc: str  # "hooks.example.org" or "hooks.example.org:8443", as sent in the Host header
+    addresses: tuple[str, ...]
+
+
+def url_check_form(url: str) -> str:
+    """The URL, stripped, if it has the form of one the portal calls; ValidationError otherwise."""
+    url = url.strip()
+    if not url:
+        raise ValidationError("Give the address of your system's endpoint, starting with https://.")
+    if len(url) > URL_MAX_LENGTH:
+        raise ValidationError(f"The address is too long: at most {URL_MAX_LENGTH} characters.")
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        raise ValidationError("This is not a valid web address.") from None
+    if parts.scheme.lower() != "https":
+        raise ValidationError(
+            "The address must start with https://: events are sent over an encrypted connection only."
+        )
+    if not parts.hostname:
+        raise ValidationError("The address has no server name after https://.")
+    if parts.username is not None or parts.password is not None:
+        raise ValidationError("Leave the user name and password out of the address: messages are signed instead.")
+    if parts.fragment:
+        raise ValidationError("Leave out the part after #: it is never sent to a server.")
+    if port == 0:
+        raise ValidationError("This is not a valid port number.")
+    if any(character.isspace() for character in url):
+        raise ValidationError("An address has no spaces.")
+    return url
+
+
+def url_resolve(url: str) -> Target:
+    """Resolves the URL's server name and checks every address it leads to.
+
+    Refuses (ValidationError) a name that does not resolve, and, unless
+    WEBHOOK_ALLOW_PRIVATE_ADDRESSES, one that leads to a loopback, private, link-local or other
+    non-public address: the portal must not be made to call into its own network.
+    """
+    parts = urlsplit(url_check_form(url))
+    hostname = parts.hostname or ""
+    port = parts.port or 443
+    try:
+        found = socket.getaddrinfo(hostname, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        raise ValidationError(f"The portal could not find the server {hostname}. Check the address.") from None
+    addresses = tuple(dict.fromkeys(str(entry[4][0]) for entry in found))
+    if not addresses:
+        raise ValidationError(f"The portal could not find the server {hostname}. Check the address.")
+    if not settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES:
+        for address in addresses:
+            if not _is_public(ipaddress.ip_address(address.split("%", 1)[0])):
+                raise ValidationError(
+                    f"{hostname} leads to a private or local network address ({address}), which the portal "
+                    "does not call. Give your system's public HTTPS address."
+                )
+    return Target(hostname=hostname, port=port, netloc=parts.netloc, addresses=addresses)
+
+
+def _is_public(address: IPAddress) -> bool:
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped  # ::ffff:127.0.0.1 is 127.0.0.1
+    return address.is_global and not address.is_multicast
