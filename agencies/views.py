@@ -4,24 +4,19 @@ from allauth.account.internal.flows.login import record_authentication  # pinned
 from allauth.usersessions.models import UserSession
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from agencies import selectors, services
+from agencies import agreements, selectors, services
 from agencies.access import AuthenticatedRequest, requires
-from agencies.forms import AgencyForm, InvitationAcceptForm, InvitationForm, RoleForm
+from agencies.forms import AgencyForm, AgreementForm, InvitationAcceptForm, InvitationForm, RoleForm
 from agencies.roles import GRANTABLE_ROLES, Action, Role
 from audit.models import AuditEvent
 from audit.selectors import audit_entries_for
-
-
-@login_required
-def home(request: AuthenticatedRequest) -> HttpResponse:
-    return render(request, "agencies/home.html", {"agency": request.user.agency})
+from toolkit.parsing import whole_number
 
 
 @requires(Action.VIEW_TASKFORCE_CONTENT)
@@ -33,7 +28,8 @@ def directory(request: AuthenticatedRequest) -> HttpResponse:
 @requires(Action.VIEW_TASKFORCE_CONTENT)
 def agency_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     agency = selectors.agency_get(user=request.user, pk=pk)
-    return render(request, "agencies/agency_detail.html", {"agency": agency})
+    agreement = agreements.agency_agreement(user=request.user, agency=agency)  # None but for coordinators
+    return render(request, "agencies/agency_detail.html", {"agency": agency, "agreement": agreement})
 
 
 @requires(Action.ADMIT_AGENCIES)
@@ -179,9 +175,58 @@ def _message(error: ValidationError | PermissionDenied) -> str:
     return str(error) or "Your role does not allow this."
 
 
-def _add_errors(form: InvitationForm, error: ValidationError) -> None:
+def _add_errors(form: InvitationForm | AgreementForm, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for field, messages_ in error.message_dict.items():
             form.add_error(field if field in form.fields else None, messages_)
     else:
         form.add_error(None, error.messages)
+
+
+# --- data-sharing agreements (coordinators) -----------------------------------------------------------------
+
+
+@requires(Action.MANAGE_AGREEMENTS)
+def agreement_gaps(request: AuthenticatedRequest) -> HttpResponse:
+    """Every active agency's agreement: those without one (no referrals), lapsing soon, current."""
+    gaps = agreements.agreement_gaps(user=request.user)
+    return render(request, "agencies/agreement_gaps.html", {"gaps": gaps})
+
+
+@require_http_methods(["GET", "POST"])
+@requires(Action.MANAGE_AGREEMENTS)
+def agreement_create(request: AuthenticatedRequest) -> HttpResponse:
+    form = AgreementForm(request.POST or None, initial={"agency": _agency_asked(request)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            agreement = agreements.agreement_record(actor=request.user, **form.agreement_values())
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"The {agreement.get_kind_display().lower()} of {agreement.agency} is recorded.")
+            return redirect("agencies:agreements")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "agencies/agreement_form.html", {"form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@requires(Action.MANAGE_AGREEMENTS, hide=True)
+def agreement_end(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The confirmation page (GET), then the end (POST) of an agreement recorded in error."""
+    agreement = agreements.agreement_get(user=request.user, pk=pk)
+    if request.method == "POST":
+        not_yet_ended = agreement.ended_at is None
+        agreement = agreements.agreement_end(actor=request.user, agreement=agreement)
+        if not_yet_ended:
+            messages.success(
+                request,
+                f"The {agreement.get_kind_display().lower()} of {agreement.agency} is ended as recorded in error. "
+                "It stays in the records and the audit trail.",
+            )
+        return redirect("agencies:agreements")
+    return render(request, "agencies/agreement_end.html", {"agreement": agreement})
+
+
+def _agency_asked(request: AuthenticatedRequest) -> int | None:
+    """The agency named in the address (?agency=<id>, from the gaps page), to preselect it."""
+    return whole_number(request.GET.get("agency"))

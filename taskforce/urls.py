@@ -10,6 +10,7 @@ from django.urls import include, path, reverse
 from agencies import views as agency_views
 from api import errors
 from api.health import healthz
+from home import views as home_views
 
 # The admin signs in through allauth: the same MFA and lockout as the portal.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
@@ -22,8 +23,9 @@ def favicon(request: HttpRequest) -> HttpResponse:
 
 
 urlpatterns = [
-    path("", agency_views.home, name="home"),
+    path("", home_views.home, name="home"),
     path("directory/", include("directory.urls")),
+    path("public/directory/", include("directory.public_urls")),
     path("webhooks/", include("webhooks.urls")),
     path("announcements/", include("home.urls")),
     path("healthz", healthz, name="healthz"),

@@ -37,7 +37,6 @@ def _home_token(world: World) -> dict[str, int]:
 _DIRECTORY = "the member directory is shared with every member; inactive agencies answer 404 (tested apart)"
 
 ROUTES: dict[str, Spec] = {
-    "home": Spec(),
     "healthz": Spec(public=True, anonymous_statuses=frozenset({200, 503})),
     "favicon": Spec(public=True, anonymous_statuses=frozenset({301})),
     "invitation_accept": Spec(public=True, kwargs=lambda w: {"token": invitation_token(_home_invitation(w))}),
