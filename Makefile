@@ -45,7 +45,7 @@ demo: migrate
 	$(BIN)/python manage.py seed_demo
 
 ## Serve the portal on the embedded default (SQLite, tasks in-process, mail in var/mail), with the
-## digest planner every 5 minutes in place of Celery beat (Procfile.dev).
+## beat schedule run in-process in place of Celery beat (manage.py beat_run, Procfile.dev).
 run: demo
 	$(BIN)/honcho -f Procfile.dev start --port $(PORT)
 

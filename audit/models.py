@@ -43,6 +43,9 @@ class AuditEvent(models.TextChoices):
     REFERRAL_NOT_FOUND = "referral.not_found", "Referral asked for and not found"
     # Retention: closed and withdrawn referrals deleted after REFERRAL_RETENTION_DAYS (counts only in the row).
     REFERRALS_PURGED = "referral.purged", "Ended referrals purged after the retention period"
+    # Escalation of an unanswered referral (no actor: the portal did it) and the receiver's hand-off contact.
+    REFERRAL_ESCALATED = "referral.escalated", "Unanswered referral escalated"
+    REFERRAL_CONTACT_SET = "referral.contact_set", "Hand-off contact named"
     CONSENT_RECORDED = "consent.recorded", "Consent recorded"
     CONSENT_REVOKED = "consent.revoked", "Consent revoked"
     DEIDENTIFICATION_REFUSED = "privacy.refused", "Text refused by the de-identification guard"
@@ -84,6 +87,23 @@ class AuditEvent(models.TextChoices):
     # Task-force activity figures (counts per agency and quarter; the row holds the measure and values).
     ACTIVITY_FIGURE_ENTERED = "activity.figure_entered", "Activity figure entered"
     ACTIVITY_FIGURE_CORRECTED = "activity.figure_corrected", "Activity figure corrected"
+    # Service directory (issue 18): the row names the fields changed and the capacity codes, never the text.
+    SERVICE_PROFILE_CHANGED = "directory.profile_changed", "Service profile changed"
+    CAPACITY_CONFIRMED = "directory.capacity_confirmed", "Capacity status confirmed"
+    # Data-sharing agreements (issue 18): recorded by coordinators, ended only when recorded in error.
+    AGREEMENT_RECORDED = "agreement.recorded", "Data-sharing agreement recorded"
+    AGREEMENT_ENDED = "agreement.ended", "Data-sharing agreement ended (recorded in error)"
+    # Webhooks: an agency's endpoints (the row holds the endpoint's id and events, never its secret).
+    WEBHOOK_ADDED = "webhook.added", "Webhook endpoint added"
+    WEBHOOK_CHANGED = "webhook.changed", "Webhook endpoint changed"
+    WEBHOOK_DELETED = "webhook.deleted", "Webhook endpoint deleted"
+    WEBHOOK_SECRET_ROTATED = "webhook.secret_rotated", "Webhook signing secret replaced"
+    WEBHOOK_ENABLED = "webhook.enabled", "Webhook endpoint turned back on"
+    WEBHOOK_DISABLED = "webhook.disabled", "Webhook endpoint turned off after repeated failures"
+    WEBHOOK_TEST_SENT = "webhook.test_sent", "Webhook test event sent"
+    # Announcements to partner agencies (the row holds the audience and its size, never the text).
+    ANNOUNCEMENT_SENT = "announcement.sent", "Announcement sent"
+    ANNOUNCEMENT_ACKNOWLEDGED = "announcement.acknowledged", "Announcement acknowledged"
 
 
 class Outcome(models.TextChoices):

@@ -4,7 +4,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from api.v1 import activity, announcements, directory, meetings, referrals, reports, search, views, webhooks
+from api.v1 import activity, agreements, announcements, directory, meetings, referrals, reports, search, views, webhooks
 
 app_name = "v1"
 
@@ -27,6 +27,7 @@ referrals.register(router)
 meetings.register(router)
 reports.register(router)
 activity.register(router)
+agreements.register(router)
 directory.register(router)
 webhooks.register(router)
 announcements.register(router)

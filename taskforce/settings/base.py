@@ -431,17 +431,21 @@ DIGEST_SECTIONS: list[str] = [
     "meetings.digest_sections.AgendasAndMinutesSection",
     "meetings.digest_sections.ActionItemsSection",
     "meetings.digest_sections.TrainingsSection",
-    # (directory: capacity section here)
-    # (agreements: lapsing agreements section here)
+    # A reminder to confirm a stale capacity status (directory).
+    "directory.digest_sections.CapacitySection",
+    # Coordinators: data-sharing agreements lapsing soon, and agencies without a current one.
+    "directory.agreements_digest.AgreementsSection",
 ]
 # Immediate notification kinds: classes implementing digests.notifications.NotificationKind.
 DIGEST_NOTIFICATIONS: list[str] = [
     "cases.digest_sections.ReferralReceived",
     "cases.digest_sections.ConsentRevoked",
     "meetings.digest_sections.MeetingInvitation",
-    # (escalation: notification kinds here)
-    # (webhooks: notification kinds here)
+    "cases.digest_sections.ReferralEscalatedToAdmins",
+    "cases.digest_sections.ReferralEscalatedToCochairs",
+    "webhooks.notifications.WebhookDisabled",
     # (announcements: notification kinds here)
+    "home.notifications.AnnouncementNotification",
 ]
 # Empty: Celery's default queue. Integration tests and the benchmark use a queue of their own.
 DIGEST_QUEUE = env("DIGEST_QUEUE", "")
@@ -482,12 +486,87 @@ CELERY_BEAT_SCHEDULE.update(
 # Service directory: a capacity status not confirmed for this many days is shown as stale and the
 # agency is reminded in its digest.
 DIRECTORY_CAPACITY_STALE_DAYS = int(env("DIRECTORY_CAPACITY_STALE_DAYS", "30"))
-# (directory: more settings here)
+# The Open Referral (HSDS 3.0) export's ids are uuid5 of this namespace and each record's primary key, so
+# they stay the same from one export to the next. A deployment may set its own (any UUID).
+DIRECTORY_HSDS_NAMESPACE = env("DIRECTORY_HSDS_NAMESPACE", "5b0e8c36-7f53-5a86-9c1e-2f4f1b5d6a70")
+# A service profile's lists hold the referral's codes: one enum name per vocabulary in the API schema.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    **SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {}),
+    "AgeBandEnum": "cases.choices.AgeBand",
+    "GenderEnum": "cases.choices.Gender",
+    "TraffickingTypeEnum": "cases.choices.TraffickingType",
+    "LanguageEnum": "cases.choices.Language",
+    "CitizenshipEnum": "cases.choices.Citizenship",
+}
 
-# (agreements: settings here)
+# Data-sharing agreements: one expiring within this many days is "lapsing" (the gaps page, the
+# coordinators' digest), so that its renewal is signed before referrals to and from the agency stop.
+AGREEMENT_LAPSING_DAYS = int(env("AGREEMENT_LAPSING_DAYS", "60"))
+# The de-identification guard, for apps below `cases` that store free text a person typed (the note
+# of an agreement, in agencies): a dotted path read at run time, as DIGEST_SECTIONS is.
+FREE_TEXT_GUARD = "cases.services.guard_free_text"
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    **SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {}),
+    # A meeting's "kind" is another choice set: each its own name in the schema.
+    "AgreementKindEnum": "agencies.models.AgreementKind",
+    "AgreementStandingEnum": "agencies.agreements.Standing",
+    # The meeting's kind keeps the name it had before the agreements came.
+    "KindEnum": "meetings.choices.MeetingKind",
+}
 
-# (escalation: settings here)
+# Escalation of an unanswered referral (cases/escalation.py): still "sent" after its urgency's window,
+# it is brought to the receiving agency's administrators; after the same window again, to the co-chairs.
+# Emergency counts clock hours; urgent and routine count working days (Monday to Friday in TIME_ZONE,
+# without the public holidays of the `holidays` package for this country and subdivision).
+ESCALATION_EMERGENCY_HOURS = float(env("ESCALATION_EMERGENCY_HOURS", "2"))
+ESCALATION_URGENT_WORKING_DAYS = int(env("ESCALATION_URGENT_WORKING_DAYS", "1"))
+ESCALATION_ROUTINE_WORKING_DAYS = int(env("ESCALATION_ROUTINE_WORKING_DAYS", "5"))
+ESCALATION_HOLIDAYS_COUNTRY = env("ESCALATION_HOLIDAYS_COUNTRY", "US")
+ESCALATION_HOLIDAYS_SUBDIV = env("ESCALATION_HOLIDAYS_SUBDIV", "WI")  # "" for the country's holidays only
+CELERY_BEAT_SCHEDULE["cases-escalate-unanswered-referrals"] = {
+    "task": "cases.tasks.referrals_escalate_task",
+    "schedule": timedelta(seconds=float(env("ESCALATION_SWEEP_INTERVAL_SECONDS", "300"))),
+}
 
-# (webhooks: settings here)
+# Webhooks (webhooks/): an agency's own system receives its referral events, signed (Standard Webhooks).
+# Seconds to connect, and then to get the answer's status line, per attempt.
+WEBHOOK_TIMEOUT = float(env("WEBHOOK_TIMEOUT_SECONDS", "10"))
+# A failed attempt is tried again after each of these delays in turn; when they are used up (six
+# attempts in about seven hours) the delivery is given up ("abandoned").
+WEBHOOK_RETRY_SCHEDULE: list[timedelta] = [
+    timedelta(seconds=30),
+    timedelta(minutes=2),
+    timedelta(minutes=10),
+    timedelta(hours=1),
+    timedelta(hours=6),
+]
+# After this many deliveries in a row given up, the endpoint is turned off and its agency's
+# administrators are told (notification "webhook_disabled", switch notify_agency_alerts).
+WEBHOOK_DISABLE_AFTER = int(env("WEBHOOK_DISABLE_AFTER", "5"))
+# The portal never calls a loopback, private, link-local or otherwise non-public address (checked when
+# an endpoint is added and before each attempt). Tests that run a local HTTPS server turn this on; no
+# environment variable turns it on in a deployment.
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
+# A CA file to trust instead of the usual ones (the tests' local HTTPS server); empty: the usual ones.
+WEBHOOK_CA_BUNDLE = env("WEBHOOK_CA_BUNDLE", "")
+# After a new secret is made, the old one also signs for this long, so the agency's system can switch over.
+WEBHOOK_SECRET_ROTATION_GRACE = timedelta(hours=int(env("WEBHOOK_SECRET_ROTATION_GRACE_HOURS", "24")))
+WEBHOOK_MAX_ENDPOINTS_PER_AGENCY = int(env("WEBHOOK_MAX_ENDPOINTS_PER_AGENCY", "10"))
+# The delivery log keeps a finished delivery this long (without its payload, emptied when it finished).
+WEBHOOK_LOG_KEEP = timedelta(days=int(env("WEBHOOK_LOG_KEEP_DAYS", "90")))
+# How often beat queues the deliveries whose retry is due (and forgets log rows older than WEBHOOK_LOG_KEEP).
+WEBHOOK_SWEEP_INTERVAL = timedelta(seconds=float(env("WEBHOOK_SWEEP_INTERVAL_SECONDS", "30")))
+CELERY_BEAT_SCHEDULE["webhooks-sweep-retries"] = {
+    "task": "webhooks.tasks.sweep_webhook_retries",
+    "schedule": WEBHOOK_SWEEP_INTERVAL.total_seconds(),
+    "options": {**_DIGEST_TASK_OPTIONS, "expires": WEBHOOK_SWEEP_INTERVAL.total_seconds()},
+}
 
 # (home and announcements: settings here)
+# An announcement's audience (all partners, a sector, chosen agencies) is not a meeting's: each its own
+# name, the meeting's keeping the one it had.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    **SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {}),
+    "AudienceEnum": "meetings.choices.Audience",
+    "AnnouncementAudienceEnum": "home.models.Audience",
+}

@@ -18,7 +18,7 @@ class Command(BaseCommand):
         from importlib import import_module
 
         seeders = []
-        for app in ("cases", "meetings", "activity", "digests", "reports"):
+        for app in ("directory", "cases", "meetings", "activity", "digests", "reports", "home"):
             try:
                 module = import_module(f"{app}.demo")
             except ModuleNotFoundError as error:
