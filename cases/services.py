@@ -305,6 +305,8 @@ def referral_transition(
     _check_reason(move=transition.move, reason=reason, note=note)
     if contact is not None and transition.move != Move.ACCEPT:
         raise ValidationError({"contact": "Only accepting names who handles the referral."})
+    if transition.target == Status.SENT:
+        _check_may_send_again(referral)
     guard_free_text(actor=actor, fields={"note": note})
     return _apply_transition(
         referral=referral,
@@ -315,6 +317,19 @@ def referral_transition(
         note=note,
         contact=contact,
     )
+
+
+def _check_may_send_again(referral: Referral) -> None:
+    """The sender's reopening of a declined or withdrawn referral sends it to the receiver again (it waits
+    for an answer, and escalates): the agencies must still be allowed to exchange referrals, as in
+    referral_send. Issue 18: no referral to or from an agency without a current agreement."""
+    receiving = referral.receiving_agency
+    if not receiving.is_active:
+        raise ValidationError(f"{receiving.name} is not active: the referral cannot be sent to it again.")
+    from agencies.agreements import referral_refusal
+
+    if refusal := referral_refusal(sending_agency=referral.sending_agency, receiving_agency=receiving):
+        raise ValidationError(refusal)
 
 
 CONTACT_REFUSED = "Choose a person of your agency who handles referrals."

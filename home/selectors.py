@@ -16,7 +16,7 @@ from django.utils.timesince import timesince
 from agencies.models import Agency, User
 from agencies.roles import Action, Role
 from cases.choices import Status, Urgency
-from cases.models import Referral
+from cases.models import Referral, consent_in_force
 from directory.models import ServiceProfile
 from home.models import Announcement, AnnouncementAcknowledgement, Audience
 from meetings.choices import ActionStatus, RsvpResponse
@@ -145,7 +145,10 @@ def _escalated_to_you_item(user: User) -> NeedItem:
     unanswered after the deadline; for a coordinator, those still unanswered after the second deadline,
     across the task force (cases/escalation.py)."""
     if user.has_role(Role.COORDINATOR):
-        n = Referral.objects.filter(status=Status.SENT, escalated_to_cochairs_at__isnull=False).count()
+        # consent_in_force: a referral whose consent ended is no longer the receiver's, nor escalated.
+        n = Referral.objects.filter(
+            consent_in_force(), status=Status.SENT, escalated_to_cochairs_at__isnull=False
+        ).count()
         return NeedItem(
             key=Key.REFERRALS_ESCALATED_TO_YOU,
             count=n,
@@ -154,7 +157,7 @@ def _escalated_to_you_item(user: User) -> NeedItem:
             detail="The co-chairs were told. Ask the receiving agencies' administrators to have them answered.",
         )
     n = Referral.objects.filter(
-        status=Status.SENT, receiving_agency_id=user.agency_id, escalated_to_admins_at__isnull=False
+        consent_in_force(), status=Status.SENT, receiving_agency_id=user.agency_id, escalated_to_admins_at__isnull=False
     ).count()
     return NeedItem(
         key=Key.REFERRALS_ESCALATED_TO_YOU,

@@ -86,7 +86,36 @@ def url_resolve(url: str) -> Target:
     return Target(hostname=hostname, port=port, netloc=parts.netloc, addresses=addresses)
 
 
+# IPv6 forms that carry an IPv4 address in their last 32 bits, which a translator or the host's stack
+# may reach: the NAT64 well-known prefix (RFC 6052; 64:ff9b::7f00:1 is 127.0.0.1 through a NAT64 gateway),
+# IPv4-compatible (::/96, deprecated) and IPv4-translated (::ffff:0:0:0/96, SIIT) addresses.
+_CARRY_IPV4_IN_LAST_32_BITS = (
+    ipaddress.IPv6Network("64:ff9b::/96"),
+    ipaddress.IPv6Network("::/96"),
+    ipaddress.IPv6Network("::ffff:0:0:0/96"),
+)
+# The NAT64 local-use prefix (RFC 8215): a network's own translator, never a public destination.
+_NAT64_LOCAL_USE = ipaddress.IPv6Network("64:ff9b:1::/48")
+
+
 def _is_public(address: IPAddress) -> bool:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped  # ::ffff:127.0.0.1 is 127.0.0.1
+    if isinstance(address, ipaddress.IPv6Address):
+        if address in _NAT64_LOCAL_USE:
+            return False
+        carried = _carried_ipv4(address)
+        if carried is not None and not _is_public(carried):
+            return False  # ::ffff:127.0.0.1, 64:ff9b::7f00:1, 2002:7f00:1:: all lead to 127.0.0.1
+        if address.ipv4_mapped is not None:
+            return True  # its IPv4 address is public; the mapped block itself is not "global"
     return address.is_global and not address.is_multicast
+
+
+def _carried_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address leads to through a translation or tunnel, if it carries one."""
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if address.sixtofour is not None:  # 6to4 (2002::/16): a relay sends it on to this IPv4 address
+        return address.sixtofour
+    if any(address in network for network in _CARRY_IPV4_IN_LAST_32_BITS):
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return None

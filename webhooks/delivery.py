@@ -28,7 +28,14 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from cases.models import Referral
 from digests.notifications import notification_schedule
-from webhooks.models import OPEN_STATUSES, DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookEvent
+from webhooks.models import (
+    OPEN_STATUSES,
+    TEST_EVENT,
+    DeliveryStatus,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
 from webhooks.sending import Message, Outcome, message_send
 
 Result = Literal["succeeded", "failed", "abandoned", "skipped"]
@@ -75,6 +82,9 @@ def _claim(*, delivery_id: int, now: datetime) -> Message | Result:
 def _reason_to_give_up(*, delivery: WebhookDelivery, endpoint: WebhookEndpoint) -> str:
     if not endpoint.is_active:
         return TURNED_OFF
+    if delivery.referral_id is None and delivery.event != TEST_EVENT:
+        # Its referral was deleted (the retention purge) while the delivery waited: its facts go nowhere.
+        return "Given up: the referral no longer exists."
     if (
         delivery.referral_id is not None
         and delivery.event != WebhookEvent.CONSENT_WITHDRAWN

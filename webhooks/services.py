@@ -23,6 +23,7 @@ from agencies.models import Agency
 from agencies.roles import Action
 from audit.models import AuditEvent
 from audit.services import audit_record
+from cases.choices import Status
 from cases.deidentification import IdentifierKind
 from cases.services import guard_free_text
 from outbox.services import outbox_enqueue_many
@@ -215,6 +216,8 @@ def _new_secret() -> str:
 def webhook_referral_event_record(*, referral: Referral, event: str) -> list[WebhookDelivery]:
     """Call inside the transaction of the referral change: a delivery row per subscribed endpoint of the
     agency on the event's side, and its outbox row, committed (or rolled back) with the change."""
+    if event == "reopen" and referral.status == Status.SENT:
+        event = "sent"  # the sender resent it: for the receiver's system it arrives again, like a new one
     route = REFERRAL_EVENT_ROUTES.get(event)
     if route is None:
         return []

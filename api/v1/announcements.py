@@ -127,7 +127,15 @@ class AnnouncementSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(AgencyRefSerializer(many=True))
     def get_agencies(self, announcement: Announcement) -> list[dict[str, Any]]:
-        return [{"id": agency.pk, "name": agency.name} for agency in announcement.agencies.all()]
+        # Who else was warned is the coordinators' to know (the page says "chosen agencies"): a recipient
+        # sees its own agency only. Filtered in Python, to keep the list's prefetch.
+        user = self.context["request"].user
+        everyone = user.can(Action.SEND_ANNOUNCEMENTS)
+        return [
+            {"id": agency.pk, "name": agency.name}
+            for agency in announcement.agencies.all()
+            if everyone or agency.pk == user.agency_id
+        ]
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_acknowledged_count(self, announcement: Announcement) -> int | None:

@@ -99,6 +99,22 @@ def test_it_tells_each_side_only_its_own_events(
     assert len(at_sender.received) == 2 and len(at_receiver.received) == 2
 
 
+def test_a_resent_referral_reaches_the_receivers_system_again_as_received(
+    https_server, receiver_admin, receiver_officer, sender, django_capture_on_commit_callbacks
+):
+    at_receiver = https_server()
+    endpoint_for(receiver_admin, at_receiver)
+    with django_capture_on_commit_callbacks(execute=True):
+        referral = send(sender, receiver_admin.agency)
+    with django_capture_on_commit_callbacks(execute=True):
+        referral = referral_transition(referral=referral, actor=receiver_officer, move="decline", reason="no_capacity")
+    with django_capture_on_commit_callbacks(execute=True):
+        referral_transition(referral=referral, actor=sender, move="reopen", note="Space opened up, please look again")
+    received = [json.loads(request.body) for request in at_receiver.wait_for(2)]
+    assert [message["type"] for message in received] == ["referral.received", "referral.received"]
+    assert received[1]["data"]["status"] == "sent"
+
+
 def test_it_sends_only_the_events_an_endpoint_subscribed_to(
     https_server, receiver_admin, receiver_officer, sender, sender_admin, django_capture_on_commit_callbacks
 ):
