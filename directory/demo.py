@@ -33,7 +33,7 @@ PROFILES: dict[str, dict[str, object]] = {
         "languages": ["en", "es"],
         "interpretation_available": True,
         "age_bands": ["12_17", "18_24", "25_59", "60_plus"],
-        "hours": _office("08:00", "18:00"),
+        "hours": _office("00:00", "23:59", [1, 2, 3, 4, 5, 6, 7]),
         "after_hours": AfterHours.ALWAYS_OPEN,
         "intake_role": "Shelter intake advocate",
         "intake_phone": "555-0100",

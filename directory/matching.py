@@ -133,7 +133,10 @@ def _rule(verdict: _Verdict, allowed: list[str], value: str, *, takes: Callable[
     if not allowed:
         return
     if value in UNDISCLOSED:
-        verdict.gaps.append(f"Takes only {joined(takes(c) for c in allowed)}: the {what} is not given, check first")
+        if value in allowed:  # the agency says it takes people whose {what} is not known
+            return
+        known = [code for code in allowed if code not in UNDISCLOSED]
+        verdict.gaps.append(f"Takes only {joined(takes(c) for c in known)}: the {what} is not given, check first")
     elif value in allowed:
         verdict.reasons.append(f"Takes {takes(value)}")
     else:

@@ -114,6 +114,16 @@ def test_it_tells_the_officer_to_check_a_rule_the_referral_does_not_answer(sende
     assert "Takes only young people 12-17: the age is not given, check first" in match.gaps
 
 
+def test_an_agency_that_takes_unknown_values_raises_no_check_and_lists_only_known_ones(sender: Agency) -> None:
+    _profile("Immigration Help", needs=["legal"], citizenship=["foreign_national", "unknown"])
+    [match] = suggest(sender, ReferralFacts(needs=("legal",), citizenship="unknown"))
+    assert not [gap for gap in match.gaps if "citizenship" in gap]
+    _profile("Strict Immigration Help", needs=["legal"], citizenship=["foreign_national"])
+    gaps = {m.agency_name: m.gaps for m in suggest(sender, ReferralFacts(needs=("legal",), citizenship="unknown"))}
+    [gap] = [gap for gap in gaps["Strict Immigration Help"] if "citizenship" in gap]
+    assert "Unknown" not in gap and gap.endswith("the citizenship is not given, check first")
+
+
 def test_it_suggests_nothing_when_no_agency_covers_a_need(sender: Agency) -> None:
     _profile("Shelter", needs=["shelter"])
     assert suggest(sender, ReferralFacts(needs=("immigration",), language="es")) == []
