@@ -10,8 +10,12 @@ The package holds what SpreadsheetML (ECMA-376 part 1) requires for one workshee
 sheet with a bold header row, which stays in view (frozen) while scrolling.
 
 Cells: str (the empty string leaves the cell empty), bool, int, float, date (a serial day number
-shown as yyyy-mm-dd, so that spreadsheets sort, filter and compute with it) and None (empty). Memory grows
-with the number of distinct texts, not with the rows: fit for coded columns, not free text.
+shown as yyyy-mm-dd, so that spreadsheets sort, filter and compute with it) and None (empty).
+
+Memory is bounded whatever the row count: the shared-string table keeps at most SHARED_STRINGS_LIMIT
+distinct texts (the coded values, seen in the first rows, fill it first); a text first seen after it is
+full is written inline in its cell (`t="inlineStr"`), which every reader reads the same. An export of
+millions of rows, each with its own reference code, then holds the first 50,000 codes, not all of them.
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 MAX_ROWS = 1_048_576  # a worksheet's limit in Excel
 MAX_COLUMNS = 16_384
 MAX_TEXT = 32_767  # characters in a cell
+# Distinct texts kept in the shared-string table (about 5 MB of short texts); later ones are inline.
+SHARED_STRINGS_LIMIT = 50_000
 # What XML 1.0 cannot hold: C0 controls but tab and line ends, lone surrogates, U+FFFE and U+FFFF.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -109,17 +115,21 @@ def column_letters(count: int) -> list[str]:
 
 
 class _SharedStrings:
-    """Each distinct text once, in first-seen order; a cell refers to it by position."""
+    """Each distinct text once, in first-seen order, up to `limit` texts; a cell refers to it by position."""
 
-    def __init__(self) -> None:
+    def __init__(self, limit: int = SHARED_STRINGS_LIMIT) -> None:
         self.index: dict[str, int] = {}
         self.references = 0
+        self.limit = limit
 
-    def position(self, text: str) -> int:
-        self.references += 1
+    def position(self, text: str) -> int | None:
+        """The text's position in the table, or None when the table is full and does not hold it."""
         position = self.index.get(text)
         if position is None:
+            if len(self.index) >= self.limit:
+                return None
             position = self.index[text] = len(self.index)
+        self.references += 1
         return position
 
     def xml(self) -> Iterable[str]:
@@ -129,7 +139,13 @@ class _SharedStrings:
         yield "</sst>"
 
 
-def write_table(rows: Iterable[Sequence[object]], *, sheet_name: str, target: IO[bytes]) -> int:
+def write_table(
+    rows: Iterable[Sequence[object]],
+    *,
+    sheet_name: str,
+    target: IO[bytes],
+    shared_strings_limit: int = SHARED_STRINGS_LIMIT,
+) -> int:
     """Write the workbook to `target` (a writable binary file, seekable or not): one sheet named
     `sheet_name`, the first of `rows` as its bold header. Returns the number of rows written.
 
@@ -138,7 +154,7 @@ def write_table(rows: Iterable[Sequence[object]], *, sheet_name: str, target: IO
     `target` then holds an incomplete file, which the caller discards."""
     if not 1 <= len(sheet_name) <= 31 or any(character in sheet_name for character in "[]:*?/\\"):
         raise ValueError("A sheet's name has 1 to 31 characters, none of [ ] : * ? / \\.")
-    strings = _SharedStrings()
+    strings = _SharedStrings(shared_strings_limit)
     count = 0
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as package:
         package.writestr("[Content_Types].xml", _CONTENT_TYPES)
@@ -183,7 +199,12 @@ def _row(number: int, values: Sequence[object], letters: list[str], strings: _Sh
         elif isinstance(value, str):
             if len(value) > MAX_TEXT:
                 raise ValueError(f"A cell holds at most {MAX_TEXT:,} characters.")
-            cells.append(f'<c r="{letter}{number}" t="s"{style}><v>{strings.position(value)}</v></c>')
+            position = strings.position(value)
+            if position is None:
+                inline = f'<is><t xml:space="preserve">{_escaped(value)}</t></is>'
+                cells.append(f'<c r="{letter}{number}" t="inlineStr"{style}>{inline}</c>')
+            else:
+                cells.append(f'<c r="{letter}{number}" t="s"{style}><v>{position}</v></c>')
         elif isinstance(value, bool):  # before int: a bool is an int in Python
             cells.append(f'<c r="{letter}{number}" t="b"{style}><v>{int(value)}</v></c>')
         elif isinstance(value, int):

@@ -117,3 +117,36 @@ def test_it_refuses_more_rows_than_a_sheet_holds(monkeypatch):
 def test_it_refuses_a_sheet_name_excel_refuses(name):
     with pytest.raises(ValueError, match="A sheet's name has 1 to 31 characters"):
         write_table([["a"]], sheet_name=name, target=io.BytesIO())
+
+
+@pytest.mark.parametrize("read_only", [False, True])
+def test_texts_beyond_the_shared_table_are_written_inline_and_read_back_the_same(read_only):
+    rows = [["code", "county"], *([f"JUN-2026-{n:05d}", "Juniper County"] for n in range(40)), ["<a & b>", "x"]]
+    target = io.BytesIO()
+    write_table(rows, sheet_name="Referrals", target=target, shared_strings_limit=5)
+    target.seek(0)
+    strings = zipfile.ZipFile(target).read("xl/sharedStrings.xml").decode()
+    assert 'uniqueCount="5"' in strings  # the header's two texts, the first code, the county, the second code
+    target.seek(0)
+    read = [tuple(row) for row in load_workbook(target, read_only=read_only).active.iter_rows(values_only=True)]
+    assert read == [tuple(row) for row in rows]
+
+
+def test_memory_stays_bounded_whatever_the_number_of_distinct_texts(tmp_path):
+    import tracemalloc
+
+    def peak(count: int, limit: int) -> int:
+        rows = ([f"JUN-{n:09d}", "Juniper County", n] for n in range(count))
+        with (tmp_path / f"{count}-{limit}.xlsx").open("wb") as target:  # a file: the output is not in memory
+            tracemalloc.start()
+            write_table(rows, sheet_name="Referrals", target=target, shared_strings_limit=limit)
+            _, top = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+        return top
+
+    # Ten times the rows, each with its own code: the same memory with the limit, and ten times the
+    # codes' memory without it (the test fails so when the limit is taken away).
+    small, large = peak(2_000, 500), peak(20_000, 500)
+    assert large < 1.5 * small, (small, large)
+    unbounded = peak(20_000, 10**9)
+    assert unbounded > 3 * large, (large, unbounded)
