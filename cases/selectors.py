@@ -7,6 +7,7 @@ from datetime import datetime
 from operator import itemgetter
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
@@ -91,7 +92,8 @@ LIST_FIELDS = (
 # queryset is never evaluated itself: every caller gets a clone (`.all()`), whose filters, ordering and
 # slices are its own.
 _ROWS_BY_KEY: dict[tuple, QuerySet[Referral, dict[str, Any]]] = {}
-_ROWS_BY_KEY_MAX = 1024  # keys hold an agency and a date: far more than a day of a deployment
+# Bounded by REFERRAL_QUERY_CACHE_KEYS (settings): keys hold an agency, a direction and a date, so a
+# deployment needs about 3 per agency and day; past the bound every key is forgotten and rebuilt.
 
 
 def referral_rows(*, user: User, direction: str = "") -> QuerySet[Referral, dict[str, Any]]:
@@ -101,7 +103,7 @@ def referral_rows(*, user: User, direction: str = "") -> QuerySet[Referral, dict
 
 # The detail's statement, `rows.filter(pk=...)`, compiled once per visibility key: compiling it again
 # took 0.6 ms of a detail request. tests/cases/test_referral_rows_reuse.py holds it to the ORM's answer.
-_ONE_ROW = CompiledQuery(pk=Referral._meta.pk)
+_ONE_ROW = CompiledQuery(pk=Referral._meta.pk, max_keys=settings.REFERRAL_QUERY_CACHE_KEYS)
 
 
 def referral_row_get(*, user: User, pk: int) -> dict:
@@ -117,7 +119,7 @@ def _kept(user: User, direction: str) -> QuerySet[Referral, dict[str, Any]]:
     key = (visibility_key(user), direction, connection.vendor)
     rows = _ROWS_BY_KEY.get(key)
     if rows is None:
-        if len(_ROWS_BY_KEY) >= _ROWS_BY_KEY_MAX:
+        if len(_ROWS_BY_KEY) >= settings.REFERRAL_QUERY_CACHE_KEYS:
             _ROWS_BY_KEY.clear()
         rows = _ROWS_BY_KEY[key] = _rows_build(user, direction)
     return rows

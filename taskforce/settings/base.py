@@ -389,6 +389,17 @@ CELERY_BEAT_SCHEDULE["meetings-carry-over-action-items"] = {
     "task": "meetings.tasks.carry_over_action_items",
     "schedule": timedelta(hours=1),
 }
+# The RSVP reminder goes this long before a meeting to the people invited who have not answered.
+MEETINGS_RSVP_REMINDER_BEFORE = timedelta(hours=int(env("MEETINGS_RSVP_REMINDER_HOURS", "48")))
+CELERY_BEAT_SCHEDULE["meetings-rsvp-reminders"] = {
+    "task": "meetings.tasks.send_rsvp_reminders",
+    "schedule": timedelta(hours=1),
+}
+
+# Per-process caches of the referral list's and detail's compiled queries (cases/selectors.py): a key
+# per agency, direction and day, so about 3 per agency; past this many every key is dropped and rebuilt.
+# The default serves a state task force of 500 agencies without churning.
+REFERRAL_QUERY_CACHE_KEYS = int(env("REFERRAL_QUERY_CACHE_KEYS", "4096"))
 
 # --- CSV import of referrals (manage.py import_referrals) ---
 # Refused before reading: a larger file; while reading: more data rows. Split bigger files.
@@ -441,6 +452,7 @@ DIGEST_NOTIFICATIONS: list[str] = [
     "cases.digest_sections.ReferralReceived",
     "cases.digest_sections.ConsentRevoked",
     "meetings.digest_sections.MeetingInvitation",
+    "meetings.digest_sections.RsvpReminder",
     "cases.digest_sections.ReferralEscalatedToAdmins",
     "cases.digest_sections.ReferralEscalatedToCochairs",
     "webhooks.notifications.WebhookDisabled",

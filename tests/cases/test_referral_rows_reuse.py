@@ -125,8 +125,8 @@ def test_a_callers_filters_stay_in_its_own_clone(officer, outsider_officer):
     assert len(selectors._ROWS_BY_KEY) == 1
 
 
-def test_the_kept_querysets_stay_few(monkeypatch, officer):
-    monkeypatch.setattr(selectors, "_ROWS_BY_KEY_MAX", 2)
+def test_the_kept_querysets_stay_few(settings, officer):
+    settings.REFERRAL_QUERY_CACHE_KEYS = 2
     for direction in ("", "incoming", "outgoing", ""):
         selectors.referral_rows(user=officer, direction=direction)
         assert len(selectors._ROWS_BY_KEY) <= 2
