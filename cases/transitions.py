@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from cases import wording
 from cases.choices import Status
 
 
@@ -46,14 +47,13 @@ TRANSITIONS: list[Transition] = [
 
 
 class IllegalMove(Exception):
-    """The move is not allowed from the current status for this side; nothing changed."""
+    """The move is not allowed from the current status for this side; nothing changed. Its text is the plain
+    sentence of cases/wording.py (what happened, what can be done now), on the web's 409 page and the API's."""
 
-    def __init__(self, move: str, status: Status, allowed: list[Move]) -> None:
+    def __init__(self, move: str, status: Status, allowed: list[Move], other_side: Side | None = None) -> None:
         self.move, self.status, self.allowed = move, status, allowed
-        allowed_text = ", ".join(allowed) if allowed else "none"
-        super().__init__(
-            f"“{move}” is not possible while the referral is {status.label.lower()}. Allowed: {allowed_text}."
-        )
+        other = "" if other_side is None else f"the {'sending' if other_side == Side.SENDER else 'receiving'} agency"
+        super().__init__(wording.refusal(move=move, status=status, allowed=allowed, other_side_may=other))
 
 
 def allowed_moves(status: Status, sides: set[Side]) -> list[Move]:
@@ -64,4 +64,5 @@ def find_transition(move: str, status: Status, sides: set[Side]) -> Transition:
     for transition in TRANSITIONS:
         if transition.move == move and status in transition.source and transition.side in sides:
             return transition
-    raise IllegalMove(move, status, allowed_moves(status, sides))
+    other_side = next((t.side for t in TRANSITIONS if t.move == move and status in t.source), None)
+    raise IllegalMove(move, status, allowed_moves(status, sides), other_side=other_side)

@@ -24,7 +24,7 @@ from agencies.roles import Action
 from audit.models import AuditEvent
 from audit.selectors import audit_entries_about
 from audit.services import audit_record
-from cases import exports, selectors, services
+from cases import exports, selectors, services, wording
 from cases.access_audit import referral_list_record_view, referral_record_not_found
 from cases.choices import DeclineReason, Outcome, Status
 from cases.deidentification import find_identifiers
@@ -150,10 +150,13 @@ def _detail_context(request: AuthenticatedRequest, referral: Referral, **extra: 
         "service_form": ServiceDeliveryForm(initial={"month": f"{timezone.localdate():%Y-%m}"})
         if records_services
         else None,
-        "moves": allowed_moves(Status(referral.status), sides),
+        "move_buttons": wording.move_buttons(allowed_moves(Status(referral.status), sides)),
+        "status_name": wording.status_name(referral.status),
+        "timeline": [
+            (event, wording.timeline_entry(move=event.move, agency_name=event.agency.name, reason=event.reason))
+            for event in referral.timeline.select_related("agency", "actor")
+        ],
         "is_sender": Side.SENDER in sides,
-        "decline_reasons": DeclineReason.choices,
-        "outcomes": Outcome.choices,
         "comment_form": CommentForm(),
         "note_max": NOTE_MAX_LENGTH,
         # The sending agency sees who viewed or changed its referral.
@@ -170,21 +173,52 @@ def _detail_context(request: AuthenticatedRequest, referral: Referral, **extra: 
 @require_POST
 @requires(Action.HANDLE_REFERRALS, hide=True)
 def referral_transition(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """A move of the closed loop. A move that cannot be undone (wording.CONFIRMED_MOVES) asks first: the
+    first POST shows the confirmation step (where the reason or outcome is chosen), the one carrying
+    `confirmed=yes` acts. A refused move shows the referral's page again, saying why in plain words."""
     referral = _referral_get(request, pk)
     form = TransitionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "That change could not be read; nothing was changed.")
         return redirect("cases:referral_detail", pk=pk)
+    move = form.cleaned_data["move"]
+    asks_first = move in wording.CONFIRMED_MOVES
+    sides = services.sides_of(referral=referral, user=request.user)
+    if asks_first and move in allowed_moves(Status(referral.status), sides) and not _confirmed(request):
+        return _confirm_move(request, referral, move)
     try:
         services.referral_transition(referral=referral, actor=request.user, **form.cleaned_data)
     except IllegalMove as error:
         return _detail_again(request, referral, 409, move_error=str(error))
     except ValidationError as error:
-        return _detail_again(
-            request, referral, 400, move_error=" ".join(error.messages), failed_move=form.cleaned_data["move"]
-        )
+        if asks_first:
+            # The typed note is not sent back (it may be what the guard refused): the person retypes it.
+            return _confirm_move(request, referral, move, error=" ".join(error.messages), status=400)
+        return _detail_again(request, referral, 400, move_error=" ".join(error.messages), failed_move=move)
     messages.success(request, "Status updated.")
     return redirect("cases:referral_detail", pk=pk)
+
+
+def _confirmed(request: AuthenticatedRequest) -> bool:
+    return request.POST.get("confirmed") == "yes"
+
+
+def _confirm_move(
+    request: AuthenticatedRequest, referral: Referral, move: str, *, error: str = "", status: int = 200
+) -> HttpResponse:
+    """The confirmation step of a move: what is about to happen, the reason or outcome (none preselected), an
+    optional note, Confirm and Go back."""
+    choices = {"close": Outcome.choices, "decline": DeclineReason.choices}[move]
+    context = {
+        "referral": referral,
+        "move": move,
+        "confirmation": wording.CONFIRMATIONS[move],
+        "reason_label": "Outcome" if move == "close" else "Reason for declining",
+        "reason_choices": choices,
+        "note_max": NOTE_MAX_LENGTH,
+        "error": error,
+    }
+    return render(request, "cases/referral_confirm.html", context, status=status)
 
 
 @require_POST
@@ -252,7 +286,14 @@ def referral_services(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 @requires(Action.HANDLE_REFERRALS, hide=True)
 def consent_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The sending agency records a withdrawal of consent, after a confirmation step in the page (the first
+    POST shows it; the one carrying `confirmed=yes` acts). Refusals are the service's, as before."""
     referral = _referral_get(request, pk)
+    consent = referral.consent
+    in_force = consent is not None and consent.revoked_at is None
+    if in_force and Side.SENDER in services.sides_of(referral=referral, user=request.user) and not _confirmed(request):
+        context = {"referral": referral, "confirmation": wording.CONSENT_WITHDRAWAL}
+        return render(request, "cases/referral_confirm.html", context)
     try:
         services.consent_revoke(referral=referral, actor=request.user)
     except ValidationError as error:

@@ -137,6 +137,10 @@ def report_approve(request: AuthenticatedRequest) -> HttpResponse:
         return redirect("reports:dashboard")
     pk = form.cleaned_data["report"]
     report = selectors.report_get(user=request.user, pk=pk)
+    if not report.is_approved and request.POST.get("confirmed") != "yes":
+        # The confirmation step in the page (issue 20): approving freezes the figures for good.
+        context = {"report": report, "reviewed": form.cleaned_data["reviewed"]}
+        return render(request, "reports/approve_confirm.html", context)
     try:
         services.report_approve(report=report, actor=request.user, reviewed=form.cleaned_data["reviewed"])
     except FiguresChanged as error:

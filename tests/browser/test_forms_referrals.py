@@ -2,15 +2,15 @@
 security settings (cases/templates/cases/referral_detail.html and search.html). Forms, by test:
 
 test_it_lets_the_receiver_decline_and_the_sender_reopen_and_withdraw
-  - "Decline" with a reason and a note (receiver)
+  - "Decline…", then the reason and a note on the confirmation step (receiver)
   - "Reopen" with the required note (sender)
   - "Withdraw" with a note (sender)
 test_it_takes_an_accepted_referral_through_in_progress_to_closed_and_reopens_it
-  - "Start" (accepted -> in progress), "Close" with an outcome and a note, "Reopen" (receiver)
+  - "Mark in progress", "Close…" then the outcome and a note on the confirmation step, "Reopen" (receiver)
 test_it_flags_comments_and_withdraws_consent_and_the_receiver_loses_the_referral
   - "Add comment" (both agencies)
   - "Flag for the next case review" (sender)
-  - "Record withdrawal of consent" (sender); the receiver then gets 404 and a count in its list
+  - "Record withdrawal of consent…" and its confirmation (sender); the receiver then gets 404 and a count
 test_it_finds_a_referral_by_a_word_of_its_note
   - "Search" of notes and minutes (POST, results in the answer)
 
@@ -68,9 +68,10 @@ def test_it_lets_the_receiver_decline_and_the_sender_reopen_and_withdraw(
 
     sign_in_as(page, live_server, nurse)
     _open(page, referral)
+    submit(page, page.get_by_role("button", name="Decline…", exact=True))
     page.get_by_label("Reason for declining").select_option(label="Unable to contact")
     page.get_by_label("Note (optional)").fill("Three calls, no answer; the shelter line was busy.")
-    submit(page, page.get_by_role("button", name="Decline", exact=True))
+    submit(page, page.get_by_role("button", name="Decline the referral"))
     _moved(page, "Declined")
     referral.refresh_from_db()
     assert (referral.status, referral.decline_reason) == (Status.DECLINED, DeclineReason.UNABLE_TO_CONTACT)
@@ -100,12 +101,13 @@ def test_it_takes_an_accepted_referral_through_in_progress_to_closed_and_reopens
 
     sign_in_as(page, live_server, nurse)
     _open(page, referral)
-    submit(page, page.get_by_role("button", name="Start", exact=True))
+    submit(page, page.get_by_role("button", name="Mark in progress", exact=True))
     _moved(page, "In progress")
 
+    submit(page, page.get_by_role("button", name="Close…", exact=True))
     page.get_by_label("Outcome").select_option(label="Services provided")
     page.get_by_label("Note (optional)").fill("Clinic visit done; follow-up booked.")
-    submit(page, page.get_by_role("button", name="Close", exact=True))
+    submit(page, page.get_by_role("button", name="Close the referral"))
     _moved(page, "Closed")
     referral.refresh_from_db()
     assert (referral.status, referral.outcome) == (Status.CLOSED, Outcome.SERVICES_PROVIDED)
@@ -148,7 +150,8 @@ def test_it_flags_comments_and_withdraws_consent_and_the_receiver_loses_the_refe
     referral.refresh_from_db()
     assert referral.flagged_for_review_at is not None
 
-    submit(page, page.get_by_role("button", name="Record withdrawal of consent"))
+    submit(page, page.get_by_role("button", name="Record withdrawal of consent…"))
+    submit(page, page.get_by_role("button", name="Record the withdrawal of consent"))
     page.get_by_text("Consent withdrawn. The receiving agency no longer has access to this referral.").wait_for()
     assert page.get_by_text("withdrawn", exact=False).first.is_visible()
     referral.refresh_from_db()

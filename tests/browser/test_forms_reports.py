@@ -3,7 +3,7 @@ security settings (reports/templates/reports/). Forms, by test:
 
 test_it_lets_a_coordinator_approve_a_report_and_prepare_its_pdf_again_after_the_link_expired
   - "Build the report", as a coordinator (report_form.html)
-  - "Approve and freeze" and "Prepare PDF" (report_detail.html)
+  - "Approve and freeze…" and its confirmation step, "Prepare PDF" (report_detail.html)
   - "Prepare it again" once the download link has expired (export.html)
 
 A grant manager building a report and preparing its XLSX is in test_reports_flow.py.
@@ -52,7 +52,9 @@ def test_it_lets_a_coordinator_approve_a_report_and_prepare_its_pdf_again_after_
     submit(page, page.get_by_role("button", name="Build the report"))
     page.get_by_text("Draft saved. These are its figures as of now.").wait_for()
 
-    submit(page, page.get_by_role("button", name="Approve and freeze"))
+    submit(page, page.get_by_role("button", name="Approve and freeze…"))
+    page.get_by_text("This cannot be undone.").wait_for()
+    submit(page, page.get_by_role("button", name="Approve and freeze the report"))
     page.get_by_text("Approved. The report is now frozen: its figures will not change.").wait_for()
     report = Report.objects.get()
     assert report.is_approved and report.approved_by == coordinator

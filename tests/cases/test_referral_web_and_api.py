@@ -92,12 +92,13 @@ def test_it_warns_before_submit_through_the_check_endpoint(officer):
 def test_it_answers_409_with_the_allowed_moves_on_the_web_and_the_api(officer, outsider_officer):
     referral = send(officer, outsider_officer.agency)
     web = client_for(officer).post(reverse("cases:referral_transition", args=[referral.pk]), {"move": "accept"})
-    assert web.status_code == 409 and "Allowed: withdraw" in web.content.decode()
+    sentence = "Only the receiving agency can accept this referral now. You can: withdraw it."
+    assert web.status_code == 409 and sentence in web.content.decode()
     api = client_for(officer).post(
         f"/api/v1/referrals/{referral.pk}/transitions/", {"move": "accept"}, content_type="application/json"
     )
     assert api.status_code == 409
-    assert api.json()["allowed_moves"] == ["withdraw"]
+    assert api.json() == {"detail": sentence, "allowed_moves": ["withdraw"]}
     referral.refresh_from_db()
     assert referral.status == "sent"
 

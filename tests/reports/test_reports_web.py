@@ -74,7 +74,7 @@ def test_it_lets_a_coordinator_approve_exactly_the_figures_reviewed(coordinator,
     client = client_for(coordinator)
     page = client.get(reverse("reports:detail", args=[report.pk])).context
     reviewed = page["fingerprint"]
-    response = client.post(reverse("reports:approve"), {"report": report.pk, "reviewed": reviewed})
+    response = client.post(reverse("reports:approve"), {"report": report.pk, "reviewed": reviewed, "confirmed": "yes"})
     assert response.status_code == 302
     report.refresh_from_db()
     assert report.status == ReportStatus.APPROVED and report.approved_by == coordinator
@@ -95,7 +95,9 @@ def test_it_approves_the_published_figures_although_the_data_moved_since_they_we
     with pytest.raises(FiguresChanged):
         report_approve(report=report, actor=coordinator, reviewed="0" * 64)
     Referral.objects.filter(pk=quarter[0].pk).update(trafficking_type="labor")  # the data moves meanwhile
-    response = client.post(reverse("reports:approve"), {"report": report.pk, "reviewed": reviewed}, follow=True)
+    response = client.post(
+        reverse("reports:approve"), {"report": report.pk, "reviewed": reviewed, "confirmed": "yes"}, follow=True
+    )
     assert "Approved. The report is now frozen" in response.content.decode()
     report.refresh_from_db()
     assert report.status == ReportStatus.APPROVED and figures_fingerprint(snapshot_content(report=report)) == reviewed
