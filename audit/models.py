@@ -73,6 +73,7 @@ class AuditEvent(models.TextChoices):
     MINUTES_CORRECTION = "meeting.minutes_correction", "Correction of approved minutes started"
     ATTENDANCE_RECORDED = "meeting.attendance_recorded", "Attendance recorded"
     ATTENDANCE_REMOVED = "meeting.attendance_removed", "Attendance removed"
+    MOTION_RECORDED = "meeting.motion_recorded", "Motion and vote recorded"
     ACTION_ITEM_CREATED = "meeting.action_item_created", "Action item created"
     ACTION_ITEM_CHANGED = "meeting.action_item_changed", "Action item status changed"
     ATTACHMENT_ADDED = "meeting.attachment_added", "Handout added"

@@ -75,3 +75,15 @@ class RequestStatus(models.TextChoices):
     @classmethod
     def closed(cls) -> list[str]:
         return [cls.DONE, cls.DECLINED]
+
+
+class Vote(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    ABSTAIN = "abstain", "Abstain"
+
+
+class MotionResult(models.TextChoices):
+    CARRIED = "carried", "Carried"
+    FAILED = "failed", "Failed"
+    NO_QUORUM = "no_quorum", "No quorum: not decided"

@@ -12,13 +12,14 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from django.db.models import Exists, OuterRef, Q, Subquery
+from django.utils import timezone
 
 from agencies.models import User
 from digests.rendering import NotificationContent
 from digests.schedule import zone
 from digests.sections import DigestItem, DigestSection, DigestWindow, SectionContent, portal_url
 from meetings.choices import ActionStatus, Audience, MeetingKind, MinutesStatus, RegistrationStatus
-from meetings.models import ActionItem, Committee, Meeting, Minutes, Training, TrainingRegistration
+from meetings.models import ActionItem, Committee, Meeting, Minutes, Rsvp, Training, TrainingRegistration
 from meetings.models.meetings import audience_q
 
 MEETINGS_AHEAD = timedelta(days=14)
@@ -223,4 +224,43 @@ class MeetingInvitation:
             message=message + " Sign in to the portal for the details.",
             link_url=_meeting_url(meeting.pk),
             link_label="Open the meeting",
+        )
+
+
+RSVP_REMINDER = "meeting_rsvp_reminder"
+
+
+class RsvpReminder:
+    """Two days before a meeting, the people invited who have not said whether they come: one reminder."""
+
+    key = RSVP_REMINDER
+    switch = "notify_invitations"
+    label = "reminders to answer a meeting invitation"
+
+    def recipients(self, *, target_id: int) -> Iterable[User]:
+        answered = set(Rsvp.objects.filter(meeting_id=target_id).values_list("person_id", flat=True))
+        return [person for person in MeetingInvitation().recipients(target_id=target_id) if person.pk not in answered]
+
+    def build(self, *, person: User, target_id: int) -> NotificationContent | None:
+        # Still in the audience, still on, not started, and still no answer.
+        answered = Rsvp.objects.filter(meeting=OuterRef("pk"), person=person)
+        meeting = (
+            Meeting.objects.for_user(person)
+            .filter(audience_q(person), pk=target_id, cancelled_at__isnull=True, starts_at__gt=timezone.now())
+            .filter(~Exists(answered))
+            .only("pk", "title", "kind", "starts_at")
+            .first()
+        )
+        if meeting is None:
+            return None
+        starts = meeting.starts_at.astimezone(zone(person.time_zone))
+        when = f"{starts:%A, %B} {starts.day}, {starts.year} at {starts:%I:%M %p}".replace(" at 0", " at ")
+        message = f"You are invited to a meeting on {when} and have not said yet whether you will come."
+        if not meeting.is_case_review:
+            message += f" {meeting.title}."
+        return NotificationContent(
+            subject="Will you come to the meeting?",
+            message=message + " Sign in to the portal to answer: attending, maybe or not attending.",
+            link_url=_meeting_url(meeting.pk),
+            link_label="Answer on the meeting's page",
         )

@@ -14,8 +14,18 @@ from django.utils import timezone
 from agencies.models import Agency, User
 from agencies.roles import Action
 from meetings import services
-from meetings.choices import ActionStatus, Audience, Frequency, MeetingKind, RequestStatus, RsvpResponse, TrainingSector
+from meetings.choices import (
+    ActionStatus,
+    Audience,
+    Frequency,
+    MeetingKind,
+    RequestStatus,
+    RsvpResponse,
+    TrainingSector,
+    Vote,
+)
 from meetings.models import Committee, Meeting, Training
+from meetings.models.motions import MOTION_TEXT_MAX_LENGTH
 from meetings.models.records import AGENDA_NOTES_MAX_LENGTH, MINUTES_MAX_LENGTH
 from meetings.recurrence import MAX_OCCURRENCES
 
@@ -344,3 +354,37 @@ class RequestStatusForm(forms.Form):
         training = self.fields["training"]
         assert isinstance(training, forms.ModelChoiceField)
         training.queryset = Training.objects.filter(host_agency_id=agency_id)
+
+
+class MotionForm(forms.Form):
+    """A motion with one vote field per agency present (`vote_<agency id>`)."""
+
+    text = forms.CharField(
+        label="The motion",
+        max_length=MOTION_TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4, **_GUARDED}),
+        help_text="What the meeting decides, in one or two sentences. No identifying details about anyone served.",
+    )
+    mover_agency = forms.ModelChoiceField(queryset=Agency.objects.none(), label="Moved by (agency)")
+    seconder_agency = forms.ModelChoiceField(queryset=Agency.objects.none(), label="Seconded by (agency)")
+
+    def __init__(self, *args: Any, agencies: list[Agency], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        present = Agency.objects.filter(pk__in=[agency.pk for agency in agencies]).order_by("name")
+        for name in ("mover_agency", "seconder_agency"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = present
+        self.agencies = agencies
+        for agency in agencies:
+            self.fields[f"vote_{agency.pk}"] = forms.ChoiceField(
+                label=agency.name, choices=Vote.choices, widget=forms.RadioSelect, required=False
+            )
+
+    def vote_fields(self) -> list[forms.BoundField]:
+        return [self[f"vote_{agency.pk}"] for agency in self.agencies]
+
+    def votes(self) -> dict[int, str]:
+        """The votes cast; an agency left blank did not vote."""
+        cast = {agency.pk: self.cleaned_data.get(f"vote_{agency.pk}") or "" for agency in self.agencies}
+        return {pk: vote for pk, vote in cast.items() if vote}

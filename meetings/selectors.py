@@ -7,20 +7,22 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import User
-from meetings.choices import ActionStatus, MinutesStatus, RegistrationStatus, RsvpResponse
+from meetings.choices import ActionStatus, Audience, MinutesStatus, RegistrationStatus, RsvpResponse
 from meetings.models import (
     ActionItem,
     AgendaItem,
     Attendance,
     Committee,
     Meeting,
+    MeetingSeries,
     Minutes,
+    Motion,
     Rsvp,
     Training,
     TrainingRegistration,
@@ -81,6 +83,7 @@ class MeetingPage:
     rsvp_counts: dict[str, int]
     checked_in: bool
     check_in_open: bool
+    motions: list[Motion]
 
 
 def meeting_page(*, user: User, meeting: Meeting) -> MeetingPage:
@@ -100,7 +103,64 @@ def meeting_page(*, user: User, meeting: Meeting) -> MeetingPage:
         rsvp_counts={value: rsvps.get(value, 0) for value in RsvpResponse.values},
         checked_in=any(row.person_id == user.pk for row in attendance),
         check_in_open=not meeting.is_cancelled and check_in_opens_at(meeting) <= now <= meeting.ends_at,
+        motions=motions_of(meeting=meeting),
     )
+
+
+def motions_of(*, meeting: Meeting) -> list[Motion]:
+    """The motions of a meeting the person may see (checked by the caller's `meeting_get`)."""
+    return list(meeting.motions.select_related("mover_agency", "seconder_agency").prefetch_related("votes__agency"))
+
+
+def series_get(*, user: User, pk: int) -> MeetingSeries:
+    """A series one of whose meetings the person may see; 404 otherwise."""
+    visible = meetings_for(user=user).filter(series_id=OuterRef("pk"))
+    return get_object_or_404(MeetingSeries.objects.filter(Exists(visible)), pk=pk)
+
+
+def decisions_of_series(*, user: User, series: MeetingSeries) -> QuerySet[Motion]:
+    """The decision log: every motion of the series' meetings the person may see, oldest first."""
+    meetings = meetings_for(user=user).filter(series=series, cancelled_at__isnull=True)
+    return (
+        Motion.objects.filter(meeting__in=meetings.values("pk"))
+        .select_related("meeting", "mover_agency", "seconder_agency")
+        .prefetch_related("votes__agency")
+        .order_by("meeting__starts_at", "recorded_at", "id")
+    )
+
+
+@dataclass(frozen=True)
+class Printout:
+    """A meeting's agenda, minutes and decisions, as the person may read them on the meeting's page."""
+
+    meeting: Meeting
+    agenda: list[AgendaItem] | None
+    minutes: Minutes | None
+    attendance: list[Attendance]
+    motions: list[Motion]
+
+
+def meeting_printout(*, user: User, meeting: Meeting) -> Printout:
+    """The newest version of the minutes the person may read (a draft only to its organizers)."""
+    minutes = minutes_visible(user=user, meeting=meeting)
+    return Printout(
+        meeting=meeting,
+        agenda=agenda_visible(user=user, meeting=meeting),
+        minutes=minutes[0] if minutes else None,
+        attendance=list(meeting.attendance.select_related("person", "agency")),
+        motions=motions_of(meeting=meeting),
+    )
+
+
+def invited_people(*, meeting: Meeting) -> QuerySet[User]:
+    """The people of the meeting's audience (members of every agency, of the committee or the co-chairs)."""
+    people = User.objects.filter(is_active=True, agency__isnull=False, agency__is_active=True)
+    if meeting.audience == Audience.ALL_MEMBERS:
+        return people
+    if meeting.audience == Audience.COCHAIRS:
+        return people.filter(agency__is_cochair=True)
+    committee = Committee.objects.filter(pk=meeting.committee_id or 0)  # a committee audience has one
+    return people.filter(Q(pk__in=committee.values("members")) | Q(agency_id__in=committee.values("agencies")))
 
 
 # --- the calendar ------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.urls import reverse
 from agencies.models import User
 from agencies.roles import PERMISSIONS, Action
 from meetings.models import Meeting
-from meetings.services import action_items_carry_over, meetings_to_carry_over
+from meetings.services import action_items_carry_over, meetings_to_carry_over, meetings_to_remind, rsvp_reminder_send
 from toolkit.mail import portal_send_mail
 
 
@@ -35,3 +35,9 @@ def carry_over_action_items() -> int:
     for pk in meetings_to_carry_over():
         added += action_items_carry_over(meeting=Meeting.objects.get(pk=pk))
     return added
+
+
+@shared_task(acks_late=True)
+def send_rsvp_reminders() -> int:
+    """Hourly (beat): two days before a meeting, one reminder to the people invited who have not answered."""
+    return sum(rsvp_reminder_send(meeting_id=pk) for pk in meetings_to_remind())

@@ -25,8 +25,9 @@ from api.pagination import PortalCursorPagination
 from api.permissions import acting_user, action_permission
 from api.v1.serializers import AbsentAsNullURLField
 from meetings import selectors, services
-from meetings.choices import ActionStatus, MeetingKind, RegistrationStatus, RequestStatus, TrainingSector
-from meetings.models import ActionItem, AgendaItem, Meeting, Training, TrainingRequest
+from meetings.choices import ActionStatus, MeetingKind, RegistrationStatus, RequestStatus, TrainingSector, Vote
+from meetings.models import ActionItem, AgendaItem, Meeting, MeetingSeries, Motion, Training, TrainingRequest
+from meetings.models.motions import MOTION_TEXT_MAX_LENGTH
 from meetings.permissions import may_update_action_item
 
 if TYPE_CHECKING:
@@ -138,6 +139,56 @@ class MeetingDetailSerializer(MeetingSerializer):
         return MinutesOutSerializer(versions[0]).data if versions else None
 
 
+class VoteSerializer(serializers.Serializer):
+    agency = AgencyRefSerializer()
+    vote = serializers.ChoiceField(choices=Vote.choices)
+
+
+class MotionSerializer(serializers.ModelSerializer):
+    mover_agency = AgencyRefSerializer()
+    seconder_agency = AgencyRefSerializer()
+    votes = VoteSerializer(many=True)
+
+    class Meta:
+        model = Motion
+        fields = [
+            "id",
+            "text",
+            "mover_agency",
+            "seconder_agency",
+            "result",
+            "yes",
+            "no",
+            "abstain",
+            "agencies_present",
+            "agencies_needed",
+            "votes",
+            "recorded_at",
+        ]
+        read_only_fields = fields
+
+
+class DecisionSerializer(MotionSerializer):
+    meeting: serializers.PrimaryKeyRelatedField[Meeting] = serializers.PrimaryKeyRelatedField(read_only=True)
+    meeting_starts_at = serializers.DateTimeField(source="meeting.starts_at")
+
+    class Meta(MotionSerializer.Meta):
+        fields = [*MotionSerializer.Meta.fields, "meeting", "meeting_starts_at"]
+        read_only_fields = fields
+
+
+class VoteInSerializer(serializers.Serializer):
+    agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.filter(is_active=True))
+    vote = serializers.ChoiceField(choices=Vote.choices)
+
+
+class MotionInSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=MOTION_TEXT_MAX_LENGTH)
+    mover_agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.filter(is_active=True))
+    seconder_agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.filter(is_active=True))
+    votes = VoteInSerializer(many=True, help_text="One per agency present that voted; leave out those that did not.")
+
+
 class MeetingFilter(PortalFilterSet):
     date_from = filters.DateFilter(
         field_name="starts_at", lookup_expr="date__gte", label="Starts on or after (local date)"
@@ -175,6 +226,75 @@ class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_serializer_class(self) -> type[serializers.Serializer]:
         return MeetingDetailSerializer if self.action == "retrieve" else MeetingSerializer
+
+    @extend_schema(
+        methods=["GET"], responses={200: MotionSerializer(many=True)}, summary="Motions voted in the meeting"
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=MotionInSerializer,
+        responses={201: MotionSerializer},
+        summary="Record a motion with the vote of each agency present (organizers)",
+        description=services.RULE_IN_WORDS,
+    )
+    @action(detail=True, methods=["get", "post"], url_path="motions", pagination_class=None, filterset_class=None)
+    def motions(self, request: Request, pk: str) -> Response:
+        user = acting_user(request)
+        meeting = selectors.meeting_get(user=user, pk=pk_from_url(pk))
+        if request.method == "GET":
+            return Response(MotionSerializer(selectors.motions_of(meeting=meeting), many=True).data)
+        data = MotionInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        motion = services.motion_record(
+            actor=user,
+            meeting=meeting,
+            text=values["text"],
+            mover_agency=values["mover_agency"],
+            seconder_agency=values["seconder_agency"],
+            votes=_votes(values["votes"]),
+        )
+        created = next(row for row in selectors.motions_of(meeting=meeting) if row.pk == motion.pk)
+        return Response(MotionSerializer(created).data, status=201)
+
+
+def _votes(rows: list[dict[str, Any]]) -> dict[int, str]:
+    votes: dict[int, str] = {}
+    for row in rows:
+        if row["agency"].pk in votes:
+            raise serializers.ValidationError({"votes": "One vote per agency."})
+        votes[row["agency"].pk] = row["vote"]
+    return votes
+
+
+class MeetingSeriesSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    rule = serializers.CharField(source="rule_in_words")
+
+
+@extend_schema_view(retrieve=extend_schema(summary="A meeting series one of whose meetings you may see"))
+class MeetingSeriesViewSet(viewsets.GenericViewSet):
+    serializer_class = MeetingSeriesSerializer
+    pagination_class = None
+
+    def get_queryset(self) -> QuerySet[MeetingSeries]:
+        return MeetingSeries.objects.none()  # objects are read through selectors.series_get only
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        series = selectors.series_get(user=acting_user(request), pk=pk_from_url(pk))
+        return Response(MeetingSeriesSerializer(series).data)
+
+    @extend_schema(
+        responses={200: DecisionSerializer(many=True)},
+        summary="The decision log: every motion of the series' meetings you may see",
+    )
+    @action(detail=True, methods=["get"], url_path="decisions")
+    def decisions(self, request: Request, pk: str) -> Response:
+        user = acting_user(request)
+        series = selectors.series_get(user=user, pk=pk_from_url(pk))
+        motions = selectors.decisions_of_series(user=user, series=series)
+        return Response(DecisionSerializer(motions, many=True).data)
 
 
 # --- action items ------------------------------------------------------------------------------------
@@ -432,6 +552,7 @@ class TrainingRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
 
 def register(router: SimpleRouter) -> None:
     """Endpoints of this area are registered here."""
+    router.register("meeting-series", MeetingSeriesViewSet, basename="meeting-series")
     router.register("meetings", MeetingViewSet, basename="meeting")
     router.register("action-items", ActionItemViewSet, basename="action-item")
     router.register("trainings", TrainingViewSet, basename="training")

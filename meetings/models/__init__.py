@@ -4,6 +4,7 @@ from meetings.models.actions import ActionItem, ActionItemQuerySet
 from meetings.models.committees import Committee, CommitteeQuerySet
 from meetings.models.feeds import CalendarFeed
 from meetings.models.meetings import Meeting, MeetingQuerySet, MeetingSeries
+from meetings.models.motions import Motion, MotionVote
 from meetings.models.records import AgendaItem, Attachment, Attendance, Minutes, Rsvp
 from meetings.models.trainings import (
     PeopleTrained,
@@ -28,6 +29,8 @@ __all__ = [
     "MeetingQuerySet",
     "MeetingSeries",
     "Minutes",
+    "Motion",
+    "MotionVote",
     "PeopleTrained",
     "Rsvp",
     "Training",

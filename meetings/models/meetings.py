@@ -117,6 +117,8 @@ class Meeting(MeetingDetails):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     # Set once the open action items have been carried into the next meeting of the series.
     carried_over_at = models.DateTimeField(null=True, blank=True)
+    # Set once the RSVP reminder went to the people invited who had not answered (two days before).
+    rsvp_reminded_at = models.DateTimeField(null=True, blank=True)
     # RFC 5545 SEQUENCE: raised on every change of time or place, so that calendar apps update.
     sequence = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)

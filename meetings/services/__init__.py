@@ -33,6 +33,8 @@ from meetings.services.minutes import (
     minutes_correct,
     minutes_save,
 )
+from meetings.services.motions import RULE_IN_WORDS, motion_record, present_agencies
+from meetings.services.reminders import meetings_to_remind, rsvp_reminder_send
 from meetings.services.requests import (
     training_request_assign,
     training_request_set_status,
@@ -49,6 +51,7 @@ from meetings.services.trainings import (
 )
 
 __all__ = [
+    "RULE_IN_WORDS",
     "AgendaItemInput",
     "MeetingInput",
     "TrainingInput",
@@ -77,12 +80,16 @@ __all__ = [
     "meeting_schedule",
     "meeting_update",
     "meetings_to_carry_over",
+    "meetings_to_remind",
     "minutes_approve",
     "minutes_circulate",
     "minutes_correct",
     "minutes_save",
+    "motion_record",
     "next_meeting_of_series",
     "people_trained_record",
+    "present_agencies",
+    "rsvp_reminder_send",
     "rsvp_set",
     "training_cancel",
     "training_offer",

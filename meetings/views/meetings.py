@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies.access import AuthenticatedRequest, requires
 from agencies.roles import Action
@@ -74,10 +74,14 @@ def meeting_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(request, "meetings/meeting_form.html", {"form": form, "meeting": meeting}, status=status)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @requires(Action.VIEW_TASKFORCE_CONTENT)
 def meeting_cancel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """GET asks for confirmation (saying who sees the change); POST cancels."""
     meeting = selectors.meeting_run_get(user=request.user, pk=pk)
+    if request.method == "GET":
+        context = {"meeting": meeting, "invited": selectors.invited_people(meeting=meeting).count()}
+        return render(request, "meetings/meeting_cancel.html", context)
     try:
         services.meeting_cancel(actor=request.user, meeting=meeting)
     except ValidationError as error:

@@ -524,6 +524,9 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "AgreementStandingEnum": "agencies.agreements.Standing",
     # The meeting's kind keeps the name it had before the agreements came.
     "KindEnum": "meetings.choices.MeetingKind",
+    # A motion's result and each agency's vote (meetings/choices.py).
+    "MotionResultEnum": "meetings.choices.MotionResult",
+    "MotionVoteEnum": "meetings.choices.Vote",
 }
 
 # Escalation of an unanswered referral (cases/escalation.py): still "sent" after its urgency's window,

@@ -16,7 +16,7 @@ from django.utils import timezone
 from agencies.roles import Role
 from meetings import services
 from meetings.choices import ActionStatus, AttendanceSource, Audience, MeetingKind, RequestStatus
-from meetings.models import ActionItem, AgendaItem, Attachment, Attendance, Meeting, TrainingRequest
+from meetings.models import ActionItem, AgendaItem, Attachment, Attendance, Meeting, MeetingSeries, TrainingRequest
 from tests.authz.registry import Spec
 from tests.authz.world import World
 from tests.meetings.factories import CommitteeFactory, TrainingFactory
@@ -152,6 +152,29 @@ def _feed_token(world: World) -> dict[str, str]:
     return {"token": world.once("feed", lambda: services.calendar_feed_create(user=world.people[Role.MEMBER])[1])}
 
 
+def _series(world: World) -> dict[str, int]:
+    """A weekly series of the same committee, with one meeting: its decision log is for that audience."""
+
+    def build() -> MeetingSeries:
+        start = timezone.now() - timedelta(days=1)
+        details = {
+            "title": "Home working group (weekly)",
+            "kind": MeetingKind.COMMITTEE,
+            "audience": Audience.COMMITTEE,
+            "committee": _committee(world),
+            "organizer": world.people[Role.AGENCY_ADMIN],
+            "host_agency": world.home,
+            "created_by": world.people[Role.COORDINATOR],
+        }
+        series = MeetingSeries.objects.create(
+            **details, frequency="weekly", first_start=start, duration=timedelta(hours=1), count=1
+        )
+        Meeting.objects.create(**details, series=series, starts_at=start, ends_at=start + timedelta(hours=1))
+        return series
+
+    return {"pk": world.once("series", build).pk}
+
+
 ROUTES: dict[str, Spec] = {
     # The calendar, lists and feeds of one's own
     "meetings:calendar": Spec(),
@@ -173,6 +196,9 @@ ROUTES: dict[str, Spec] = {
     "meetings:meeting_rsvp": Spec(roles=AUDIENCE, kwargs=_meeting_kwargs, data={"response": "yes"}, **_POST),
     "meetings:meeting_check_in": Spec(roles=AUDIENCE, kwargs=_meeting_kwargs, **_POST),
     "meetings:attachment_download": Spec(roles=AUDIENCE, kwargs=_attachment),
+    "meetings:meeting_print": Spec(roles=AUDIENCE, kwargs=_meeting_kwargs),
+    "meetings:meeting_pdf": Spec(roles=AUDIENCE, kwargs=_meeting_kwargs),
+    "meetings:series_decisions": Spec(roles=AUDIENCE, kwargs=_series),
     "meetings:action_item_status": Spec(roles=AUDIENCE, kwargs=_action_item, data={"status": "done"}, **_POST),
     # A meeting, for whoever runs it
     "meetings:meeting_edit": Spec(roles=ORGANIZERS, kwargs=_meeting_kwargs),
@@ -189,6 +215,7 @@ ROUTES: dict[str, Spec] = {
     "meetings:attendance_edit": Spec(roles=ORGANIZERS, kwargs=_meeting_kwargs),
     "meetings:attendance_remove": Spec(roles=ORGANIZERS, kwargs=_attendance, **_POST),
     "meetings:action_item_create": Spec(roles=ORGANIZERS, kwargs=_meeting_kwargs),
+    "meetings:motion_create": Spec(roles=ORGANIZERS, kwargs=_meeting_kwargs),
     "meetings:attachment_add": Spec(roles=ORGANIZERS, kwargs=_meeting_kwargs, **_POST),
     "meetings:attachment_remove": Spec(roles=ORGANIZERS, kwargs=_attachment, **_POST),
     # Trainings
@@ -213,6 +240,9 @@ ROUTES: dict[str, Spec] = {
     # API
     "api:v1:meeting-list": Spec(),
     "api:v1:meeting-detail": Spec(roles=AUDIENCE, kwargs=_meeting_kwargs),
+    "api:v1:meeting-motions": Spec(roles=AUDIENCE, kwargs=_meeting_kwargs),
+    "api:v1:meeting-series-detail": Spec(roles=AUDIENCE, kwargs=_series),
+    "api:v1:meeting-series-decisions": Spec(roles=AUDIENCE, kwargs=_series),
     "api:v1:action-item-list": Spec(),
     "api:v1:action-item-detail": Spec(roles=AUDIENCE, kwargs=_action_item),
     "api:v1:action-item-set-status": Spec(roles=AUDIENCE, kwargs=_action_item, data={"status": "done"}, **_POST),

@@ -6,7 +6,7 @@ test_it_takes_rsvps_and_lets_the_coordinator_change_the_agenda_handouts_and_meet
   - agenda item "Save" and "Remove" (agenda_edit.html)
   - "Upload the handout" and the handout's "Remove" (meeting_detail.html)
   - "Save changes" of "Change the meeting" (meeting_form.html)
-  - "Cancel the meeting" (meeting_detail.html)
+  - "Yes, cancel the meeting" (meeting_cancel.html, after the link "Cancel the meeting")
 test_it_checks_a_member_in_removes_attendance_updates_action_items_and_corrects_minutes
   - "Check in: I am here" (meeting_detail.html)
   - action item status "Update", on "My action items" and on the meeting page (action_items_table.html)
@@ -128,7 +128,8 @@ def test_it_takes_rsvps_and_lets_the_coordinator_change_the_agenda_handouts_and_
     submit(page, page.get_by_role("button", name="Save changes"))
     page.get_by_text("The meeting is updated. Calendar feeds show the change.").wait_for()
     page.get_by_role("heading", name="Full task force, summer (moved)").wait_for()
-    submit(page, page.get_by_role("button", name="Cancel the meeting"))
+    page.get_by_role("link", name="Cancel the meeting").click()  # a confirmation step first
+    submit(page, page.get_by_role("button", name="Yes, cancel the meeting"))
     page.get_by_text("The meeting is cancelled. Calendar feeds show it as cancelled.").wait_for()
     assert page.get_by_role("heading", name=re.compile("Cancelled")).is_visible()
     meeting.refresh_from_db()
