@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
@@ -205,26 +206,35 @@ class MeetingInvitation:
         return people.filter(Q(pk__in=members) | Q(agency_id__in=agencies)).only("pk")
 
     def build(self, *, person: User, target_id: int) -> NotificationContent | None:
-        # In the audience now (not merely visible: coordinators see every meeting), and still on.
-        meeting = (
-            Meeting.objects.for_user(person)
-            .filter(audience_q(person), pk=target_id, cancelled_at__isnull=True)
-            .only("pk", "title", "kind", "starts_at")
-            .first()
-        )
+        meeting = _invited_meeting(person, target_id)
         if meeting is None:
             return None
-        starts = meeting.starts_at.astimezone(zone(person.time_zone))
-        when = f"{starts:%A, %B} {starts.day}, {starts.year} at {starts:%I:%M %p}".replace(" at 0", " at ")
-        message = f"You are invited to a meeting on {when}."
-        if not meeting.is_case_review:
-            message += f" {meeting.title}."
         return NotificationContent(
             subject="You are invited to a meeting",
-            message=message + " Sign in to the portal for the details.",
+            message=f"You are invited to a meeting on {_when_and_title(meeting, person, '.')}"
+            " Sign in to the portal for the details.",
             link_url=_meeting_url(meeting.pk),
             link_label="Open the meeting",
         )
+
+
+def _invited_meeting(person: User, target_id: int, *conditions: Any, **fields: object) -> Meeting | None:
+    """The meeting if `person` is in its audience now (not merely able to see it: coordinators see every
+    meeting) and it is still on, with any further conditions; None otherwise."""
+    return (
+        Meeting.objects.for_user(person)
+        .filter(audience_q(person), *conditions, pk=target_id, cancelled_at__isnull=True, **fields)
+        .only("pk", "title", "kind", "starts_at")
+        .first()
+    )
+
+
+def _when_and_title(meeting: Meeting, person: User, after_when: str) -> str:
+    """ "Tuesday, March 3, 2026 at 2:00 PM<after_when> <title>." in the person's zone; a case review's title
+    stays out of email."""
+    starts = meeting.starts_at.astimezone(zone(person.time_zone))
+    when = f"{starts:%A, %B} {starts.day}, {starts.year} at {starts:%I:%M %p}".replace(" at 0", " at ")
+    return f"{when}{after_when}" + ("" if meeting.is_case_review else f" {meeting.title}.")
 
 
 RSVP_REMINDER = "meeting_rsvp_reminder"
@@ -244,23 +254,14 @@ class RsvpReminder:
     def build(self, *, person: User, target_id: int) -> NotificationContent | None:
         # Still in the audience, still on, not started, and still no answer.
         answered = Rsvp.objects.filter(meeting=OuterRef("pk"), person=person)
-        meeting = (
-            Meeting.objects.for_user(person)
-            .filter(audience_q(person), pk=target_id, cancelled_at__isnull=True, starts_at__gt=timezone.now())
-            .filter(~Exists(answered))
-            .only("pk", "title", "kind", "starts_at")
-            .first()
-        )
+        meeting = _invited_meeting(person, target_id, ~Exists(answered), starts_at__gt=timezone.now())
         if meeting is None:
             return None
-        starts = meeting.starts_at.astimezone(zone(person.time_zone))
-        when = f"{starts:%A, %B} {starts.day}, {starts.year} at {starts:%I:%M %p}".replace(" at 0", " at ")
-        message = f"You are invited to a meeting on {when} and have not said yet whether you will come."
-        if not meeting.is_case_review:
-            message += f" {meeting.title}."
+        when = _when_and_title(meeting, person, " and have not said yet whether you will come.")
         return NotificationContent(
             subject="Will you come to the meeting?",
-            message=message + " Sign in to the portal to answer: attending, maybe or not attending.",
+            message=f"You are invited to a meeting on {when}"
+            " Sign in to the portal to answer: attending, maybe or not attending.",
             link_url=_meeting_url(meeting.pk),
             link_label="Answer on the meeting's page",
         )
