@@ -3,12 +3,14 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The apps with their own translation catalog (<app>/locale).
+APPS := $(patsubst %/locale,%,$(wildcard */locale))
 PORT ?= 8000
 # pip-compile's options, the same for `make lock` and `make upgrade` (the lock's header repeats them).
 LOCK := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
 	--no-emit-index-url --no-emit-find-links --extra dev --output-file requirements.txt pyproject.toml
 
-.PHONY: run test install lock upgrade migrate demo totp lint typecheck schema lint-schema prod clean browser-check
+.PHONY: run test install catalogs messages lock upgrade migrate demo totp lint typecheck schema lint-schema prod clean browser-check
 
 ## Every package, direct and indirect, at the exact version and hashes of requirements.txt (the lock).
 ## --no-deps: the lock already lists everything; a package missing from it fails here, not in a test.
@@ -18,7 +20,23 @@ $(STAMP): requirements.txt
 	$(BIN)/pip check
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) catalogs
+
+## The translation catalogs compiled (.po -> .mo, with Babel: no GNU gettext needed), those that changed.
+catalogs: $(STAMP)
+	$(BIN)/python -c "from toolkit.i18n import compile_stale; compile_stale()"
+
+## After marking strings: extract them into a catalog and merge with what is translated (Django's
+## makemessages, which needs GNU gettext: apt-get install gettext). APP=<app> for one app's catalog
+## (<app>/locale), APP=. for the project's templates (locale/), none for every catalog.
+messages: $(STAMP)
+ifdef APP
+	cd $(APP) && DJANGO_SETTINGS_MODULE=taskforce.settings.dev PYTHONPATH=$(CURDIR) $(CURDIR)/$(BIN)/django-admin \
+	  makemessages --locale es --no-obsolete --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'tests/*' \
+	  --ignore 'benchmarks/*' --ignore 'var/*' $(if $(filter .,$(APP)),$(foreach app,$(APPS),--ignore '$(app)/*'))
+else
+	for app in . $(APPS); do $(MAKE) --no-print-directory messages APP=$$app; done
+endif
 
 ## The independent checkers the tests run (vnu-jar, the Nu HTML Checker; ical.js, which reads the calendar
 ## feeds as Thunderbird does), pinned by package-lock.json.

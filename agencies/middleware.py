@@ -9,7 +9,7 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from audit.models import AuditEvent
 from audit.services import audit_record
@@ -70,4 +70,24 @@ class MFARequiredMiddleware:
                 return JsonResponse({"detail": "Set up two-factor authentication in the portal first."}, status=403)
             messages.warning(request, "Your role gives access to case data: set up an authenticator app to continue.")
             return redirect("mfa_activate_totp")
+        return self.get_response(request)
+
+
+class PersonLanguageMiddleware:
+    """A signed-in person reads the portal in the language they chose (User.language, set by the switcher).
+
+    It runs after Django's LocaleMiddleware (the cookie, then the browser's Accept-Language: what the public
+    pages and the sign-in page follow) and AuthenticationMiddleware, and wins over both, so that a person's
+    choice follows them to every device. The API follows Accept-Language: its clients say what they want.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        chosen = getattr(user, "language", "") if user.is_authenticated else ""
+        if chosen and not request.path.startswith("/api/") and chosen != translation.get_language():
+            translation.activate(chosen)
+            request.LANGUAGE_CODE = chosen
         return self.get_response(request)

@@ -103,6 +103,8 @@ class User(AbstractUser):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="people", null=True, blank=True)
     role = models.CharField(max_length=32, choices=Role.choices, default=Role.MEMBER)
     time_zone = models.CharField(max_length=64, blank=True, help_text="Empty: the task force's time zone.")
+    # The language of the person's pages and emails (settings.LANGUAGES), chosen with the switcher.
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="en")
 
     USERNAME_FIELD = "email"
     # Class-level, as AbstractBaseUser and AbstractUser declare them (django-stubs: managers are ClassVars).

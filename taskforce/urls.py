@@ -8,6 +8,7 @@ from django.templatetags.static import static
 from django.urls import include, path, reverse
 
 from agencies import views as agency_views
+from agencies.language import set_language
 from api import errors
 from api.health import healthz
 from home import views as home_views
@@ -29,6 +30,7 @@ urlpatterns = [
     path("webhooks/", include("webhooks.urls")),
     path("announcements/", include("home.urls")),
     path("healthz", healthz, name="healthz"),
+    path("language/", set_language, name="set_language"),
     path("favicon.ico", favicon, name="favicon"),
     # The API before the prefix-less includes below, whose patterns every API request would try first.
     path("api/", include(([path("v1/", include("api.v1.urls", namespace="v1"))], "api"))),

@@ -12,6 +12,14 @@ from agencies.roles import Role
 from tests.factories import AgencyFactory, UserFactory
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """The Spanish catalogs compiled before any page is rendered (`make install` does the same; a catalog
+    edited since is compiled again here, so a test never reads a stale translation)."""
+    from toolkit.i18n import compile_stale
+
+    compile_stale()
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Integration tests need PostgreSQL and Redis. In CI (REQUIRE_SERVICES=1) they must run."""
     have_services = bool(os.environ.get("DATABASE_URL", "").startswith("postgres") and os.environ.get("REDIS_URL"))

@@ -8,15 +8,41 @@ domain here is PORTAL_BASE_URL's host, the one people see in every link of the m
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from email.utils import make_msgid
 from typing import TypeVar
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.utils import translation
 
 Message = TypeVar("Message", bound=EmailMessage)
+Person = TypeVar("Person")
+
+
+def language_of(person: object) -> str:
+    """The language a person reads their email in: their saved choice, else the portal's default."""
+    chosen = getattr(person, "language", "") or ""
+    known = {code for code, _name in settings.LANGUAGES}
+    return chosen if chosen in known else settings.LANGUAGE_CODE
+
+
+def in_language(person: object) -> AbstractContextManager[None]:
+    """`with in_language(person):` renders subject and body in that person's language."""
+    return translation.override(language_of(person))
+
+
+def by_language(people: Iterable[Person]) -> Iterator[tuple[str, list[Person]]]:
+    """One notice to many people: the people grouped by language (in a stable order), so that the message is
+    rendered once per language under `translation.override(language)`."""
+    groups: dict[str, list[Person]] = defaultdict(list)
+    for person in people:
+        groups[language_of(person)].append(person)
+    for language in sorted(groups):
+        yield language, groups[language]
 
 
 def portal_domain() -> str:

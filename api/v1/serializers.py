@@ -40,8 +40,15 @@ class MeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "email", "first_name", "last_name", "role", "role_label", "agency", "permissions"]
-        read_only_fields = fields
+        fields = ["id", "email", "first_name", "last_name", "role", "role_label", "agency", "permissions", "language"]
+        read_only_fields = [name for name in fields if name != "language"]
+
+    def update(self, instance: User, validated_data: dict[str, object]) -> User:
+        from agencies.language import save_language
+
+        if "language" in validated_data:
+            save_language(person=instance, language=str(validated_data["language"]))
+        return instance
 
     def get_permissions(self, user: User) -> list[str]:
         return sorted(action.value for action in Action if user.can(action))

@@ -16,6 +16,17 @@ class MeView(APIView):
     def get(self, request: Request) -> Response:
         return Response(MeSerializer(request.user).data)
 
+    @extend_schema(
+        request=MeSerializer,
+        responses=MeSerializer,
+        summary="Change the signed-in person's language (pages and emails), as the portal's switcher does",
+    )
+    def patch(self, request: Request) -> Response:
+        serializer = MeSerializer(request.user, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        serializer.save()
+        return Response(serializer.data)
+
 
 class AgencyFilter(PortalFilterSet):
     class Meta:

@@ -39,6 +39,8 @@ _DIRECTORY = "the member directory is shared with every member; inactive agencie
 ROUTES: dict[str, Spec] = {
     "healthz": Spec(public=True, anonymous_statuses=frozenset({200, 503})),
     "favicon": Spec(public=True, anonymous_statuses=frozenset({301})),
+    # The language switcher: anyone may choose a language (a POST without one answers 400).
+    "set_language": Spec(public=True, method="post", anonymous_statuses=frozenset({400})),
     "invitation_accept": Spec(public=True, kwargs=lambda w: {"token": invitation_token(_home_invitation(w))}),
     "agencies:directory": Spec(),
     "agencies:detail": Spec(kwargs=lambda w: {"pk": w.home.pk}, shared_with_task_force=_DIRECTORY),
