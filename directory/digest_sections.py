@@ -11,6 +11,8 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from digests.sections import DigestItem, DigestWindow, SectionContent, portal_url
 from directory.models import ServiceProfile
@@ -30,7 +32,7 @@ def stale_at(profile: ServiceProfile, moment: datetime) -> bool:
 
 class CapacitySection:
     key = "directory_capacity"
-    title = "Your agency's capacity status"
+    title = _("Your agency's capacity status")
 
     def build(self, *, person: User, window: DigestWindow) -> SectionContent | None:
         agency = person.agency
@@ -41,13 +43,17 @@ class CapacitySection:
             return None
         url = portal_url("directory:capacity", agency_pk=agency.pk)
         if profile.capacity_confirmed_at is None:
-            text = f"Your agency's capacity status ({profile.get_capacity_display()}) was never confirmed: confirm it."
+            text = gettext("Your agency's capacity status (%(capacity)s) was never confirmed: confirm it.") % {
+                "capacity": profile.get_capacity_display()
+            }
         else:
-            text = f"Your agency's capacity status was last confirmed on {confirmed_on(profile)}, confirm it."
+            text = gettext("Your agency's capacity status was last confirmed on %(day)s, confirm it.") % {
+                "day": confirmed_on(profile)
+            }
         return SectionContent(
             key=self.key,
-            title=self.title,
+            title=str(self.title),
             items=[DigestItem(text=text, url=url)],
             link_url=portal_url("directory:detail", agency_pk=agency.pk),
-            link_label="Open your agency's service profile",
+            link_label=gettext("Open your agency's service profile"),
         )

@@ -6,75 +6,81 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from directory.models import AfterHours, Capacity
 from directory.vocabulary import WEEKDAYS, choices_for
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from directory.models import ServiceProfile
 
-_ANY = [("", "Any")]
-_LIST_FIELDS = {
-    "needs": ("Services offered", "The referral's needs your agency serves."),
-    "languages": ("Languages staff speak with clients", ""),
-    "age_bands": ("Ages served", "Tick none if you serve every age."),
-    "genders": ("Genders served", "Tick none if you serve everyone."),
-    "trafficking_types": ("Types of trafficking served", "Tick none if you serve survivors of any type."),
-    "citizenship": ("Citizenship or immigration status served", "Tick none if you serve everyone."),
+_ANY: list[tuple[str, Any]] = [("", _("Any"))]
+_LIST_FIELDS: dict[str, tuple[StrOrPromise, StrOrPromise]] = {
+    "needs": (_("Services offered"), _("The referral's needs your agency serves.")),
+    "languages": (_("Languages staff speak with clients"), ""),
+    "age_bands": (_("Ages served"), _("Tick none if you serve every age.")),
+    "genders": (_("Genders served"), _("Tick none if you serve everyone.")),
+    "trafficking_types": (_("Types of trafficking served"), _("Tick none if you serve survivors of any type.")),
+    "citizenship": (_("Citizenship or immigration status served"), _("Tick none if you serve everyone.")),
 }
 
 
 class DirectoryFilterForm(forms.Form):
-    need = forms.ChoiceField(label="Service", required=False, choices=_ANY + choices_for("needs"))
-    language = forms.ChoiceField(label="Language", required=False, choices=_ANY + choices_for("languages"))
-    county = forms.CharField(label="County served", required=False, max_length=60)
-    capacity = forms.ChoiceField(label="Capacity", required=False, choices=_ANY + list(Capacity.choices))
+    need = forms.ChoiceField(label=_("Service"), required=False, choices=_ANY + choices_for("needs"))
+    language = forms.ChoiceField(label=_("Language"), required=False, choices=_ANY + choices_for("languages"))
+    county = forms.CharField(label=_("County served"), required=False, max_length=60)
+    capacity = forms.ChoiceField(label=_("Capacity"), required=False, choices=_ANY + list(Capacity.choices))
 
 
 class ServiceProfileForm(forms.Form):
     """Every field of the profile; the service validates the values again (the API sends the same)."""
 
     description = forms.CharField(
-        label="What your agency offers",
+        label=_("What your agency offers"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Plain words about your services. Never anything about a client.",
+        help_text=_("Plain words about your services. Never anything about a client."),
     )
-    website = forms.CharField(label="Website", required=False, widget=forms.URLInput)
-    interpretation_available = forms.BooleanField(label="We arrange interpreters for other languages", required=False)
+    website = forms.CharField(label=_("Website"), required=False, widget=forms.URLInput)
+    interpretation_available = forms.BooleanField(
+        label=_("We arrange interpreters for other languages"), required=False
+    )
     counties = forms.CharField(
-        label="Counties served",
+        label=_("Counties served"),
         required=False,
-        help_text="County names separated by commas. Leave empty if you serve every county.",
+        help_text=_("County names separated by commas. Leave empty if you serve every county."),
     )
-    after_hours = forms.ChoiceField(label="After hours", choices=AfterHours.choices, widget=forms.RadioSelect)
+    after_hours = forms.ChoiceField(label=_("After hours"), choices=AfterHours.choices, widget=forms.RadioSelect)
     intake_role = forms.CharField(
-        label="Whom to call for a hand-off",
+        label=_("Whom to call for a hand-off"),
         required=False,
         max_length=120,
-        help_text="A role, like Intake coordinator.",
+        help_text=_("A role, like Intake coordinator."),
     )
     intake_phone = forms.CharField(
-        label="Intake phone", required=False, widget=forms.TextInput(attrs={"inputmode": "tel"})
+        label=_("Intake phone"), required=False, widget=forms.TextInput(attrs={"inputmode": "tel"})
     )
-    intake_email = forms.CharField(label="Intake email", required=False, widget=forms.EmailInput)
+    intake_email = forms.CharField(label=_("Intake email"), required=False, widget=forms.EmailInput)
     after_hours_phone = forms.CharField(
-        label="After-hours phone", required=False, widget=forms.TextInput(attrs={"inputmode": "tel"})
+        label=_("After-hours phone"), required=False, widget=forms.TextInput(attrs={"inputmode": "tel"})
     )
     contacts_internal = forms.BooleanField(
-        label="Show these contacts to task-force members only (never in the public directory)", required=False
+        label=_("Show these contacts to task-force members only (never in the public directory)"), required=False
     )
     requires_release = forms.BooleanField(
-        label="We take referrals only with a signed release, whoever sends them", required=False
+        label=_("We take referrals only with a signed release, whoever sends them"), required=False
     )
     capacity = forms.ChoiceField(
-        label="Can you take referrals now?", choices=Capacity.choices, widget=forms.RadioSelect
+        label=_("Can you take referrals now?"), choices=Capacity.choices, widget=forms.RadioSelect
     )
     public = forms.BooleanField(
-        label="List our services in the public directory (Open Referral export for 211)",
+        label=_("List our services in the public directory (Open Referral export for 211)"),
         required=False,
-        help_text="Never the capacity status; contacts only if they are not marked members-only.",
+        help_text=_("Never the capacity status; contacts only if they are not marked members-only."),
     )
 
     def __init__(self, data: Any = None, *, profile: ServiceProfile | None = None) -> None:
@@ -88,9 +94,9 @@ class ServiceProfileForm(forms.Form):
                 widget=forms.CheckboxSelectMultiple,
             )
         for weekday, day in WEEKDAYS.items():
-            for end, word in (("opens", "Opens"), ("closes", "Closes")):
+            for end, word in (("opens", gettext("%(day)s: opens")), ("closes", gettext("%(day)s: closes"))):
                 self.fields[f"{end}_{weekday}"] = forms.CharField(
-                    label=f"{day}: {word.lower()}",
+                    label=word % {"day": day},
                     required=False,
                     widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
                 )
@@ -108,11 +114,12 @@ class ServiceProfileForm(forms.Form):
         for weekday, day in WEEKDAYS.items():
             opens, closes = data.get(f"opens_{weekday}", ""), data.get(f"closes_{weekday}", "")
             if bool(opens) != bool(closes):
-                self.add_error(f"opens_{weekday}", f"{day}: give both the opening and the closing time, or neither.")
+                message = gettext("%(day)s: give both the opening and the closing time, or neither.") % {"day": day}
+                self.add_error(f"opens_{weekday}", message)
         return data
 
     def hours_rows(self) -> list[tuple[str, forms.BoundField, forms.BoundField]]:
-        return [(day, self[f"opens_{weekday}"], self[f"closes_{weekday}"]) for weekday, day in WEEKDAYS.items()]
+        return [(str(day), self[f"opens_{weekday}"], self[f"closes_{weekday}"]) for weekday, day in WEEKDAYS.items()]
 
     def values(self) -> dict[str, Any]:
         """The profile's fields as the service takes them."""
@@ -128,7 +135,7 @@ class ServiceProfileForm(forms.Form):
 
 
 class CapacityForm(forms.Form):
-    capacity = forms.ChoiceField(label="Capacity now", choices=Capacity.choices, widget=forms.RadioSelect)
+    capacity = forms.ChoiceField(label=_("Capacity now"), choices=Capacity.choices, widget=forms.RadioSelect)
 
 
 def _initial(profile: ServiceProfile | None) -> dict[str, Any]:

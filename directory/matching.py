@@ -23,10 +23,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext as _
+
 from cases.choices import AgeBand, Citizenship, Gender, Language, TraffickingType, Urgency
 from cases.suggestions import ReferralFacts, Suggestion
 from directory.models import AfterHours, Capacity, ServiceProfile
-from directory.vocabulary import AGE_BAND_PHRASES, NEED_PHRASES, confirmed_on, joined, label
+from directory.vocabulary import AGE_BAND_PHRASES, GENDER_PHRASES, NEED_PHRASES, confirmed_on, joined, label
 
 if TYPE_CHECKING:
     from agencies.models import Agency
@@ -72,8 +74,8 @@ def _match(
     if not verdict.eligible:
         return None
     missing = [need for need in needs if need not in covered]
-    reasons = [f"Offers {joined(NEED_PHRASES.get(n, n) for n in covered)}"]
-    gaps = [f"Does not offer {joined(NEED_PHRASES.get(n, n) for n in missing)}"] if missing else []
+    reasons = [_("Offers %(services)s") % {"services": _need_phrases(covered)}]
+    gaps = [_("Does not offer %(services)s") % {"services": _need_phrases(missing)}] if missing else []
     language_rank = _language(profile, facts, reasons, gaps)
     reasons += verdict.reasons
     gaps += verdict.gaps
@@ -96,7 +98,7 @@ def _match(
         gaps=tuple(gaps),
         release_needed=sender.is_confidential_provider or profile.requires_release,
         capacity=profile.capacity,
-        capacity_label=profile.get_capacity_display(),
+        capacity_label=str(profile.get_capacity_display()),
         capacity_stale=stale,
         full_match=not missing and language_rank == 2,
         score=score,
@@ -110,11 +112,11 @@ def _language(profile: ServiceProfile, facts: ReferralFacts, reasons: list[str],
         return 2
     name = label("languages", facts.language)
     if facts.language in profile.languages:
-        reasons.append(f"Speaks {name}")
+        reasons.append(_("Speaks %(language)s") % {"language": name})
         return 2
-    gaps.append(f"Does not list {name}")
+    gaps.append(_("Does not list %(language)s") % {"language": name})
     if profile.interpretation_available:
-        reasons.append("Arranges interpreters")
+        reasons.append(_("Arranges interpreters"))
         return 1
     return 0
 
@@ -122,11 +124,19 @@ def _language(profile: ServiceProfile, facts: ReferralFacts, reasons: list[str],
 def _eligibility(profile: ServiceProfile, facts: ReferralFacts) -> _Verdict:
     verdict = _Verdict(eligible=True, reasons=[], gaps=[])
     _rule(verdict, profile.age_bands, facts.age_band, takes=_age_phrase, what="age")
-    _rule(verdict, profile.genders, facts.gender, takes=lambda c: label("genders", c).lower(), what="gender")
+    _rule(verdict, profile.genders, facts.gender, takes=_gender_phrase, what="gender")
     _trafficking_rule(verdict, profile.trafficking_types, facts.trafficking_type)
     _rule(verdict, profile.citizenship, facts.citizenship, takes=_citizenship_phrase, what="citizenship")
     _county_rule(verdict, profile.counties, facts.county)
     return verdict
+
+
+# "Takes only …: the age is not given, check first", one whole sentence per rule (its words differ by language).
+_NOT_GIVEN = {
+    "age": lambda whom: _("Takes only %(whom)s: the age is not given, check first") % {"whom": whom},
+    "gender": lambda whom: _("Takes only %(whom)s: the gender is not given, check first") % {"whom": whom},
+    "citizenship": lambda whom: _("Takes only %(whom)s: the citizenship is not given, check first") % {"whom": whom},
+}
 
 
 def _rule(verdict: _Verdict, allowed: list[str], value: str, *, takes: Callable[[str], str], what: str) -> None:
@@ -136,9 +146,9 @@ def _rule(verdict: _Verdict, allowed: list[str], value: str, *, takes: Callable[
         if value in allowed:  # the agency says it takes people whose {what} is not known
             return
         known = [code for code in allowed if code not in UNDISCLOSED]
-        verdict.gaps.append(f"Takes only {joined(takes(c) for c in known)}: the {what} is not given, check first")
+        verdict.gaps.append(_NOT_GIVEN[what](joined(takes(c) for c in known)))
     elif value in allowed:
-        verdict.reasons.append(f"Takes {takes(value)}")
+        verdict.reasons.append(_("Takes %(whom)s") % {"whom": takes(value)})
     else:
         verdict.eligible = False
 
@@ -151,7 +161,8 @@ def _trafficking_rule(verdict: _Verdict, allowed: list[str], value: str) -> None
     both: set[str] = {TraffickingType.SEX, TraffickingType.LABOR, TraffickingType.BOTH}
     served = set(allowed) | (both if TraffickingType.BOTH in allowed else set())
     if served & (both if value == TraffickingType.BOTH else {value}):
-        verdict.reasons.append(f"Serves survivors of {label('trafficking_types', value).lower()}")
+        kind = label("trafficking_types", value).lower()
+        verdict.reasons.append(_("Serves survivors of %(kind)s") % {"kind": kind})
     else:
         verdict.eligible = False
 
@@ -161,41 +172,49 @@ def _county_rule(verdict: _Verdict, counties: list[str], county: str) -> None:
         return
     served = {c.strip().casefold() for c in counties}
     if county.strip().casefold() in served:
-        verdict.reasons.append(f"Serves {county.strip()}")
+        verdict.reasons.append(_("Serves %(county)s") % {"county": county.strip()})
     else:
         verdict.eligible = False
 
 
+def _need_phrases(codes: list[str]) -> str:
+    return joined(NEED_PHRASES.get(code, code) for code in codes)
+
+
 def _age_phrase(code: str) -> str:
-    return AGE_BAND_PHRASES.get(code, label("age_bands", code))
+    return str(AGE_BAND_PHRASES.get(code, label("age_bands", code)))
+
+
+def _gender_phrase(code: str) -> str:
+    return str(GENDER_PHRASES.get(code, label("genders", code).lower()))
 
 
 def _citizenship_phrase(code: str) -> str:
     if code == Citizenship.CITIZEN_OR_LPR:
-        return "U.S. citizens and permanent residents"
+        return _("U.S. citizens and permanent residents")
     if code == Citizenship.FOREIGN_NATIONAL:
-        return "foreign nationals"
+        return _("foreign nationals")
     return label("citizenship", code)
 
 
 def _capacity(profile: ServiceProfile, reasons: list[str], gaps: list[str]) -> None:
     if profile.capacity == Capacity.ACCEPTING:
-        reasons.append("Accepting referrals")
+        reasons.append(_("Accepting referrals"))
     elif profile.capacity == Capacity.WAITLIST:
-        gaps.append("Has a waitlist")
+        gaps.append(_("Has a waitlist"))
     else:
-        gaps.append("Not accepting referrals now")
+        gaps.append(_("Not accepting referrals now"))
     if profile.capacity_confirmed_at is None:
-        gaps.append("Capacity never confirmed")
+        gaps.append(_("Capacity never confirmed"))
     elif profile.capacity_stale:
-        gaps.append(f"Capacity last confirmed on {confirmed_on(profile)}")
+        gaps.append(_("Capacity last confirmed on %(day)s") % {"day": confirmed_on(profile)})
 
 
 def _after_hours(profile: ServiceProfile, facts: ReferralFacts, reasons: list[str], gaps: list[str]) -> int:
     if profile.after_hours == AfterHours.ALWAYS_OPEN:
-        reasons.append("Open 24 hours")
+        reasons.append(_("Open 24 hours"))
     elif profile.after_hours == AfterHours.ON_CALL:
-        reasons.append("On call after hours")
+        reasons.append(_("On call after hours"))
     elif facts.urgency == Urgency.EMERGENCY:
-        gaps.append("Office hours only")
+        gaps.append(_("Office hours only"))
     return _AFTER_HOURS_RANK.get(AfterHours(profile.after_hours), 0)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
 
@@ -23,15 +24,15 @@ if TYPE_CHECKING:
 
 
 class Capacity(models.TextChoices):
-    ACCEPTING = "accepting", "Accepting referrals"
-    WAITLIST = "waitlist", "Waitlist"
-    NOT_ACCEPTING = "not_accepting", "Not accepting referrals"
+    ACCEPTING = "accepting", _("Accepting referrals")
+    WAITLIST = "waitlist", _("Waitlist")
+    NOT_ACCEPTING = "not_accepting", _("Not accepting referrals")
 
 
 class AfterHours(models.TextChoices):
-    NONE = "none", "Office hours only"
-    ON_CALL = "on_call", "On call after hours (phone)"
-    ALWAYS_OPEN = "always_open", "Open 24 hours, every day"
+    NONE = "none", _("Office hours only")
+    ON_CALL = "on_call", _("On call after hours (phone)")
+    ALWAYS_OPEN = "always_open", _("Open 24 hours, every day")
 
 
 class ServiceProfileQuerySet(models.QuerySet["ServiceProfile"]):
@@ -47,13 +48,13 @@ class ServiceProfile(models.Model):
     agency = models.OneToOneField(
         "agencies.Agency", on_delete=models.CASCADE, primary_key=True, related_name="service_profile"
     )
-    description = models.TextField(max_length=2000, blank=True, help_text="What the agency offers, in plain words.")
+    description = models.TextField(max_length=2000, blank=True, help_text=_("What the agency offers, in plain words."))
     website = models.URLField(blank=True)
     # The referral's need codes (cases.choices.Need) the agency serves.
     needs = models.JSONField(default=list, blank=True)
     # Languages staff speak with clients (cases.choices.Language codes).
     languages = models.JSONField(default=list, blank=True)
-    interpretation_available = models.BooleanField(default=False, help_text="Arranges interpreters for others.")
+    interpretation_available = models.BooleanField(default=False, help_text=_("Arranges interpreters for others."))
     # Eligibility: an empty list means anyone.
     age_bands = models.JSONField(default=list, blank=True)
     genders = models.JSONField(default=list, blank=True)
@@ -64,19 +65,19 @@ class ServiceProfile(models.Model):
     hours = models.JSONField(default=list, blank=True)
     after_hours = models.CharField(max_length=20, choices=AfterHours.choices, default=AfterHours.NONE)
     # Hand-off: whom a sender calls (staff contact data; never a survivor's).
-    intake_role = models.CharField(max_length=120, blank=True, help_text="For example: Intake coordinator.")
+    intake_role = models.CharField(max_length=120, blank=True, help_text=_("For example: Intake coordinator."))
     intake_phone = models.CharField(max_length=40, blank=True)
     intake_email = models.EmailField(blank=True)
     after_hours_phone = models.CharField(max_length=40, blank=True)
     contacts_internal = models.BooleanField(
-        default=True, help_text="Hand-off contacts are shown to members only, never in the public directory."
+        default=True, help_text=_("Hand-off contacts are shown to members only, never in the public directory.")
     )
     # This agency takes referrals only with a signed release, whoever sends.
     requires_release = models.BooleanField(default=False)
     capacity = models.CharField(max_length=20, choices=Capacity.choices, default=Capacity.ACCEPTING)
     capacity_confirmed_at = models.DateTimeField(null=True, blank=True)
     # Listed in the public directory (Open Referral HSDS export for 211 systems).
-    public = models.BooleanField(default=False, help_text="List the services in the public directory for 211.")
+    public = models.BooleanField(default=False, help_text=_("List the services in the public directory for 211."))
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -17,4 +17,6 @@ def hsds_export(request: HttpRequest) -> HttpResponse:
     # Public data, refreshed by the profiles' owners: a 211 system may cache it for a few minutes.
     response["Cache-Control"] = "public, max-age=300"
     response["Access-Control-Allow-Origin"] = "*"
+    # Data in English whatever the browser asks (LocaleMiddleware would otherwise name the request's language).
+    response["Content-Language"] = "en"
     return response

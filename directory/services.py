@@ -14,6 +14,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from audit.models import AuditEvent
 from audit.services import audit_record
@@ -70,9 +72,9 @@ def capacity_confirm(*, agency: Agency, actor: User, capacity: str | None = None
     """ "Capacity is still accurate" (or now `capacity`): the status is confirmed as of now."""
     _check_may_edit(actor=actor, agency=agency)
     if capacity is not None and capacity not in CHOICES["capacity"]:
-        raise ValidationError({"capacity": f"Choose one of: {', '.join(Capacity.values)}."})
+        raise ValidationError({"capacity": _("Choose one of: %(codes)s.") % {"codes": ", ".join(Capacity.values)}})
     with transaction.atomic():
-        profile, _ = _locked_profile(agency)
+        profile, _created = _locked_profile(agency)
         old = profile.capacity
         profile.capacity = capacity or old
         profile.capacity_confirmed_at = timezone.now()
@@ -85,7 +87,7 @@ def capacity_confirm(*, agency: Agency, actor: User, capacity: str | None = None
 
 def _check_may_edit(*, actor: User, agency: Agency) -> None:
     if not may_edit_profile(actor, agency):
-        raise PermissionDenied("You edit your own agency's service profile only; coordinators edit any agency's.")
+        raise PermissionDenied(_("You edit your own agency's service profile only; coordinators edit any agency's."))
 
 
 def _locked_profile(agency: Agency) -> tuple[ServiceProfile, bool]:
@@ -97,10 +99,11 @@ def _locked_profile(agency: Agency) -> tuple[ServiceProfile, bool]:
 
 def _clean(values: Mapping[str, Any]) -> dict[str, Any]:
     if not values:
-        raise ValidationError("Give at least one field to change.")
+        raise ValidationError(_("Give at least one field to change."))
     if set(values) - EDITABLE:
         # The unknown names are not repeated back: they are whatever the client sent.
-        raise ValidationError(f"The fields of a service profile are: {', '.join(sorted(EDITABLE))}.")
+        fields = ", ".join(sorted(EDITABLE))
+        raise ValidationError(_("The fields of a service profile are: %(fields)s.") % {"fields": fields})
     errors: dict[str, str] = {}
     clean: dict[str, Any] = {}
     for field, value in values.items():
@@ -118,11 +121,11 @@ def _clean_one(field: str, value: Any) -> Any:
         return _codes(field, value)
     if field in FLAGS:
         if not isinstance(value, bool):
-            raise ValidationError("Use true or false.")
+            raise ValidationError(_("Use true or false."))
         return value
     if field in CHOICES:
         if value not in CHOICES[field]:
-            raise ValidationError(f"Choose one of: {', '.join(sorted(CHOICES[field]))}.")
+            raise ValidationError(_("Choose one of: %(codes)s.") % {"codes": ", ".join(sorted(CHOICES[field]))})
         return value
     if field == "counties":
         return _counties(value)
@@ -131,58 +134,64 @@ def _clean_one(field: str, value: Any) -> Any:
     text = _text(value)
     if field in TEXT_LIMITS:
         if len(text) > TEXT_LIMITS[field]:
-            raise ValidationError(f"Keep it to {TEXT_LIMITS[field]} characters.")
+            raise ValidationError(_("Keep it to %(limit)d characters.") % {"limit": TEXT_LIMITS[field]})
         return text
     return _contact(field, text)
 
 
 def _text(value: Any) -> str:
     if not isinstance(value, str):
-        raise ValidationError("Give text.")
+        raise ValidationError(_("Give text."))
     return value.strip()
 
 
 def _codes(field: str, value: Any) -> list[str]:
     allowed = CODES[field]
     if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
-        raise ValidationError("Give a list of codes.")
+        raise ValidationError(_("Give a list of codes."))
     if unknown := [code for code in value if code not in allowed]:
-        raise ValidationError(f"{len(unknown)} unknown code(s). The codes are: {', '.join(sorted(allowed))}.")
+        codes = ", ".join(sorted(allowed))
+        message = ngettext(
+            "%(count)d unknown code. The codes are: %(codes)s.",
+            "%(count)d unknown codes. The codes are: %(codes)s.",
+            len(unknown),
+        )
+        raise ValidationError(message % {"count": len(unknown), "codes": codes})
     return [code for code in dict.fromkeys(value)]
 
 
 def _counties(value: Any) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(county, str) for county in value):
-        raise ValidationError("Give a list of county names.")
+        raise ValidationError(_("Give a list of county names."))
     names: dict[str, str] = {}
     for county in value:
         name = " ".join(county.split())
         if not name or len(name) > 60 or not _COUNTY.match(name):
-            raise ValidationError("Give each county's name only (letters, spaces, apostrophes and hyphens).")
+            raise ValidationError(_("Give each county's name only (letters, spaces, apostrophes and hyphens)."))
         names.setdefault(name.casefold(), name)
     if len(names) > MAX_COUNTIES:
-        raise ValidationError(f"List at most {MAX_COUNTIES} counties, or none for every county.")
+        raise ValidationError(_("List at most %(limit)d counties, or none for every county.") % {"limit": MAX_COUNTIES})
     return list(names.values())
 
 
 def hours_clean(value: Any) -> list[dict[str, Any]]:
     """Office hours: at most one opening per weekday (1 Monday to 7 Sunday), "HH:MM", opening before closing."""
     if not isinstance(value, list):
-        raise ValidationError("Give a list of opening hours.")
+        raise ValidationError(_("Give a list of opening hours."))
     days: dict[int, dict[str, Any]] = {}
     for row in value:
         if not isinstance(row, dict) or set(row) != {"weekday", "opens", "closes"}:
-            raise ValidationError('Give each day as {"weekday": 1-7, "opens": "HH:MM", "closes": "HH:MM"}.')
+            raise ValidationError(_('Give each day as {"weekday": 1-7, "opens": "HH:MM", "closes": "HH:MM"}.'))
         weekday, opens, closes = row["weekday"], row["opens"], row["closes"]
         if isinstance(weekday, bool) or not isinstance(weekday, int) or weekday not in WEEKDAYS:
-            raise ValidationError("A weekday is a number from 1 (Monday) to 7 (Sunday).")
-        day = WEEKDAYS[weekday]
+            raise ValidationError(_("A weekday is a number from 1 (Monday) to 7 (Sunday)."))
+        day = str(WEEKDAYS[weekday])
         if not all(isinstance(t, str) and _TIME.match(t) for t in (opens, closes)):
-            raise ValidationError(f"{day}: give the times as HH:MM, from 00:00 to 23:59.")
+            raise ValidationError(_("%(day)s: give the times as HH:MM, from 00:00 to 23:59.") % {"day": day})
         if opens >= closes:
-            raise ValidationError(f"{day}: the opening time must come before the closing time.")
+            raise ValidationError(_("%(day)s: the opening time must come before the closing time.") % {"day": day})
         if weekday in days:
-            raise ValidationError(f"{day} is given twice.")
+            raise ValidationError(_("%(day)s is given twice.") % {"day": day})
         days[weekday] = {"weekday": weekday, "opens": opens, "closes": closes}
     return [days[weekday] for weekday in sorted(days)]
 
@@ -193,12 +202,12 @@ def _contact(field: str, text: str) -> str:
         return ""
     if field == "website":
         if len(text) > 200:
-            raise ValidationError("Keep the address to 200 characters.")
-        URLValidator(schemes=["https", "http"], message="Give a web address starting with https://.")(text)
+            raise ValidationError(_("Keep the address to 200 characters."))
+        URLValidator(schemes=["https", "http"], message=_("Give a web address starting with https://."))(text)
     elif field == "intake_email":
-        EmailValidator(message="Give an email address, like intake@agency.org.")(text)
+        EmailValidator(message=_("Give an email address, like intake@agency.org."))(text)
         if len(text) > 254:
-            raise ValidationError("Keep the address to 254 characters.")
+            raise ValidationError(_("Keep the address to 254 characters."))
     elif not _PHONE.match(text):
-        raise ValidationError("Give a phone number: digits, spaces, dashes, brackets and an optional extension.")
+        raise ValidationError(_("Give a phone number: digits, spaces, dashes, brackets and an optional extension."))
     return text

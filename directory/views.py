@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from agencies.access import AuthenticatedRequest, requires
@@ -40,7 +41,7 @@ def profile_detail(request: AuthenticatedRequest, agency_pk: int) -> HttpRespons
 @requires(Action.EDIT_SERVICE_PROFILE, hide=True)
 def profile_edit(request: AuthenticatedRequest, agency_pk: int) -> HttpResponse:
     agency = selectors.editable_agency_get(user=request.user, agency_pk=agency_pk)
-    _, profile = selectors.profile_of(user=request.user, agency_pk=agency.pk)
+    _agency, profile = selectors.profile_of(user=request.user, agency_pk=agency.pk)
     form = ServiceProfileForm(request.POST if request.method == "POST" else None, profile=profile)
     if request.method == "POST" and form.is_valid():
         try:
@@ -48,7 +49,7 @@ def profile_edit(request: AuthenticatedRequest, agency_pk: int) -> HttpResponse:
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, f"The service profile of {agency.name} is saved.")
+            messages.success(request, _("The service profile of %(agency)s is saved.") % {"agency": agency.name})
             return redirect("directory:detail", agency_pk=agency.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "directory/profile_edit.html", {"agency": agency, "form": form}, status=status)
@@ -59,7 +60,7 @@ def profile_edit(request: AuthenticatedRequest, agency_pk: int) -> HttpResponse:
 def capacity_confirm(request: AuthenticatedRequest, agency_pk: int) -> HttpResponse:
     """GET asks to confirm (the status now, changeable); POST records it as confirmed today."""
     agency = selectors.editable_agency_get(user=request.user, agency_pk=agency_pk)
-    _, profile = selectors.profile_of(user=request.user, agency_pk=agency.pk)
+    _agency, profile = selectors.profile_of(user=request.user, agency_pk=agency.pk)
     initial = {"capacity": profile.capacity if profile else None}
     form = CapacityForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -68,7 +69,7 @@ def capacity_confirm(request: AuthenticatedRequest, agency_pk: int) -> HttpRespo
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, f"Capacity of {agency.name} confirmed today.")
+            messages.success(request, _("Capacity of %(agency)s confirmed today.") % {"agency": agency.name})
             return redirect("directory:detail", agency_pk=agency.pk)
     status = 400 if request.method == "POST" else 200
     context = {"agency": agency, "profile": profile, "form": form}

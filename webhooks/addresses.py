@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 URL_MAX_LENGTH = 500
 
@@ -34,28 +35,28 @@ def url_check_form(url: str) -> str:
     """The URL, stripped, if it has the form of one the portal calls; ValidationError otherwise."""
     url = url.strip()
     if not url:
-        raise ValidationError("Give the address of your system's endpoint, starting with https://.")
+        raise ValidationError(_("Give the address of your system's endpoint, starting with https://."))
     if len(url) > URL_MAX_LENGTH:
-        raise ValidationError(f"The address is too long: at most {URL_MAX_LENGTH} characters.")
+        raise ValidationError(_("The address is too long: at most %(limit)d characters.") % {"limit": URL_MAX_LENGTH})
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError:
-        raise ValidationError("This is not a valid web address.") from None
+        raise ValidationError(_("This is not a valid web address.")) from None
     if parts.scheme.lower() != "https":
         raise ValidationError(
-            "The address must start with https://: events are sent over an encrypted connection only."
+            _("The address must start with https://: events are sent over an encrypted connection only.")
         )
     if not parts.hostname:
-        raise ValidationError("The address has no server name after https://.")
+        raise ValidationError(_("The address has no server name after https://."))
     if parts.username is not None or parts.password is not None:
-        raise ValidationError("Leave the user name and password out of the address: messages are signed instead.")
+        raise ValidationError(_("Leave the user name and password out of the address: messages are signed instead."))
     if parts.fragment:
-        raise ValidationError("Leave out the part after #: it is never sent to a server.")
+        raise ValidationError(_("Leave out the part after #: it is never sent to a server."))
     if port == 0:
-        raise ValidationError("This is not a valid port number.")
+        raise ValidationError(_("This is not a valid port number."))
     if any(character.isspace() for character in url):
-        raise ValidationError("An address has no spaces.")
+        raise ValidationError(_("An address has no spaces."))
     return url
 
 
@@ -69,19 +70,23 @@ def url_resolve(url: str) -> Target:
     parts = urlsplit(url_check_form(url))
     hostname = parts.hostname or ""
     port = parts.port or 443
+    not_found = _("The portal could not find the server %(host)s. Check the address.") % {"host": hostname}
     try:
         found = socket.getaddrinfo(hostname, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError):
-        raise ValidationError(f"The portal could not find the server {hostname}. Check the address.") from None
+        raise ValidationError(not_found) from None
     addresses = tuple(dict.fromkeys(str(entry[4][0]) for entry in found))
     if not addresses:
-        raise ValidationError(f"The portal could not find the server {hostname}. Check the address.")
+        raise ValidationError(not_found)
     if not settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES:
         for address in addresses:
             if not _is_public(ipaddress.ip_address(address.split("%", 1)[0])):
                 raise ValidationError(
-                    f"{hostname} leads to a private or local network address ({address}), which the portal "
-                    "does not call. Give your system's public HTTPS address."
+                    _(
+                        "%(host)s leads to a private or local network address (%(address)s), which the portal "
+                        "does not call. Give your system's public HTTPS address."
+                    )
+                    % {"host": hostname, "address": address}
                 )
     return Target(hostname=hostname, port=port, netloc=parts.netloc, addresses=addresses)
 

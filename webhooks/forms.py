@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from webhooks.addresses import URL_MAX_LENGTH
 from webhooks.models import WebhookEvent
@@ -13,19 +14,19 @@ from webhooks.services import DESCRIPTION_MAX_LENGTH
 
 def _events_field() -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(
-        label="Events to send",
+        label=_("Events to send"),
         choices=WebhookEvent.choices,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose at least one event to receive."},
+        error_messages={"required": _("Choose at least one event to receive.")},
     )
 
 
 def _description_field() -> forms.CharField:
     return forms.CharField(
-        label="Description",
+        label=_("Description"),
         required=False,
         max_length=DESCRIPTION_MAX_LENGTH,
-        help_text="Which of your systems this is, for example: our case-management system. No case details.",
+        help_text=_("Which of your systems this is, for example: our case-management system. No case details."),
     )
 
 
@@ -50,11 +51,13 @@ class _AccessibleForm(forms.Form):
 
 class EndpointAddForm(_AccessibleForm):
     url = forms.CharField(
-        label="Endpoint address",
+        label=_("Endpoint address"),
         max_length=URL_MAX_LENGTH,
-        help_text="The HTTPS address where your system receives events, for example https://cms.example.org/hooks/portal.",
+        help_text=_(
+            "The HTTPS address where your system receives events, for example https://cms.example.org/hooks/portal."
+        ),
         widget=forms.URLInput(attrs={"autocomplete": "url", "spellcheck": "false"}),
-        error_messages={"required": "Give the address of your system's endpoint, starting with https://."},
+        error_messages={"required": _("Give the address of your system's endpoint, starting with https://.")},
     )
     description = _description_field()
     events = _events_field()

@@ -11,6 +11,8 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from agencies.roles import Action
 
@@ -25,11 +27,11 @@ if TYPE_CHECKING:
 class WebhookEvent(models.TextChoices):
     """The referral events an endpoint may subscribe to. Each goes to one side of the referral only."""
 
-    RECEIVED = "referral.received", "A referral is sent to your agency"
-    ACCEPTED = "referral.accepted", "A referral your agency sent is accepted"
-    DECLINED = "referral.declined", "A referral your agency sent is declined"
-    CLOSED = "referral.closed", "A referral your agency sent is closed"
-    CONSENT_WITHDRAWN = "referral.consent_withdrawn", "Consent is withdrawn on a referral sent to your agency"
+    RECEIVED = "referral.received", _("A referral is sent to your agency")
+    ACCEPTED = "referral.accepted", _("A referral your agency sent is accepted")
+    DECLINED = "referral.declined", _("A referral your agency sent is declined")
+    CLOSED = "referral.closed", _("A referral your agency sent is closed")
+    CONSENT_WITHDRAWN = "referral.consent_withdrawn", _("Consent is withdrawn on a referral sent to your agency")
 
 
 # Sent only on request, to one endpoint, to check that it receives and verifies messages.
@@ -37,10 +39,10 @@ TEST_EVENT = "webhook.test"
 
 
 class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", "Waiting to be sent"
-    SUCCEEDED = "succeeded", "Delivered"
-    FAILED = "failed", "Failed, will be retried"
-    ABANDONED = "abandoned", "Given up"
+    PENDING = "pending", _("Waiting to be sent")
+    SUCCEEDED = "succeeded", _("Delivered")
+    FAILED = "failed", _("Failed, will be retried")
+    ABANDONED = "abandoned", _("Given up")
 
 
 # Not finished: an attempt is queued, running or due (webhooks/delivery.py).
@@ -102,7 +104,7 @@ class WebhookEndpoint(models.Model):
         return (self.secret,)
 
     def event_labels(self) -> list[str]:
-        return [WebhookEvent(event).label for event in self.events if event in WebhookEvent.values]
+        return [str(WebhookEvent(event).label) for event in self.events if event in WebhookEvent.values]
 
 
 class WebhookDelivery(models.Model):
@@ -142,5 +144,5 @@ class WebhookDelivery(models.Model):
     @property
     def event_label(self) -> str:
         if self.event == TEST_EVENT:
-            return "Test event"
-        return WebhookEvent(self.event).label if self.event in WebhookEvent.values else self.event
+            return gettext("Test event")
+        return str(WebhookEvent(self.event).label) if self.event in WebhookEvent.values else self.event

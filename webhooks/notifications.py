@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from agencies.models import User
 from agencies.roles import PERMISSIONS, Action
 from digests.rendering import NotificationContent
@@ -19,7 +22,7 @@ from webhooks.models import WebhookDelivery, WebhookEndpoint
 class WebhookDisabled:
     key = "webhook_disabled"
     switch = "notify_agency_alerts"
-    label = "emails when the portal turns off one of your agency's webhook endpoints after repeated failures"
+    label = _("emails when the portal turns off one of your agency's webhook endpoints after repeated failures")
 
     def recipients(self, *, target_id: int) -> Iterable[User]:
         agency_id = WebhookDelivery.objects.filter(pk=target_id).values_list("endpoint__agency_id", flat=True).first()
@@ -34,12 +37,13 @@ class WebhookDisabled:
         if endpoint is None:
             return None
         return NotificationContent(
-            subject="A webhook endpoint of your agency was turned off",
-            message=(
-                f"Deliveries to one of your agency's webhook endpoints failed {endpoint.consecutive_failures} "
-                "times in a row, so the portal turned it off: your agency's system no longer receives referral "
-                "events. Sign in to the portal to see what went wrong and turn it back on."
-            ),
+            subject=gettext("A webhook endpoint of your agency was turned off"),
+            message=gettext(
+                "Deliveries to one of your agency's webhook endpoints failed %(count)d times in a row, so the "
+                "portal turned it off: your agency's system no longer receives referral events. Sign in to the "
+                "portal to see what went wrong and turn it back on."
+            )
+            % {"count": endpoint.consecutive_failures},
             link_url=portal_url("webhooks:detail", pk=endpoint.pk),
-            link_label="Open the endpoint",
+            link_label=gettext("Open the endpoint"),
         )

@@ -21,6 +21,7 @@ from typing import Any
 import requests
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from requests.adapters import HTTPAdapter
 from standardwebhooks import Webhook
 
@@ -64,7 +65,9 @@ def message_headers(*, message: Message, body: bytes, at: datetime) -> dict[str,
 def message_send(*, message: Message, at: datetime) -> Outcome:
     """Sends one attempt now; never raises for what the network or the endpoint does."""
     try:
-        target = url_resolve(message.url)
+        # Stored in the log in English, whatever language is active (webhooks/wording.py says it on the page).
+        with translation.override("en"):
+            target = url_resolve(message.url)
     except ValidationError as error:
         return Outcome(succeeded=False, status_code=None, error=_short(" ".join(error.messages)))
     body = message_body(message.payload)

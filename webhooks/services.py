@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from agencies.models import Agency
 from agencies.roles import Action
@@ -74,7 +75,10 @@ def webhook_endpoint_create(*, actor: User, url: str, description: str, events: 
         Agency.objects.select_for_update().get(pk=agency.pk)
         if WebhookEndpoint.objects.filter(agency=agency).count() >= settings.WEBHOOK_MAX_ENDPOINTS_PER_AGENCY:
             limit = settings.WEBHOOK_MAX_ENDPOINTS_PER_AGENCY
-            raise ValidationError(f"Your agency already has {limit} endpoints, the most it may have. Delete one first.")
+            raise ValidationError(
+                _("Your agency already has %(limit)d endpoints, the most it may have. Delete one first.")
+                % {"limit": limit}
+            )
         endpoint = WebhookEndpoint.objects.create(
             agency=agency,
             url=url,
@@ -163,7 +167,7 @@ def webhook_test_send(*, actor: User, endpoint: WebhookEndpoint) -> WebhookDeliv
     with transaction.atomic():
         locked = _locked(endpoint)
         if not locked.is_active:
-            raise ValidationError("This endpoint is turned off. Turn it back on first, then send a test event.")
+            raise ValidationError(_("This endpoint is turned off. Turn it back on first, then send a test event."))
         [delivery] = _deliveries_create([locked], event=TEST_EVENT, payload=ping_payload(at=timezone.now()))
         audit_record(actor=actor, event=AuditEvent.WEBHOOK_TEST_SENT, target=locked)
     return delivery
@@ -171,9 +175,9 @@ def webhook_test_send(*, actor: User, endpoint: WebhookEndpoint) -> WebhookDeliv
 
 def _check_may_manage(actor: User, endpoint: WebhookEndpoint | None = None) -> None:
     if not actor.can(Action.MANAGE_WEBHOOKS) or actor.agency_id is None:
-        raise PermissionDenied("Your agency's administrators manage its webhooks.")
+        raise PermissionDenied(_("Your agency's administrators manage its webhooks."))
     if endpoint is not None and endpoint.agency_id != actor.agency_id:
-        raise PermissionDenied("You manage your own agency's webhooks only.")
+        raise PermissionDenied(_("You manage your own agency's webhooks only."))
 
 
 def _url_field(check: Callable[[str], object], url: str) -> str:
@@ -192,16 +196,18 @@ def _locked(endpoint: WebhookEndpoint) -> WebhookEndpoint:
 def _clean_events(events: Iterable[str]) -> list[str]:
     chosen = set(events)
     if not chosen:
-        raise ValidationError({"events": "Choose at least one event to receive."})
+        raise ValidationError({"events": _("Choose at least one event to receive.")})
     if chosen - set(WebhookEvent.values):
-        raise ValidationError({"events": "The events are: " + ", ".join(WebhookEvent.values) + "."})
+        raise ValidationError({"events": _("The events are: %(events)s.") % {"events": ", ".join(WebhookEvent.values)}})
     return [event for event in WebhookEvent.values if event in chosen]
 
 
 def _clean_description(description: str) -> str:
     description = (description or "").strip()
     if len(description) > DESCRIPTION_MAX_LENGTH:
-        raise ValidationError({"description": f"Keep the description to {DESCRIPTION_MAX_LENGTH} characters."})
+        raise ValidationError(
+            {"description": _("Keep the description to %(limit)d characters.") % {"limit": DESCRIPTION_MAX_LENGTH}}
+        )
     return description
 
 
@@ -257,7 +263,7 @@ def _new_message_id() -> str:
 def webhook_deliveries_forget(*, now: datetime | None = None) -> int:
     """Deletes the log rows of deliveries finished longer ago than WEBHOOK_LOG_KEEP; returns how many."""
     cutoff = (now or timezone.now()) - settings.WEBHOOK_LOG_KEEP
-    deleted, _ = WebhookDelivery.objects.filter(finished_at__lt=cutoff).delete()
+    deleted, _by_model = WebhookDelivery.objects.filter(finished_at__lt=cutoff).delete()
     return deleted
 
 

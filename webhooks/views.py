@@ -15,6 +15,8 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies.access import AuthenticatedRequest, requires
@@ -83,7 +85,7 @@ def endpoint_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, "The endpoint is saved.")
+            messages.success(request, _("The endpoint is saved."))
             return redirect("webhooks:detail", pk=endpoint.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "webhooks/endpoint_edit.html", {"endpoint": endpoint, "form": form}, status=status)
@@ -98,7 +100,7 @@ def endpoint_test(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "A test event was sent. Its result is at the top of the delivery log.")
+        messages.success(request, _("A test event was sent. Its result is at the top of the delivery log."))
     return redirect("webhooks:detail", pk=endpoint.pk)
 
 
@@ -121,7 +123,7 @@ def endpoint_enable(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     was_active = endpoint.is_active
     services.webhook_endpoint_enable(actor=request.user, endpoint=endpoint)
     if not was_active:
-        messages.success(request, "The endpoint is on again: new referral events will be sent to it.")
+        messages.success(request, _("The endpoint is on again: new referral events will be sent to it."))
     return redirect("webhooks:detail", pk=endpoint.pk)
 
 
@@ -133,22 +135,30 @@ def endpoint_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         return render(request, "webhooks/endpoint_delete.html", {"endpoint": endpoint})
     services.webhook_endpoint_delete(actor=request.user, endpoint=endpoint)
-    messages.success(request, f"The endpoint to {endpoint.host} is deleted. Nothing more is sent to it.")
+    messages.success(
+        request, _("The endpoint to %(host)s is deleted. Nothing more is sent to it.") % {"host": endpoint.host}
+    )
     return redirect("webhooks:list")
 
 
 def retry_delays_in_words() -> str:
-    """WEBHOOK_RETRY_SCHEDULE as the page says it: "30 seconds, 2 minutes and 1 hour"."""
+    """WEBHOOK_RETRY_SCHEDULE as the page says it: "30 seconds, 2 minutes and 1 hour" (in the active language)."""
     words = [_duration(delay.total_seconds()) for delay in settings.WEBHOOK_RETRY_SCHEDULE]
-    return " and ".join([", ".join(words[:-1]), words[-1]] if len(words) > 1 else words)
+    if len(words) <= 1:
+        return "".join(words)
+    # Translators: the end of a list of delays, "30 seconds, 2 minutes and 1 hour".
+    return _("%(items)s and %(last)s") % {"items": ", ".join(words[:-1]), "last": words[-1]}
 
 
 def _duration(seconds: float) -> str:
-    for unit, size in (("hour", 3600), ("minute", 60)):
-        if seconds >= size and seconds % size == 0:
-            count = int(seconds // size)
-            return f"{count} {unit}{'' if count == 1 else 's'}"
-    return f"{seconds:g} second{'' if seconds == 1 else 's'}"
+    if seconds >= 3600 and seconds % 3600 == 0:
+        count = int(seconds // 3600)
+        return ngettext("%(count)d hour", "%(count)d hours", count) % {"count": count}
+    if seconds >= 60 and seconds % 60 == 0:
+        count = int(seconds // 60)
+        return ngettext("%(count)d minute", "%(count)d minutes", count) % {"count": count}
+    # A fraction of a second is possible in settings ("0.5 seconds"): ngettext's count is whole.
+    return ngettext("%(count)s second", "%(count)s seconds", 1 if seconds == 1 else 2) % {"count": f"{seconds:g}"}
 
 
 def _add_errors(form: forms.Form, error: ValidationError) -> None:

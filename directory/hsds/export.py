@@ -39,7 +39,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from agencies.models import Agency
 from cases.choices import AgeBand, Language
@@ -68,6 +68,12 @@ def public_profiles() -> Iterable[ServiceProfile]:
 
 
 def hsds_document() -> dict[str, Any]:
+    """Always in English, whatever the request's language: it is data for 211 systems, not a page."""
+    with translation.override("en"):
+        return _document()
+
+
+def _document() -> dict[str, Any]:
     profiles = list(public_profiles())
     return {
         "version": HSDS_VERSION,

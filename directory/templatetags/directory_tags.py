@@ -19,6 +19,6 @@ def code_labels(codes: list[str], field: str) -> str:
 
 @register.filter
 def hours_lines(hours: list[dict[str, Any]]) -> list[str]:
-    """["Monday 09:00-17:00", ...], by weekday."""
+    """["Monday 09:00-17:00", ...], by weekday (its name in the active language; times as typed, 24-hour)."""
     rows = sorted(hours, key=lambda row: row["weekday"])
     return [f"{WEEKDAYS.get(row['weekday'], '?')} {row['opens']}-{row['closes']}" for row in rows]

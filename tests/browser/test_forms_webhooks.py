@@ -76,7 +76,7 @@ def test_it_adds_an_endpoint_shows_the_secret_once_and_sends_a_test_event(
     assert not WebhookEndpoint.objects.exists()
 
     box.fill(receiver.url)
-    page.get_by_label(WebhookEvent.CLOSED.label).uncheck()
+    page.get_by_label(str(WebhookEvent.CLOSED.label)).uncheck()
     submit(page, page.get_by_role("button", name="Add endpoint"))
     page.get_by_role("heading", name="The endpoint is added. Copy the signing secret now").wait_for()
     secret = page.get_by_role("textbox", name="Signing secret").input_value()
@@ -135,7 +135,7 @@ def test_it_changes_replaces_the_secret_turns_back_on_and_deletes_an_endpoint(
 
     page.get_by_role("link", name="Change events or description").click()
     page.get_by_label("Description").fill("Legal aid case system")
-    page.get_by_label(WebhookEvent.CONSENT_WITHDRAWN.label).check()
+    page.get_by_label(str(WebhookEvent.CONSENT_WITHDRAWN.label)).check()
     submit(page, page.get_by_role("button", name="Save"))
     page.get_by_text("The endpoint is saved.").wait_for()
     endpoint.refresh_from_db()
