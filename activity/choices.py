@@ -21,6 +21,8 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from django.db import models
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Sector
 
@@ -29,20 +31,20 @@ if TYPE_CHECKING:
 
 
 class ActivityMeasure(models.TextChoices):
-    INVESTIGATIONS_SEX = "investigations_sex", "Investigations opened: sex trafficking"
-    INVESTIGATIONS_LABOR = "investigations_labor", "Investigations opened: labor trafficking"
-    ARRESTS_SEX = "arrests_sex", "Arrests: sex trafficking"
-    ARRESTS_LABOR = "arrests_labor", "Arrests: labor trafficking"
-    CHARGES_TRAFFICKING_SEX = "charges_trafficking_sex", "Trafficking charges: sex trafficking"
-    CHARGES_TRAFFICKING_LABOR = "charges_trafficking_labor", "Trafficking charges: labor trafficking"
-    CHARGES_OTHER_SEX = "charges_other_sex", "Other charges: sex trafficking cases"
-    CHARGES_OTHER_LABOR = "charges_other_labor", "Other charges: labor trafficking cases"
-    CONVICTIONS_SEX = "convictions_sex", "Convictions: sex trafficking"
-    CONVICTIONS_LABOR = "convictions_labor", "Convictions: labor trafficking"
-    AWARENESS_EVENTS = "awareness_events", "Public-awareness events held"
-    AWARENESS_PEOPLE = "awareness_people", "People reached by public-awareness events"
-    TA_RECEIVED = "ta_received", "Technical-assistance requests received"
-    TA_ANSWERED = "ta_answered", "Technical-assistance requests answered"
+    INVESTIGATIONS_SEX = "investigations_sex", _("Investigations opened: sex trafficking")
+    INVESTIGATIONS_LABOR = "investigations_labor", _("Investigations opened: labor trafficking")
+    ARRESTS_SEX = "arrests_sex", _("Arrests: sex trafficking")
+    ARRESTS_LABOR = "arrests_labor", _("Arrests: labor trafficking")
+    CHARGES_TRAFFICKING_SEX = "charges_trafficking_sex", _("Trafficking charges: sex trafficking")
+    CHARGES_TRAFFICKING_LABOR = "charges_trafficking_labor", _("Trafficking charges: labor trafficking")
+    CHARGES_OTHER_SEX = "charges_other_sex", _("Other charges: sex trafficking cases")
+    CHARGES_OTHER_LABOR = "charges_other_labor", _("Other charges: labor trafficking cases")
+    CONVICTIONS_SEX = "convictions_sex", _("Convictions: sex trafficking")
+    CONVICTIONS_LABOR = "convictions_labor", _("Convictions: labor trafficking")
+    AWARENESS_EVENTS = "awareness_events", _("Public-awareness events held")
+    AWARENESS_PEOPLE = "awareness_people", _("People reached by public-awareness events")
+    TA_RECEIVED = "ta_received", _("Technical-assistance requests received")
+    TA_ANSWERED = "ta_answered", _("Technical-assistance requests answered")
 
 
 class Holder(StrEnum):
@@ -67,16 +69,16 @@ HOLDERS: dict[Holder, tuple[ActivityMeasure, ...]] = {
     Holder.COCHAIR: (_M.AWARENESS_EVENTS, _M.AWARENESS_PEOPLE, _M.TA_RECEIVED, _M.TA_ANSWERED),
 }
 HOLDER_OF: dict[str, Holder] = {measure: holder for holder, measures in HOLDERS.items() for measure in measures}
-HOLDER_LABELS: dict[Holder, str] = {
-    Holder.LAW_ENFORCEMENT: "law-enforcement agencies",
-    Holder.PROSECUTION: "the prosecutor's office",
-    Holder.COCHAIR: "the co-chair agencies",
+HOLDER_LABELS: dict[Holder, Promise] = {
+    Holder.LAW_ENFORCEMENT: _("law-enforcement agencies"),
+    Holder.PROSECUTION: _("the prosecutor's office"),
+    Holder.COCHAIR: _("the co-chair agencies"),
 }
 # Headings of the entry form, one per holder.
-HOLDER_HEADINGS: dict[Holder, str] = {
-    Holder.LAW_ENFORCEMENT: "Investigations and arrests",
-    Holder.PROSECUTION: "Charges and convictions",
-    Holder.COCHAIR: "Public awareness and technical assistance",
+HOLDER_HEADINGS: dict[Holder, Promise] = {
+    Holder.LAW_ENFORCEMENT: _("Investigations and arrests"),
+    Holder.PROSECUTION: _("Charges and convictions"),
+    Holder.COCHAIR: _("Public awareness and technical assistance"),
 }
 # The largest figure accepted: far above any county's quarter (people reached by a media campaign
 # included), low enough that a typing slip of a few extra digits is caught.

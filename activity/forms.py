@@ -5,17 +5,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.template.defaultfilters import date as format_date
-from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from activity.choices import HOLDER_HEADINGS, HOLDERS, MAX_VALUE, Holder
+from agencies.templatetags.times import format_moment
 
 if TYPE_CHECKING:
     from activity.models import ActivityFigure
 
 
 class QuarterPickForm(forms.Form):
-    quarter = forms.ChoiceField(label="Quarter")
+    quarter = forms.ChoiceField(label=gettext_lazy("Quarter"))
 
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -34,7 +35,7 @@ class ActivityFiguresForm(forms.Form):
         self.groups: list[tuple[str, list[str]]] = []
         for holder in holders:
             names = [measure.value for measure in HOLDERS[holder]]
-            self.groups.append((HOLDER_HEADINGS[holder], names))
+            self.groups.append((str(HOLDER_HEADINGS[holder]), names))
             for measure in HOLDERS[holder]:
                 figure = figures.get(measure.value)
                 self.fields[measure.value] = forms.IntegerField(
@@ -43,7 +44,7 @@ class ActivityFiguresForm(forms.Form):
                     max_value=MAX_VALUE,
                     initial=figure.value if figure else None,
                     help_text=_entered(figure),
-                    error_messages={"required": "Give a number; enter 0 if there were none."},
+                    error_messages={"required": _("Give a number; enter 0 if there were none.")},
                     widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
                 )
 
@@ -67,16 +68,18 @@ class ActivityFiguresForm(forms.Form):
 
 def _entered(figure: ActivityFigure | None) -> str:
     if figure is None:
-        return "Not entered yet."
-    text = f"Entered by {_name(figure.entered_by)} on {_when(figure.entered_at)}."
+        return _("Not entered yet.")
+    text = _("Entered by %(person)s on %(moment)s.") % {
+        "person": _name(figure.entered_by),
+        "moment": format_moment(figure.entered_at),
+    }
     if figure.corrected_by is not None and figure.corrected_at is not None:
-        text += f" Last corrected by {_name(figure.corrected_by)} on {_when(figure.corrected_at)}."
+        text += " " + _("Last corrected by %(person)s on %(moment)s.") % {
+            "person": _name(figure.corrected_by),
+            "moment": format_moment(figure.corrected_at),
+        }
     return text
 
 
 def _name(person: Any) -> str:
     return person.get_full_name() or person.email
-
-
-def _when(moment: Any) -> str:
-    return format_date(timezone.localtime(moment), "M j, Y, g:i a")

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from reports.periods import Period, PeriodKind, period_build
 
@@ -31,9 +32,9 @@ def quarter_parse(slug: str) -> Period | None:
 def quarter_check_enterable(period: Period, *, today: date | None = None) -> None:
     """Figures are counted per calendar quarter, once it has begun (a running quarter can be corrected later)."""
     if period.kind != PeriodKind.QUARTER or quarter_containing(period.start) != period:
-        raise ValidationError({"quarter": "Figures are entered for a calendar quarter."})
+        raise ValidationError({"quarter": _("Figures are entered for a calendar quarter.")})
     if period.start > (today or timezone.localdate()):
-        raise ValidationError({"quarter": "This quarter has not begun yet: enter its figures once it has."})
+        raise ValidationError({"quarter": _("This quarter has not begun yet: enter its figures once it has.")})
 
 
 def recent_quarters(count: int = 8, *, today: date | None = None) -> list[Period]:

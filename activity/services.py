@@ -8,6 +8,9 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from activity.choices import HOLDER_LABELS, HOLDER_OF, MAX_VALUE, ActivityMeasure, measures_for
 from activity.models import ActivityFigure
@@ -20,7 +23,9 @@ if TYPE_CHECKING:
     from agencies.models import Agency, User
     from reports.periods import Period
 
-RACE = "Someone else saved figures of this quarter at the same moment, so nothing was saved. Reload and try again."
+RACE = gettext_lazy(
+    "Someone else saved figures of this quarter at the same moment, so nothing was saved. Reload and try again."
+)
 
 
 def activity_figures_enter(
@@ -50,33 +55,40 @@ def activity_figures_enter(
 
 def _check_may_enter(*, actor: User, agency: Agency) -> None:
     if not actor.can(Action.ENTER_ACTIVITY_FIGURES):
-        raise PermissionDenied("Your role does not enter activity figures: your agency's administrator does.")
+        raise PermissionDenied(_("Your role does not enter activity figures: your agency's administrator does."))
     if agency.pk != actor.agency_id:
-        raise PermissionDenied("You enter the figures of your own agency only.")
+        raise PermissionDenied(_("You enter the figures of your own agency only."))
     if not measures_for(agency):
         raise PermissionDenied(
-            "Your agency does not enter activity figures: law enforcement, the prosecutor's office and the "
-            "co-chair agencies do."
+            _(
+                "Your agency does not enter activity figures: law enforcement, the prosecutor's office and the "
+                "co-chair agencies do."
+            )
         )
 
 
 def _clean(values: Mapping[str, object], *, allowed: tuple[ActivityMeasure, ...]) -> dict[str, int]:
     if not values:
-        raise ValidationError("Give at least one figure.")
+        raise ValidationError(_("Give at least one figure."))
     if set(values) - set(ActivityMeasure.values):
         # The unknown names are not repeated back: they are whatever the client sent.
-        raise ValidationError(f"The figures are: {', '.join(ActivityMeasure.values)}.")
+        raise ValidationError(_("The figures are: %(codes)s.") % {"codes": ", ".join(ActivityMeasure.values)})
     errors: dict[str, str] = {}
     clean: dict[str, int] = {}
     for measure, value in values.items():
         if measure not in allowed:
             label = ActivityMeasure(measure).label
-            errors[measure] = f"{label}: entered by {HOLDER_LABELS[HOLDER_OF[measure]]}, not by your agency."
+            holder = HOLDER_LABELS[HOLDER_OF[measure]]
+            errors[measure] = _("%(measure)s: entered by %(holder)s, not by your agency.") % {
+                "measure": label,
+                "holder": holder,
+            }
         # bool is an int in Python; True is not a count.
         elif isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_VALUE:
             clean[measure] = value
         else:
-            errors[measure] = f"Give a whole number from 0 to {MAX_VALUE:,}."
+            limit = number_format(MAX_VALUE, force_grouping=True)
+            errors[measure] = _("Give a whole number from 0 to %(limit)s.") % {"limit": limit}
     if errors:
         raise ValidationError(errors)
     return clean

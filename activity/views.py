@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from activity import selectors, services
@@ -41,7 +42,7 @@ def figures(request: AuthenticatedRequest) -> HttpResponse:
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, f"The figures of {quarter.label} are saved.")
+            messages.success(request, _("The figures of %(quarter)s are saved.") % {"quarter": quarter.label})
             return redirect(f"{reverse('activity:figures')}?quarter={quarter.slug}")
     context = {
         "agency": agency,

@@ -29,6 +29,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from agencies.models import Agency, AgreementKind, DataSharingAgreement, DataSharingAgreementQuerySet
 from agencies.roles import Action
@@ -47,10 +49,10 @@ SCOPES = ("referrals", "case_review", "reports")
 class Standing(models.TextChoices):
     """Where an active agency stands, for referrals: it may send and receive them while CURRENT or LAPSING."""
 
-    CURRENT = "current", "Current"
-    LAPSING = "lapsing", "Lapsing soon"
-    EXPIRED = "expired", "Expired"
-    MISSING = "missing", "None recorded"
+    CURRENT = "current", gettext_lazy("Current")
+    LAPSING = "lapsing", gettext_lazy("Lapsing soon")
+    EXPIRED = "expired", gettext_lazy("Expired")
+    MISSING = "missing", gettext_lazy("None recorded")
 
 
 @dataclass(frozen=True)
@@ -158,21 +160,30 @@ def referral_refusal(*, sending_agency: Agency, receiving_agency: Agency, on: da
     covered = set(
         current.filter(agency_id__in=[sending_agency.pk, receiving_agency.pk]).values_list("agency_id", flat=True)
     )
-    lacking = []
-    if receiving_agency.pk not in covered:
-        lacking.append(receiving_agency.name)
-    if sending_agency.pk not in covered:
-        lacking.append(f"your agency ({sending_agency.name})")
-    if not lacking:
+    receiver_lacks = receiving_agency.pk not in covered
+    sender_lacks = sending_agency.pk not in covered
+    values = {"receiver": receiving_agency.name, "sender": sending_agency.name, "page": reverse("agencies:agreements")}
+    if receiver_lacks and sender_lacks:
+        text = _(
+            "%(receiver)s and your agency (%(sender)s) have no current data-sharing agreement with the task force "
+            "covering referrals; a task-force coordinator records it on the Data-sharing agreements page "
+            "(%(page)s). Until then no referral can go to or from them."
+        )
+    elif receiver_lacks:
+        text = _(
+            "%(receiver)s has no current data-sharing agreement with the task force covering referrals; a "
+            "task-force coordinator records it on the Data-sharing agreements page (%(page)s). Until then no "
+            "referral can go to or from it."
+        )
+    elif sender_lacks:
+        text = _(
+            "Your agency (%(sender)s) has no current data-sharing agreement with the task force covering "
+            "referrals; a task-force coordinator records it on the Data-sharing agreements page (%(page)s). "
+            "Until then no referral can go to or from it."
+        )
+    else:
         return None
-    who = " and ".join(lacking)
-    who = who[0].upper() + who[1:]
-    has, them = ("has", "it") if len(lacking) == 1 else ("have", "them")
-    return (
-        f"{who} {has} no current data-sharing agreement with the task force covering referrals; a task-force "
-        f"coordinator records it on the Data-sharing agreements page ({reverse('agencies:agreements')}). "
-        f"Until then no referral can go to or from {them}."
-    )
+    return text % values
 
 
 def _agreements_by_agency(agreements: Iterable[DataSharingAgreement]) -> dict[int, list[DataSharingAgreement]]:
@@ -213,7 +224,7 @@ def _standing(agency: Agency, agreements: list[DataSharingAgreement], *, on: dat
 
 def _check_may_manage(actor: User) -> None:
     if not actor.can(Action.MANAGE_AGREEMENTS):
-        raise PermissionDenied("Only a task-force coordinator records and ends data-sharing agreements.")
+        raise PermissionDenied(_("Only a task-force coordinator records and ends data-sharing agreements."))
 
 
 def agreement_record(
@@ -241,7 +252,7 @@ def agreement_record(
     scope = {"referrals": covers_referrals, "case_review": covers_case_review, "reports": covers_reports}
     errors = _agreement_errors(agency=agency, kind=kind, signed_on=signed_on, expires_on=expires_on, scope=scope)
     if len(note) > NOTE_MAX_LENGTH:
-        errors["note"] = [f"Keep the note to {NOTE_MAX_LENGTH} characters."]
+        errors["note"] = [_("Keep the note to %(number)s characters.") % {"number": NOTE_MAX_LENGTH}]
     elif note:
         try:
             import_string(settings.FREE_TEXT_GUARD)(actor=actor, fields={"note": note})
@@ -278,17 +289,17 @@ def _agreement_errors(
     today = agreement_today()
     errors: dict[str, list[str]] = {}
     if not agency.is_active:
-        errors["agency"] = ["That agency is not active: admit it again before recording its agreement."]
+        errors["agency"] = [_("That agency is not active: admit it again before recording its agreement.")]
     if kind not in AgreementKind.values:
-        errors["kind"] = ["Choose the kind: a memorandum of understanding or an information-sharing protocol."]
+        errors["kind"] = [_("Choose the kind: a memorandum of understanding or an information-sharing protocol.")]
     if signed_on > today:
-        errors["signed_on"] = ["Record an agreement once it is signed: the signing date cannot be in the future."]
+        errors["signed_on"] = [_("Record an agreement once it is signed: the signing date cannot be in the future.")]
     if expires_on is not None and expires_on < signed_on:
-        errors["expires_on"] = ["An agreement cannot expire before it was signed."]
+        errors["expires_on"] = [_("An agreement cannot expire before it was signed.")]
     elif expires_on is not None and expires_on < today:
-        errors["expires_on"] = ["This agreement has already expired: record the agreement that replaced it."]
+        errors["expires_on"] = [_("This agreement has already expired: record the agreement that replaced it.")]
     if not any(scope.values()):
-        errors["scope"] = ["Say what the agreement covers: referrals, case review or reports (at least one)."]
+        errors["scope"] = [_("Say what the agreement covers: referrals, case review or reports (at least one).")]
     return errors
 
 

@@ -4,15 +4,17 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, AgreementKind, Sector, User
 from agencies.roles import GRANTABLE_ROLES, Action, Role
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label="Email address", help_text="The link is sent here and works once.")
-    agency = forms.ModelChoiceField(queryset=Agency.objects.none(), label="Agency")
-    role = forms.ChoiceField(label="Role")
+    email = forms.EmailField(label=_("Email address"), help_text=_("The link is sent here and works once."))
+    agency = forms.ModelChoiceField(queryset=Agency.objects.none(), label=_("Agency"))
+    role = forms.ChoiceField(label=_("Role"))
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -28,7 +30,7 @@ class InvitationForm(forms.Form):
 
 
 class RoleForm(forms.Form):
-    role = forms.ChoiceField(label="Role")
+    role = forms.ChoiceField(label=_("Role"))
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -39,15 +41,15 @@ class RoleForm(forms.Form):
 
 
 class InvitationAcceptForm(forms.Form):
-    first_name = forms.CharField(max_length=150, label="First name")
-    last_name = forms.CharField(max_length=150, label="Last name")
+    first_name = forms.CharField(max_length=150, label=_("First name"))
+    last_name = forms.CharField(max_length=150, label=_("Last name"))
     password1 = forms.CharField(
-        label="Password",
+        label=_("Password"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="At least 12 characters; not a common password.",
+        help_text=_("At least 12 characters; not a common password."),
     )
     password2 = forms.CharField(
-        label="Password again", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label=_("Password again"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
 
     def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
@@ -59,7 +61,7 @@ class InvitationAcceptForm(forms.Form):
         data = self.cleaned_data
         first, second = data.get("password1"), data.get("password2")
         if first and second and first != second:
-            self.add_error("password2", "The two passwords differ.")
+            self.add_error("password2", gettext("The two passwords differ."))
         elif first:
             probe = User(email=self.email, first_name=data.get("first_name", ""), last_name=data.get("last_name", ""))
             try:
@@ -70,17 +72,17 @@ class InvitationAcceptForm(forms.Form):
 
 
 class AgencyForm(forms.Form):
-    name = forms.CharField(max_length=200)
-    sector = forms.ChoiceField(choices=Sector.choices)
-    county = forms.CharField(max_length=100)
+    name = forms.CharField(max_length=200, label=_("Name"))
+    sector = forms.ChoiceField(choices=Sector.choices, label=_("Sector"))
+    county = forms.CharField(max_length=100, label=_("County"))
     is_confidential_provider = forms.BooleanField(
-        required=False, label="Bound by victim-service confidentiality (VAWA/VOCA/FVPSA)"
+        required=False, label=_("Bound by victim-service confidentiality (VAWA/VOCA/FVPSA)")
     )
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
         if Agency.objects.filter(name__iexact=name).exists():
-            raise forms.ValidationError("An agency with this name is already a member.")
+            raise forms.ValidationError(gettext("An agency with this name is already a member."))
         return name
 
 
@@ -88,32 +90,34 @@ class AgreementForm(forms.Form):
     """A data-sharing agreement as a coordinator records it (agencies.agreements.agreement_record checks it)."""
 
     SCOPE_CHOICES = [
-        ("referrals", "Referrals (sending and receiving them)"),
-        ("case_review", "Case review"),
-        ("reports", "Reports"),
+        ("referrals", _("Referrals (sending and receiving them)")),
+        ("case_review", _("Case review")),
+        ("reports", _("Reports")),
     ]
 
-    agency = forms.ModelChoiceField(queryset=Agency.objects.none(), label="Agency")
-    kind = forms.ChoiceField(choices=AgreementKind.choices, label="Kind of agreement", widget=forms.RadioSelect)
-    signed_on = forms.DateField(label="Signed on", widget=forms.DateInput(attrs={"type": "date"}))
+    agency = forms.ModelChoiceField(queryset=Agency.objects.none(), label=_("Agency"))
+    kind = forms.ChoiceField(choices=AgreementKind.choices, label=_("Kind of agreement"), widget=forms.RadioSelect)
+    signed_on = forms.DateField(label=_("Signed on"), widget=forms.DateInput(attrs={"type": "date"}))
     expires_on = forms.DateField(
-        label="Expires on",
+        label=_("Expires on"),
         required=False,
-        help_text="The last day the agreement is in force. Leave empty if it has no end date.",
+        help_text=_("The last day the agreement is in force. Leave empty if it has no end date."),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     scope = forms.MultipleChoiceField(
         choices=SCOPE_CHOICES,
-        label="What it covers",
+        label=_("What it covers"),
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Say what the agreement covers: referrals, case review or reports (at least one)."},
+        error_messages={
+            "required": _("Say what the agreement covers: referrals, case review or reports (at least one).")
+        },
     )
     note = forms.CharField(
-        label="Note (optional)",
+        label=_("Note (optional)"),
         required=False,
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="For example where the signed copy is kept. Never anything about a survivor or a case.",
+        help_text=_("For example where the signed copy is kept. Never anything about a survivor or a case."),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from django.db.models import Q
 from django.utils.functional import cached_property
 
@@ -19,16 +20,16 @@ if TYPE_CHECKING:
 
 
 class Sector(models.TextChoices):
-    LAW_ENFORCEMENT = "law_enforcement", "Law enforcement"
-    PROSECUTION = "prosecution", "Prosecution"
-    VICTIM_SERVICES = "victim_services", "Victim services"
-    HEALTH = "health", "Health care"
-    CHILD_WELFARE = "child_welfare", "Child welfare"
-    EDUCATION = "education", "Education"
-    LEGAL_AID = "legal_aid", "Legal aid"
-    IMMIGRATION = "immigration", "Immigration services"
-    COMMUNITY = "community", "Community and faith"
-    GOVERNMENT = "government", "Government"
+    LAW_ENFORCEMENT = "law_enforcement", _("Law enforcement")
+    PROSECUTION = "prosecution", _("Prosecution")
+    VICTIM_SERVICES = "victim_services", _("Victim services")
+    HEALTH = "health", _("Health care")
+    CHILD_WELFARE = "child_welfare", _("Child welfare")
+    EDUCATION = "education", _("Education")
+    LEGAL_AID = "legal_aid", _("Legal aid")
+    IMMIGRATION = "immigration", _("Immigration services")
+    COMMUNITY = "community", _("Community and faith")
+    GOVERNMENT = "government", _("Government")
 
 
 class AgencyQuerySet(models.QuerySet["Agency"]):
@@ -230,8 +231,8 @@ class Invitation(models.Model):
 
 
 class AgreementKind(models.TextChoices):
-    MOU = "mou", "Memorandum of understanding"
-    INFO_SHARING_PROTOCOL = "info_sharing_protocol", "Information-sharing protocol"
+    MOU = "mou", _("Memorandum of understanding")
+    INFO_SHARING_PROTOCOL = "info_sharing_protocol", _("Information-sharing protocol")
 
 
 class DataSharingAgreementQuerySet(models.QuerySet["DataSharingAgreement"]):
@@ -298,8 +299,8 @@ class DataSharingAgreement(models.Model):
     def scope_labels(self) -> list[str]:
         """What it covers, in plain words, in a fixed order."""
         covered = [
-            (self.covers_referrals, "referrals"),
-            (self.covers_case_review, "case review"),
-            (self.covers_reports, "reports"),
+            (self.covers_referrals, _("referrals")),
+            (self.covers_case_review, _("case review")),
+            (self.covers_reports, _("reports")),
         ]
-        return [label for flag, label in covered if flag]
+        return [str(label) for flag, label in covered if flag]

@@ -3,14 +3,15 @@
 from enum import StrEnum
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    MEMBER = "member", "Member"
-    REFERRAL_OFFICER = "referral_officer", "Referral officer"
-    AGENCY_ADMIN = "agency_admin", "Agency administrator"
-    COORDINATOR = "coordinator", "Task-force coordinator"
-    GRANT_MANAGER = "grant_manager", "Grant manager"
+    MEMBER = "member", _("Member")
+    REFERRAL_OFFICER = "referral_officer", _("Referral officer")
+    AGENCY_ADMIN = "agency_admin", _("Agency administrator")
+    COORDINATOR = "coordinator", _("Task-force coordinator")
+    GRANT_MANAGER = "grant_manager", _("Grant manager")
 
 
 class Action(StrEnum):

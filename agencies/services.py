@@ -7,6 +7,8 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from agencies.models import Agency, Invitation, User
 from agencies.roles import GRANTABLE_ROLES, Action, Role
@@ -39,13 +41,13 @@ def invitation_from_token(token: str) -> Invitation | None:
 
 def _check_may_invite(*, actor: User, agency: Agency, role: Role) -> None:
     if agency.pk != actor.agency_id and not actor.can(Action.INVITE_TO_ANY_AGENCY):
-        raise PermissionDenied("You can invite people to your own agency only.")
+        raise PermissionDenied(_("You can invite people to your own agency only."))
     if not actor.can(Action.INVITE_TO_OWN_AGENCY) or role not in GRANTABLE_ROLES.get(actor.role, frozenset()):
-        raise PermissionDenied("Your role cannot hand out that role.")
+        raise PermissionDenied(_("Your role cannot hand out that role."))
     if role == Role.COORDINATOR and not agency.is_cochair:
-        raise ValidationError({"role": "Coordinators belong to a co-chair agency."})
+        raise ValidationError({"role": _("Coordinators belong to a co-chair agency.")})
     if not agency.is_active:
-        raise ValidationError({"agency": "That agency is not active."})
+        raise ValidationError({"agency": _("That agency is not active.")})
 
 
 @transaction.atomic
@@ -53,7 +55,7 @@ def invitation_send(*, actor: User, email: str, agency: Agency, role: Role) -> I
     email = email.strip().lower()
     _check_may_invite(actor=actor, agency=agency, role=role)
     if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError({"email": "Someone with that email address already has an account."})
+        raise ValidationError({"email": _("Someone with that email address already has an account.")})
     invitation = Invitation.objects.create(
         email=email,
         agency=agency,
@@ -86,7 +88,7 @@ def invitation_accept(*, invitation: Invitation, first_name: str, last_name: str
     """Creates the account. The email counts as verified: the link was delivered to it."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None or invitation.revoked_at is not None:
-        raise ValidationError("This invitation has already been used.")
+        raise ValidationError(_("This invitation has already been used."))
     user = User.objects.create_user(
         invitation.email,
         password,
@@ -103,7 +105,7 @@ def invitation_accept(*, invitation: Invitation, first_name: str, last_name: str
     return user
 
 
-RANK_REFUSAL = "Only someone who can grant that role can change this."
+RANK_REFUSAL = gettext_lazy("Only someone who can grant that role can change this.")
 
 
 def may_act_on(*, actor: User, person: User) -> bool:
@@ -124,9 +126,9 @@ def _check_may_act_on(*, actor: User, agency_id: int | None, role: str, flags: b
     an agency administrator cannot demote, deactivate or reactivate a coordinator of their agency.
     Staff and superuser flags are granted by no one in the portal, so their holders are out of reach."""
     if not actor.can(Action.MANAGE_OWN_AGENCY_PEOPLE):
-        raise PermissionDenied("Your role does not allow this.")
+        raise PermissionDenied(_("Your role does not allow this."))
     if agency_id != actor.agency_id and not actor.can(Action.INVITE_TO_ANY_AGENCY):
-        raise PermissionDenied("You can manage people of your own agency only.")
+        raise PermissionDenied(_("You can manage people of your own agency only."))
     if flags or role not in GRANTABLE_ROLES.get(actor.role, frozenset()):
         raise PermissionDenied(RANK_REFUSAL)
 
@@ -155,7 +157,7 @@ def person_change_role(*, actor: User, person: User, role: Role) -> User:
     """A new role takes effect at once: the person's sessions and API tokens end with the change,
     so that no session keeps what the old role allowed (or misses what the new one requires, MFA)."""
     if person.pk == actor.pk:
-        raise ValidationError({"role": "Ask another administrator to change your own role."})
+        raise ValidationError({"role": _("Ask another administrator to change your own role.")})
     person = _locked(actor=actor, person=person)
     # Only a superuser may have no agency (the user_member_of_an_agency constraint), and `_locked`
     # has just refused to act on one.
@@ -173,7 +175,7 @@ def person_change_role(*, actor: User, person: User, role: Role) -> User:
 def person_deactivate(*, actor: User, person: User) -> User:
     """Deactivation is immediate: every session ends and every API token stops working."""
     if person.pk == actor.pk:
-        raise ValidationError("You cannot deactivate yourself.")
+        raise ValidationError(_("You cannot deactivate yourself."))
     person = _locked(actor=actor, person=person)
     person.is_active = False
     person.save(update_fields=["is_active"])
@@ -216,7 +218,7 @@ def agency_change(*, actor: User, agency: Agency, changes: dict[str, object]) ->
     task force's operators (superusers, who hold no role) when they set up the first co-chair agency.
     """
     if not (actor.is_active and actor.is_superuser) and not actor.can(Action.ADMIT_AGENCIES):
-        raise PermissionDenied("Only a task-force coordinator can change an agency.")
+        raise PermissionDenied(_("Only a task-force coordinator can change an agency."))
     if unknown := set(changes) - set(_AGENCY_FLAGS) - set(_AGENCY_TEXT):
         raise ValidationError(f"These fields cannot be changed: {', '.join(sorted(unknown))}.")
     agency = Agency.objects.select_for_update().get(pk=agency.pk)

@@ -7,10 +7,11 @@ from celery import shared_task
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from agencies.models import Invitation
 from agencies.services import invitation_token
-from toolkit.mail import portal_send_mail
+from toolkit.mail import in_language, portal_send_mail
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5, acks_late=True)
@@ -25,8 +26,9 @@ def send_invitation_email(invitation_id: int) -> None:
         return
     link = settings.PORTAL_BASE_URL.rstrip("/") + reverse("invitation_accept", args=[invitation_token(invitation)])
     context = {"invitation": invitation, "link": link, "taskforce_name": settings.TASKFORCE_NAME}
-    portal_send_mail(
-        subject=f"You are invited to the {settings.TASKFORCE_NAME} portal",
-        message=render_to_string("agencies/email/invitation.txt", context),
-        recipient_list=[invitation.email],
-    )
+    # The invitee has no account, so no language of their own yet (they choose one once signed in): the
+    # invitation goes in the language of the person who sent it, who chose to write to them.
+    with in_language(invitation.invited_by):
+        subject = _("You are invited to the %(taskforce)s portal") % {"taskforce": settings.TASKFORCE_NAME}
+        message = render_to_string("agencies/email/invitation.txt", context)
+    portal_send_mail(subject=subject, message=message, recipient_list=[invitation.email])

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies import agreements, selectors, services
@@ -16,6 +17,7 @@ from agencies.forms import AgencyForm, AgreementForm, InvitationAcceptForm, Invi
 from agencies.roles import GRANTABLE_ROLES, Action, Role
 from audit.models import AuditEvent
 from audit.selectors import audit_entries_for
+from audit.wording import event_choices
 from toolkit.parsing import whole_number
 
 
@@ -37,7 +39,9 @@ def agency_admit(request: AuthenticatedRequest) -> HttpResponse:
     form = AgencyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         agency = services.agency_admit(actor=request.user, **form.cleaned_data)
-        messages.success(request, f"{agency.name} is now a member agency. Invite its first administrator.")
+        messages.success(
+            request, _("%(agency)s is now a member agency. Invite its first administrator.") % {"agency": agency.name}
+        )
         return redirect("agencies:detail", pk=agency.pk)
     return render(request, "agencies/agency_admit.html", {"form": form})
 
@@ -65,8 +69,11 @@ def person_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"{person} is now {person.get_role_display().lower()}: their sessions and API tokens have ended, "
-                "so they sign in again with the new role.",
+                _(
+                    "%(person)s is now %(role)s: their sessions and API tokens have ended, "
+                    "so they sign in again with the new role."
+                )
+                % {"person": person, "role": person.get_role_display().lower()},
             )
             return redirect("agencies:person", pk=person.pk)
     may_act = services.may_act_on(actor=request.user, person=person) and person.pk != request.user.pk
@@ -82,7 +89,9 @@ def person_deactivate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, _message(error))
     else:
-        messages.success(request, f"{person} is deactivated: their sessions and API tokens have ended.")
+        messages.success(
+            request, _("%(person)s is deactivated: their sessions and API tokens have ended.") % {"person": person}
+        )
     return redirect("agencies:person", pk=person.pk)
 
 
@@ -95,7 +104,7 @@ def person_reactivate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     except PermissionDenied as error:
         messages.error(request, _message(error))
     else:
-        messages.success(request, f"{person} can sign in again.")
+        messages.success(request, _("%(person)s can sign in again.") % {"person": person})
     return redirect("agencies:person", pk=person.pk)
 
 
@@ -112,7 +121,10 @@ def invitation_create(request: AuthenticatedRequest) -> HttpResponse:
         except PermissionDenied as error:
             form.add_error(None, _message(error))
         else:
-            messages.success(request, f"Invitation sent to {invitation.email}. The link works once, for 7 days.")
+            messages.success(
+                request,
+                _("Invitation sent to %(email)s. The link works once, for 7 days.") % {"email": invitation.email},
+            )
             return redirect("agencies:people")
     return render(request, "agencies/invitation_form.html", {"form": form})
 
@@ -126,7 +138,7 @@ def invitation_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     except PermissionDenied as error:
         messages.error(request, _message(error))
     else:
-        messages.success(request, f"The invitation of {invitation.email} no longer works.")
+        messages.success(request, _("The invitation of %(email)s no longer works.") % {"email": invitation.email})
     return redirect("agencies:people")
 
 
@@ -139,7 +151,7 @@ def audit_list(request: AuthenticatedRequest) -> HttpResponse:
     if event in AuditEvent.values:
         entries = entries.filter(event=event)
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
-    return render(request, "agencies/audit_list.html", {"page": page, "events": AuditEvent.choices, "event": event})
+    return render(request, "agencies/audit_list.html", {"page": page, "events": event_choices(), "event": event})
 
 
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
@@ -164,7 +176,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         # just typed, so that enrolling an authenticator does not ask for it again at once.
         UserSession.objects.create_from_request(request)
         record_authentication(request, user, method="password", email=user.email, reauthenticated=True)
-        messages.success(request, "Welcome. Your account is ready.")
+        messages.success(request, _("Welcome. Your account is ready."))
         return redirect("home")
     return render(request, "agencies/invitation_accept.html", {"form": form, "invitation": invitation})
 
@@ -172,7 +184,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 def _message(error: ValidationError | PermissionDenied) -> str:
     if isinstance(error, ValidationError):
         return " ".join(error.messages)
-    return str(error) or "Your role does not allow this."
+    return str(error) or _("Your role does not allow this.")
 
 
 def _add_errors(form: InvitationForm | AgreementForm, error: ValidationError) -> None:
@@ -203,7 +215,11 @@ def agreement_create(request: AuthenticatedRequest) -> HttpResponse:
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, f"The {agreement.get_kind_display().lower()} of {agreement.agency} is recorded.")
+            messages.success(
+                request,
+                _("The %(kind)s of %(agency)s is recorded.")
+                % {"kind": agreement.get_kind_display().lower(), "agency": agreement.agency},
+            )
             return redirect("agencies:agreements")
     status = 400 if request.method == "POST" else 200
     return render(request, "agencies/agreement_form.html", {"form": form}, status=status)
@@ -220,8 +236,11 @@ def agreement_end(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         if not_yet_ended:
             messages.success(
                 request,
-                f"The {agreement.get_kind_display().lower()} of {agreement.agency} is ended as recorded in error. "
-                "It stays in the records and the audit trail.",
+                _(
+                    "The %(kind)s of %(agency)s is ended as recorded in error. "
+                    "It stays in the records and the audit trail."
+                )
+                % {"kind": agreement.get_kind_display().lower(), "agency": agreement.agency},
             )
         return redirect("agencies:agreements")
     return render(request, "agencies/agreement_end.html", {"agreement": agreement})

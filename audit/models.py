@@ -177,3 +177,16 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("The audit trail is append-only.")
+
+    @property
+    def event_words(self) -> str:
+        """The event in plain words, in the reader's language (audit/wording.py), for the pages."""
+        from audit.wording import event_words  # the table names AuditEvent: imported when read
+
+        return event_words(self.event)
+
+    @property
+    def outcome_words(self) -> str:
+        from audit.wording import outcome_words
+
+        return outcome_words(self.outcome)

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Sector
 from home.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Audience
@@ -22,27 +23,29 @@ class AgencyChoices(forms.ModelMultipleChoiceField):
 
 class AnnouncementForm(forms.Form):
     title = forms.CharField(
-        label="Title", max_length=TITLE_MAX_LENGTH, widget=forms.TextInput(attrs={**_GUARDED, "autocomplete": "off"})
+        label=_("Title"), max_length=TITLE_MAX_LENGTH, widget=forms.TextInput(attrs={**_GUARDED, "autocomplete": "off"})
     )
     body = forms.CharField(
-        label="Announcement",
+        label=_("Announcement"),
         max_length=BODY_MAX_LENGTH,
         widget=forms.Textarea(attrs={**_GUARDED, "rows": 8}),
-        help_text="Task-force business only: never a survivor's name, contact details or anything that identifies one.",
+        help_text=_(
+            "Task-force business only: never a survivor's name, contact details or anything that identifies one."
+        ),
     )
     audience = forms.ChoiceField(
-        label="Who receives it", choices=Audience.choices, initial=Audience.ALL, widget=forms.RadioSelect
+        label=_("Who receives it"), choices=Audience.choices, initial=Audience.ALL, widget=forms.RadioSelect
     )
     sector = forms.ChoiceField(
-        label="Sector", choices=[("", "Choose a sector"), *Sector.choices], required=False,
-        help_text="When it goes to the agencies of one sector.",
+        label=_("Sector"), choices=[("", _("Choose a sector")), *Sector.choices], required=False,
+        help_text=_("When it goes to the agencies of one sector."),
     )  # fmt: skip
     agencies = AgencyChoices(
-        label="Agencies",
+        label=_("Agencies"),
         queryset=Agency.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="When it goes to chosen agencies.",
+        help_text=_("When it goes to chosen agencies."),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

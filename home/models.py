@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from agencies.models import Sector
 from agencies.roles import Action
@@ -27,9 +29,9 @@ BODY_MAX_LENGTH = 4000
 
 
 class Audience(models.TextChoices):
-    ALL = "all", "All partner agencies"
-    SECTOR = "sector", "The agencies of one sector"
-    AGENCIES = "agencies", "Chosen agencies"
+    ALL = "all", gettext_lazy("All partner agencies")
+    SECTOR = "sector", gettext_lazy("The agencies of one sector")
+    AGENCIES = "agencies", gettext_lazy("Chosen agencies")
 
 
 def agency_audience_q(*, agency_id: int, sector: str) -> Q:
@@ -96,8 +98,8 @@ class Announcement(models.Model):
     @property
     def audience_label(self) -> str:
         if self.audience == Audience.SECTOR:
-            return f"The {self.get_sector_display().lower()} agencies"
-        return self.get_audience_display()
+            return _("The %(sector)s agencies") % {"sector": str(self.get_sector_display()).lower()}
+        return str(self.get_audience_display())
 
 
 class AnnouncementAcknowledgement(models.Model):

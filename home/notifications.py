@@ -13,6 +13,8 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from agencies.models import User
 from digests.rendering import REFERENCE_CODE, NotificationContent
@@ -23,7 +25,7 @@ from home.selectors import announcement_agencies, audience_people
 class AnnouncementNotification:
     key = "announcement"
     switch = "notify_announcements"
-    label = "emails of the task force's announcements"
+    label = gettext_lazy("emails of the task force's announcements")
 
     def recipients(self, *, target_id: int) -> Iterable[User]:
         announcement = Announcement.objects.filter(pk=target_id).first()
@@ -39,13 +41,13 @@ class AnnouncementNotification:
             return None
         text = f"{announcement.title}\n\n{announcement.body}"
         if REFERENCE_CODE.search(text):
-            message = "The task force sent an announcement to your agency. Sign in to the portal to read it."
+            message = _("The task force sent an announcement to your agency. Sign in to the portal to read it.")
         else:
             message = f"{announcement.title}: {announcement.body}"
         link = settings.PORTAL_BASE_URL.rstrip("/") + reverse("home:announcement_detail", args=[announcement.pk])
         return NotificationContent(
-            subject="An announcement from the task force",
+            subject=_("An announcement from the task force"),
             message=message,
             link_url=link,
-            link_label="Read and acknowledge it",
+            link_label=_("Read and acknowledge it"),
         )

@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.timesince import timesince
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from agencies.models import Agency, User
 from agencies.roles import Action, Role
@@ -75,10 +77,6 @@ def _url(viewname: str, *, query: str = "", args: tuple[object, ...] = ()) -> st
     return f"{path}?{query}" if query else path
 
 
-def _plural(count: int, singular: str, plural: str) -> str:
-    return f"{count} {singular if count == 1 else plural}"
-
-
 # --- what needs you ----------------------------------------------------------------------------------
 
 
@@ -121,7 +119,12 @@ def _referral_items(user: User) -> list[NeedItem]:
         NeedItem(
             key=Key.REFERRALS_WAITING,
             count=n,
-            label=f"{_plural(n, 'referral is', 'referrals are')} waiting for your agency's answer",
+            label=ngettext(
+                "%(number)s referral is waiting for your agency's answer",
+                "%(number)s referrals are waiting for your agency's answer",
+                n,
+            )
+            % {"number": n},
             url=_url("cases:referral_list", query="direction=incoming&status=sent"),
             detail=_waiting_detail(emergency=row["emergency"] or 0, urgent=row["urgent"] or 0, oldest=row["oldest"]),
         )
@@ -131,9 +134,14 @@ def _referral_items(user: User) -> list[NeedItem]:
         NeedItem(
             key=Key.REFERRALS_ESCALATED,
             count=e,
-            label=f"{_plural(e, 'referral was', 'referrals were')} escalated: still unanswered after the deadline",
+            label=ngettext(
+                "%(number)s referral was escalated: still unanswered after the deadline",
+                "%(number)s referrals were escalated: still unanswered after the deadline",
+                e,
+            )
+            % {"number": e},
             url=_url("cases:referral_list", query="status=sent&escalated=yes"),
-            detail="Sent by your agency or to it. The receiving agency's administrators were told.",
+            detail=_("Sent by your agency or to it. The receiving agency's administrators were told."),
         )
     )
     return items
@@ -152,9 +160,14 @@ def _escalated_to_you_item(user: User) -> NeedItem:
         return NeedItem(
             key=Key.REFERRALS_ESCALATED_TO_YOU,
             count=n,
-            label=f"{_plural(n, 'referral is', 'referrals are')} still unanswered after the second deadline",
+            label=ngettext(
+                "%(number)s referral is still unanswered after the second deadline",
+                "%(number)s referrals are still unanswered after the second deadline",
+                n,
+            )
+            % {"number": n},
             url=_url("agencies:directory"),
-            detail="The co-chairs were told. Ask the receiving agencies' administrators to have them answered.",
+            detail=_("The co-chairs were told. Ask the receiving agencies' administrators to have them answered."),
         )
     n = Referral.objects.filter(
         consent_in_force(), status=Status.SENT, receiving_agency_id=user.agency_id, escalated_to_admins_at__isnull=False
@@ -162,21 +175,26 @@ def _escalated_to_you_item(user: User) -> NeedItem:
     return NeedItem(
         key=Key.REFERRALS_ESCALATED_TO_YOU,
         count=n,
-        label=f"{_plural(n, 'referral', 'referrals')} to your agency went unanswered past the deadline",
+        label=ngettext(
+            "%(number)s referral to your agency went unanswered past the deadline",
+            "%(number)s referrals to your agency went unanswered past the deadline",
+            n,
+        )
+        % {"number": n},
         url=_url("agencies:people"),
-        detail="No case detail is shown here: ask your referral officers to accept or decline them.",
+        detail=_("No case detail is shown here: ask your referral officers to accept or decline them."),
     )
 
 
 def _waiting_detail(*, emergency: int, urgent: int, oldest: datetime | None) -> str:
     parts = []
     if emergency:
-        parts.append(f"{emergency} emergency")
+        parts.append(_("%(number)s emergency") % {"number": emergency})
     if urgent:
-        parts.append(f"{urgent} urgent")
+        parts.append(_("%(number)s urgent") % {"number": urgent})
     text = (", ".join(parts) + ". ") if parts else ""
     if oldest is not None:
-        text += f"The oldest has waited {timesince(oldest)}."
+        text += _("The oldest has waited %(duration)s.") % {"duration": timesince(oldest)}
     return text.strip()
 
 
@@ -186,7 +204,8 @@ def _action_items_item(user: User) -> NeedItem:
     return NeedItem(
         key=Key.ACTION_ITEMS_OVERDUE,
         count=n,
-        label=f"{_plural(n, 'of your action items is', 'of your action items are')} overdue",
+        label=ngettext("%(number)s of your action items is overdue", "%(number)s of your action items are overdue", n)
+        % {"number": n},
         url=_url("meetings:my_action_items"),
     )
 
@@ -211,7 +230,9 @@ def _meetings_item(user: User) -> NeedItem:
             title=m["title"],
             url=reverse("meetings:meeting_detail", args=[m["pk"]]),
             starts_at=m["starts_at"],
-            note=f"Your answer: {labels[m['my_rsvp']].lower()}" if m["my_rsvp"] else "Not answered yet",
+            note=_("Your answer: %(answer)s") % {"answer": str(labels[m["my_rsvp"]]).lower()}
+            if m["my_rsvp"]
+            else _("Not answered yet"),
         )
         for m in meetings
     )
@@ -219,9 +240,10 @@ def _meetings_item(user: User) -> NeedItem:
     return NeedItem(
         key=Key.MEETINGS_THIS_WEEK,
         count=len(meetings),
-        label=f"{_plural(len(meetings), 'meeting', 'meetings')} this week",
+        label=ngettext("%(number)s meeting this week", "%(number)s meetings this week", len(meetings))
+        % {"number": len(meetings)},
         url=_url("meetings:calendar_list"),
-        detail=f"You have not answered {unanswered} of them." if unanswered else "",
+        detail=_("You have not answered %(number)s of them.") % {"number": unanswered} if unanswered else "",
         entries=entries,
     )
 
@@ -233,15 +255,15 @@ def _capacity_item(user: User) -> NeedItem:
     profile = ServiceProfile.objects.filter(agency_id=agency_id).only("capacity_confirmed_at").first()
     stale = profile is None or profile.capacity_stale
     if profile is None:
-        detail = "Your agency has no service profile yet: partners cannot find it in the service directory."
+        detail = _("Your agency has no service profile yet: partners cannot find it in the service directory.")
     elif profile.capacity_confirmed_at is None:
-        detail = "It was never confirmed."
+        detail = _("It was never confirmed.")
     else:
-        detail = f"It was last confirmed {timesince(profile.capacity_confirmed_at)} ago."
+        detail = _("It was last confirmed %(duration)s ago.") % {"duration": timesince(profile.capacity_confirmed_at)}
     return NeedItem(
         key=Key.CAPACITY_STALE,
         count=1 if stale else 0,
-        label="Your agency's capacity status needs confirming",
+        label=_("Your agency's capacity status needs confirming"),
         url=_url("directory:edit", args=(agency_id,)),
         detail=detail if stale else "",
     )
@@ -252,7 +274,10 @@ def _announcements_item(user: User) -> NeedItem:
     return NeedItem(
         key=Key.ANNOUNCEMENTS,
         count=n,
-        label=f"{_plural(n, 'announcement', 'announcements')} to read and acknowledge",
+        label=ngettext(
+            "%(number)s announcement to read and acknowledge", "%(number)s announcements to read and acknowledge", n
+        )
+        % {"number": n},
         url=_url("home:announcement_list", query="show=unacknowledged"),
     )
 

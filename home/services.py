@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from agencies.models import Agency, Sector, User
 from agencies.roles import Action
@@ -37,12 +39,12 @@ def announcement_check(*, actor: User, draft: AnnouncementDraft) -> tuple[Announ
     Returns the cleaned draft and the size of its audience now ("This goes to N people at M agencies").
     Raises PermissionDenied, or ValidationError keyed by field."""
     if not actor.can(Action.SEND_ANNOUNCEMENTS):
-        raise PermissionDenied("Only the task-force coordinators send announcements.")
+        raise PermissionDenied(_("Only the task-force coordinators send announcements."))
     clean = _clean(draft)
     guard_free_text(actor=actor, fields={"title": clean.title, "body": clean.body})
     size = audience_size(audience=clean.audience, sector=clean.sector, agency_ids=clean.agency_ids, sent_by_id=actor.pk)
     if size.people == 0:
-        raise ValidationError({"audience": "Nobody would receive it: no active person works at these agencies."})
+        raise ValidationError({"audience": _("Nobody would receive it: no active person works at these agencies.")})
     return clean, size
 
 
@@ -71,27 +73,28 @@ def _clean(draft: AnnouncementDraft) -> AnnouncementDraft:
     errors: dict[str, str] = {}
     title, body = (draft.title or "").strip(), (draft.body or "").strip()
     if not title:
-        errors["title"] = "Give the announcement a title."
+        errors["title"] = _("Give the announcement a title.")
     elif len(title) > TITLE_MAX_LENGTH:
-        errors["title"] = f"Keep the title to {TITLE_MAX_LENGTH} characters."
+        errors["title"] = _("Keep the title to %(number)s characters.") % {"number": TITLE_MAX_LENGTH}
     if not body:
-        errors["body"] = "Write the announcement."
+        errors["body"] = _("Write the announcement.")
     elif len(body) > BODY_MAX_LENGTH:
-        errors["body"] = f"Keep the announcement to {BODY_MAX_LENGTH:,} characters."
+        limit = number_format(BODY_MAX_LENGTH, force_grouping=True)
+        errors["body"] = _("Keep the announcement to %(number)s characters.") % {"number": limit}
     sector: str = ""
     agency_ids: tuple[int, ...] = ()
     if draft.audience == Audience.SECTOR:
         sector = draft.sector
         if sector not in Sector.values:
-            errors["sector"] = "Choose the sector that receives it."
+            errors["sector"] = _("Choose the sector that receives it.")
     elif draft.audience == Audience.AGENCIES:
         agency_ids = tuple(sorted(set(draft.agency_ids)))
         if not agency_ids:
-            errors["agencies"] = "Choose at least one agency."
+            errors["agencies"] = _("Choose at least one agency.")
         elif Agency.objects.filter(pk__in=agency_ids, is_active=True).count() != len(agency_ids):
-            errors["agencies"] = "Choose active member agencies only."
+            errors["agencies"] = _("Choose active member agencies only.")
     elif draft.audience != Audience.ALL:
-        errors["audience"] = "Choose who receives it: all partners, a sector or chosen agencies."
+        errors["audience"] = _("Choose who receives it: all partners, a sector or chosen agencies.")
     if errors:
         raise ValidationError(errors)
     return AnnouncementDraft(title=title, body=body, audience=draft.audience, sector=sector, agency_ids=agency_ids)
@@ -101,7 +104,7 @@ def announcement_acknowledge(*, actor: User, announcement: Announcement) -> Anno
     """The person read it: it leaves their home page (only theirs). Acknowledging twice changes nothing.
     Refused (ValidationError) for a person outside its audience, a coordinator reading another's."""
     if not is_addressed_to(user=actor, announcement=announcement):
-        raise ValidationError("This announcement was not sent to your agency: there is nothing to acknowledge.")
+        raise ValidationError(_("This announcement was not sent to your agency: there is nothing to acknowledge."))
     existing = AnnouncementAcknowledgement.objects.filter(announcement=announcement, person=actor).first()
     if existing is not None:
         return existing

@@ -9,6 +9,8 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies.access import AuthenticatedRequest, requires
@@ -16,10 +18,11 @@ from agencies.models import Sector
 from agencies.roles import Action
 from home import selectors, services
 from home.forms import AnnouncementForm
+from home.selectors import AudienceSize
 
 SEND = "send"  # the confirmation step's button
 EDIT = "edit"  # back from the confirmation step to the form
-SENT = "The announcement is sent. It shows on each person's home page until they acknowledge it."
+SENT = gettext_lazy("The announcement is sent. It shows on each person's home page until they acknowledge it.")
 
 
 @login_required
@@ -65,18 +68,29 @@ def announcement_create(request: AuthenticatedRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_service_errors(error)
         else:
-            context = {"form": form, "draft": draft, "size": size, "audience": _audience_words(form)}
+            context = {"form": form, "draft": draft, "reach": _reach(size, _audience_words(form))}
             return render(request, "home/announcement_confirm.html", context)
     return render(request, "home/announcement_form.html", {"form": form}, status=400)
+
+
+def _reach(size: AudienceSize, audience: str) -> str:
+    """ "This goes to 12 people at 3 agencies: …", the sentence above the send button."""
+    people = ngettext("%(number)s person", "%(number)s people", size.people) % {"number": size.people}
+    agencies = ngettext("%(number)s agency", "%(number)s agencies", size.agencies) % {"number": size.agencies}
+    return _("This goes to %(people)s at %(agencies)s: %(audience)s. Once sent, it cannot be taken back.") % {
+        "people": people,
+        "agencies": agencies,
+        "audience": audience,
+    }
 
 
 def _audience_words(form: AnnouncementForm) -> str:
     data = form.cleaned_data
     if data["audience"] == "sector":
-        return f"the agencies of the sector “{Sector(data['sector']).label}”"
+        return _("the agencies of the sector “%(sector)s”") % {"sector": Sector(data["sector"]).label}
     if data["audience"] == "agencies":
         return ", ".join(agency.name for agency in data["agencies"])
-    return "all partner agencies"
+    return _("all partner agencies")
 
 
 @requires(Action.VIEW_TASKFORCE_CONTENT)
@@ -99,7 +113,7 @@ def announcement_acknowledge(request: AuthenticatedRequest, pk: int) -> HttpResp
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("home:announcement_detail", pk=announcement.pk)
-    messages.success(request, f"Acknowledged: “{announcement.title}”.")
+    messages.success(request, _("Acknowledged: “%(title)s”.") % {"title": announcement.title})
     back = request.POST.get("next", "")
     safe = url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure())
     if back and safe:

@@ -48,7 +48,7 @@ def test_it_lists_lapsing_agreements_and_agencies_without_one_to_coordinators(co
     content = AgreementsSection().build(person=coordinator, window=WINDOW)
     texts = [item.text for item in content.items]
     assert texts == [
-        "Bridgeway Family Services: its memorandum of understanding expires on July 31, 2026. "
+        "Bridgeway Family Services: its memorandum of understanding expires on Jul 31, 2026. "
         "Record the renewal once it is signed.",
         "2 active agencies have no current agreement covering referrals, so no referral can go to or from them: "
         "Lantern Legal Aid, New Roots Immigrant Services.",

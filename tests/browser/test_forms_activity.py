@@ -51,7 +51,7 @@ def test_it_enters_corrects_and_explains_a_quarters_figures_also_on_a_phone(
 
     # One box left empty: the page says so, in an alert, by the box, and saves nothing.
     for measure in HOLDERS[Holder.LAW_ENFORCEMENT]:
-        page.get_by_label(measure.label).fill("2")
+        page.get_by_label(str(measure.label)).fill("2")
     page.get_by_label("Arrests: labor trafficking").fill("")
     with page.expect_response(lambda r: r.request.method == "POST") as refused:
         page.get_by_role("button", name="Save figures").click()

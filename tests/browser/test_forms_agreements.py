@@ -71,7 +71,9 @@ def test_it_refuses_a_referral_until_a_coordinator_records_the_agreement(
     with page.expect_response(lambda r: r.request.method == "POST") as refused:
         page.get_by_role("button", name="Send the referral").click()
     assert refused.value.status == 400
-    alert = page.get_by_role("alert").filter(has_text="Lantern Legal Aid has no current data-sharing agreement")
+    # The field's own message (the form also sums up its errors in an alert at the top).
+    alert = page.locator("#id_receiving_agency_error")
+    expect(alert).to_contain_text("Lantern Legal Aid has no current data-sharing agreement")
     expect(alert).to_be_visible()
     assert "a task-force coordinator records it" in alert.inner_text()
     send_to = page.get_by_label("Send to")
