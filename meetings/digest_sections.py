@@ -14,14 +14,19 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from agencies.models import User
+from agencies.templatetags.times import format_day, format_moment_long
 from digests.rendering import NotificationContent
 from digests.schedule import zone
 from digests.sections import DigestItem, DigestSection, DigestWindow, SectionContent, portal_url
-from meetings.choices import ActionStatus, Audience, MeetingKind, MinutesStatus, RegistrationStatus
+from meetings.choices import ActionStatus, Audience, MeetingKind, MinutesStatus, RegistrationStatus, RsvpResponse
 from meetings.models import ActionItem, Committee, Meeting, Minutes, Rsvp, Training, TrainingRegistration
 from meetings.models.meetings import audience_q
+from toolkit.mail import in_language
 
 MEETINGS_AHEAD = timedelta(days=14)
 ACTIONS_AHEAD = timedelta(days=7)
@@ -29,16 +34,16 @@ TRAININGS_AHEAD = timedelta(days=30)
 # A digest is a reminder, not a listing: past this many lines a section links to the portal's page.
 MAX_ITEMS = 20
 
-CASE_REVIEW_MEETING = "A case-review meeting"
-CASE_REVIEW_ACTION = "An action item from a case-review meeting"
+CASE_REVIEW_MEETING = gettext_lazy("A case-review meeting")
+CASE_REVIEW_ACTION = gettext_lazy("An action item from a case-review meeting")
 
 MEETING_INVITATION = "meeting_invitation"
 # Everyone is invited to a full task-force meeting: only the smaller audiences get an email.
 INVITED_AUDIENCES = (Audience.COMMITTEE, Audience.COCHAIRS)
 
 
-def _title(kind: str, title: str, *, neutral: str = CASE_REVIEW_MEETING) -> str:
-    return neutral if kind == MeetingKind.CASE_REVIEW else title
+def _title(kind: str, title: str, *, neutral: Promise = CASE_REVIEW_MEETING) -> str:
+    return str(neutral) if kind == MeetingKind.CASE_REVIEW else title
 
 
 def _meeting_url(pk: int) -> str:
@@ -50,18 +55,18 @@ def _local_today(person: User, now: datetime) -> date:
 
 
 def _day(day: date) -> str:
-    return f"{day:%a %b} {day.day}"
+    return format_day(day)
 
 
 def _content(section: DigestSection, items: list[DigestItem], *, link: str, label: str) -> SectionContent | None:
     if not items:
         return None
-    return SectionContent(key=section.key, title=section.title, items=items, link_url=link, link_label=label)
+    return SectionContent(key=section.key, title=str(section.title), items=items, link_url=link, link_label=label)
 
 
 class MeetingsSection:
     key = "meetings"
-    title = "Meetings in the next 14 days"
+    title = gettext_lazy("Meetings in the next 14 days")
 
     def build(self, *, person: User, window: DigestWindow) -> SectionContent | None:
         rows = (
@@ -74,14 +79,14 @@ class MeetingsSection:
             DigestItem(text=_title(row["kind"], row["title"]), url=_meeting_url(row["pk"]), when=row["starts_at"])
             for row in rows
         ]
-        return _content(self, items, link=portal_url("meetings:calendar_list"), label="Open the calendar")
+        return _content(self, items, link=portal_url("meetings:calendar_list"), label=_("Open the calendar"))
 
 
 class AgendasAndMinutesSection:
     """Agendas published and minutes circulated or approved in [window.start, window.end)."""
 
     key = "meeting_records"
-    title = "New agendas and minutes"
+    title = gettext_lazy("New agendas and minutes")
 
     def build(self, *, person: User, window: DigestWindow) -> SectionContent | None:
         visible = Meeting.objects.for_user(person)
@@ -102,7 +107,7 @@ class AgendasAndMinutesSection:
         )
         items = [
             DigestItem(
-                text=f"Agenda published: {_title(row['kind'], row['title'])}",
+                text=_("Agenda published: %(title)s") % {"title": _title(row["kind"], row["title"])},
                 url=_meeting_url(row["pk"]),
                 when=row["starts_at"],
             )
@@ -113,22 +118,26 @@ class AgendasAndMinutesSection:
             if row["meeting_id"] in seen:
                 continue
             seen.add(row["meeting_id"])
-            verb = "approved" if row["status"] == MinutesStatus.APPROVED else "circulated for review"
+            line = (
+                _("Minutes approved: %(title)s")
+                if row["status"] == MinutesStatus.APPROVED
+                else _("Minutes circulated for review: %(title)s")
+            )
             items.append(
                 DigestItem(
-                    text=f"Minutes {verb}: {_title(row['meeting__kind'], row['meeting__title'])}",
+                    text=line % {"title": _title(row["meeting__kind"], row["meeting__title"])},
                     url=_meeting_url(row["meeting_id"]),
                     when=row["meeting__starts_at"],
                 )
             )
-        return _content(self, items, link=portal_url("meetings:calendar_list"), label="Open the calendar")
+        return _content(self, items, link=portal_url("meetings:calendar_list"), label=_("Open the calendar"))
 
 
 class ActionItemsSection:
     """The person's own open action items, overdue ones first, then those due in the next 7 days."""
 
     key = "action_items"
-    title = "Your action items"
+    title = gettext_lazy("Your action items")
 
     def build(self, *, person: User, window: DigestWindow) -> SectionContent | None:
         today = _local_today(person, window.now)
@@ -143,16 +152,17 @@ class ActionItemsSection:
         for row in rows:
             title = _title(row["meeting__kind"], row["title"], neutral=CASE_REVIEW_ACTION)
             due = _day(row["due_on"])
-            text = f"Overdue since {due}: {title}" if row["due_on"] < today else f"Due {due}: {title}"
+            line = _("Overdue since %(day)s: %(title)s") if row["due_on"] < today else _("Due %(day)s: %(title)s")
+            text = line % {"day": due, "title": title}
             items.append(DigestItem(text=text, url=link))
-        return _content(self, items, link=link, label="Open your action items")
+        return _content(self, items, link=link, label=_("Open your action items"))
 
 
 class TrainingsSection:
     """Trainings of the next 30 days, and the person's own registrations for later ones."""
 
     key = "trainings"
-    title = "Trainings"
+    title = gettext_lazy("Trainings")
 
     def build(self, *, person: User, window: DigestWindow) -> SectionContent | None:
         active = [RegistrationStatus.REGISTERED, RegistrationStatus.WAITLISTED]
@@ -173,14 +183,14 @@ class TrainingsSection:
             )
             for row in rows
         ]
-        return _content(self, items, link=portal_url("meetings:training_list"), label="Open the trainings")
+        return _content(self, items, link=portal_url("meetings:training_list"), label=_("Open the trainings"))
 
 
 def _registration(status: str | None) -> str:
     if status == RegistrationStatus.REGISTERED:
-        return " (you are registered)"
+        return " " + _("(you are registered)")
     if status == RegistrationStatus.WAITLISTED:
-        return " (you are on the waiting list)"
+        return " " + _("(you are on the waiting list)")
     return ""
 
 
@@ -189,7 +199,7 @@ class MeetingInvitation:
 
     key = MEETING_INVITATION
     switch = "notify_invitations"
-    label = "emails when you are invited to a meeting"
+    label = gettext_lazy("emails when you are invited to a meeting")
 
     def recipients(self, *, target_id: int) -> Iterable[User]:
         meeting = Meeting.objects.filter(pk=target_id).only("audience", "committee_id").first()
@@ -209,13 +219,14 @@ class MeetingInvitation:
         meeting = _invited_meeting(person, target_id)
         if meeting is None:
             return None
-        return NotificationContent(
-            subject="You are invited to a meeting",
-            message=f"You are invited to a meeting on {_when_and_title(meeting, person, '.')}"
-            " Sign in to the portal for the details.",
-            link_url=_meeting_url(meeting.pk),
-            link_label="Open the meeting",
-        )
+        with in_language(person):
+            return NotificationContent(
+                subject=_("You are invited to a meeting"),
+                message=_("You are invited to a meeting on %(when_and_title)s. Sign in to the portal for the details.")
+                % {"when_and_title": _when_and_title(meeting, person)},
+                link_url=_meeting_url(meeting.pk),
+                link_label=_("Open the meeting"),
+            )
 
 
 def _invited_meeting(person: User, target_id: int, *conditions: Any, **fields: object) -> Meeting | None:
@@ -229,12 +240,14 @@ def _invited_meeting(person: User, target_id: int, *conditions: Any, **fields: o
     )
 
 
-def _when_and_title(meeting: Meeting, person: User, after_when: str) -> str:
-    """ "Tuesday, March 3, 2026 at 2:00 PM<after_when> <title>." in the person's zone; a case review's title
-    stays out of email."""
-    starts = meeting.starts_at.astimezone(zone(person.time_zone))
-    when = f"{starts:%A, %B} {starts.day}, {starts.year} at {starts:%I:%M %p}".replace(" at 0", " at ")
-    return f"{when}{after_when}" + ("" if meeting.is_case_review else f" {meeting.title}.")
+def _when_and_title(meeting: Meeting, person: User) -> str:
+    """ "Tuesday, March 3, 2026, 2:00 PM CST: <title>" in the person's zone and language; a case review's
+    title stays out of email."""
+    with timezone.override(zone(person.time_zone)):
+        when = format_moment_long(meeting.starts_at)
+    if meeting.is_case_review:
+        return when
+    return _("%(when)s: %(title)s") % {"when": when, "title": meeting.title}
 
 
 RSVP_REMINDER = "meeting_rsvp_reminder"
@@ -245,7 +258,7 @@ class RsvpReminder:
 
     key = RSVP_REMINDER
     switch = "notify_invitations"
-    label = "reminders to answer a meeting invitation"
+    label = gettext_lazy("reminders to answer a meeting invitation")
 
     def recipients(self, *, target_id: int) -> Iterable[User]:
         answered = set(Rsvp.objects.filter(meeting_id=target_id).values_list("person_id", flat=True))
@@ -257,11 +270,50 @@ class RsvpReminder:
         meeting = _invited_meeting(person, target_id, ~Exists(answered), starts_at__gt=timezone.now())
         if meeting is None:
             return None
-        when = _when_and_title(meeting, person, " and have not said yet whether you will come.")
-        return NotificationContent(
-            subject="Will you come to the meeting?",
-            message=f"You are invited to a meeting on {when}"
-            " Sign in to the portal to answer: attending, maybe or not attending.",
-            link_url=_meeting_url(meeting.pk),
-            link_label="Answer on the meeting's page",
+        with in_language(person):
+            return NotificationContent(
+                subject=_("Will you come to the meeting?"),
+                message=_(
+                    "You are invited to a meeting on %(when_and_title)s. You have not said yet whether you will come."
+                    " Sign in to the portal to answer: attending, maybe or not attending."
+                )
+                % {"when_and_title": _when_and_title(meeting, person)},
+                link_url=_meeting_url(meeting.pk),
+                link_label=_("Answer on the meeting's page"),
+            )
+
+
+MEETING_CANCELLED = "meeting_cancelled"
+# Those who said they would come are told too, whatever the audience (a full task-force meeting included).
+_COMING = (RsvpResponse.YES, RsvpResponse.MAYBE)
+
+
+class MeetingCancelled:
+    """A meeting was cancelled: the people invited by email, and those who said they would come, are told."""
+
+    key = MEETING_CANCELLED
+    switch = "notify_invitations"
+    label = gettext_lazy("emails when a meeting you are invited to is cancelled")
+
+    def recipients(self, *, target_id: int) -> Iterable[User]:
+        invited = {person.pk for person in MeetingInvitation().recipients(target_id=target_id)}
+        coming = Rsvp.objects.filter(meeting_id=target_id, response__in=_COMING).values("person_id")
+        return User.objects.filter(Q(pk__in=invited) | Q(pk__in=coming), is_active=True).only("pk")
+
+    def build(self, *, person: User, target_id: int) -> NotificationContent | None:
+        meeting = (
+            Meeting.objects.for_user(person)
+            .filter(pk=target_id, cancelled_at__isnull=False)
+            .only("pk", "title", "kind", "starts_at")
+            .first()
         )
+        if meeting is None:
+            return None
+        with in_language(person):
+            return NotificationContent(
+                subject=_("A meeting is cancelled"),
+                message=_("This meeting is cancelled: %(when_and_title)s. Calendar feeds show it as cancelled.")
+                % {"when_and_title": _when_and_title(meeting, person)},
+                link_url=_meeting_url(meeting.pk),
+                link_label=_("Open the meeting"),
+            )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core import signing
@@ -10,6 +10,8 @@ from django.db.models import QuerySet
 from django.forms.utils import ErrorDict
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, User
 from agencies.roles import Action
@@ -29,11 +31,14 @@ from meetings.models.motions import MOTION_TEXT_MAX_LENGTH
 from meetings.models.records import AGENDA_NOTES_MAX_LENGTH, MINUTES_MAX_LENGTH
 from meetings.recurrence import MAX_OCCURRENCES
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 _GUARDED = {"data-deid-check": "true"}
-_LOCAL = "Time in the task force's time zone."
+_LOCAL = _("Time in the task force's time zone.")
 
 
-def _datetime(label: str) -> forms.DateTimeField:
+def _datetime(label: StrOrPromise) -> forms.DateTimeField:
     return forms.DateTimeField(
         label=label,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -66,33 +71,41 @@ class PeopleChoiceField(forms.ModelMultipleChoiceField):
 
 # What the de-identification guard lets through in a place and in a description that names staff
 # (meetings/services/checks.py): said up front, so that a refusal is no surprise.
-_PLACE_HELP = "A public place or a building's street address; never anyone's home, name or phone."
-_STAFF_HELP = "Presenters and staff may be named; nothing about anyone served."
+_PLACE_HELP = _("A public place or a building's street address; never anyone's home, name or phone.")
+_STAFF_HELP = _("Presenters and staff may be named; nothing about anyone served.")
 
 
 class MeetingForm(forms.Form):
-    title = forms.CharField(max_length=200)
-    kind = forms.ChoiceField(choices=MeetingKind.choices, label="Kind of meeting")
-    audience = forms.ChoiceField(choices=Audience.choices, label="Who it is for", widget=forms.RadioSelect)
+    title = forms.CharField(max_length=200, label=_("Title"))
+    kind = forms.ChoiceField(choices=MeetingKind.choices, label=_("Kind of meeting"))
+    audience = forms.ChoiceField(choices=Audience.choices, label=_("Who it is for"), widget=forms.RadioSelect)
     committee = forms.ModelChoiceField(
-        queryset=Committee.objects.filter(is_active=True), required=False, help_text="For a committee's members only."
+        queryset=Committee.objects.filter(is_active=True),
+        required=False,
+        label=_("Committee"),
+        help_text=_("For a committee's members only."),
     )
-    host_agency = forms.ModelChoiceField(queryset=Agency.objects.filter(is_active=True), label="Host agency")
+    host_agency = forms.ModelChoiceField(queryset=Agency.objects.filter(is_active=True), label=_("Host agency"))
     organizer = PersonChoiceField(
         queryset=_people(),
         required=False,
-        label="Organizer (optional)",
-        help_text="Besides the coordinators, this person runs the agenda, minutes and attendance (a committee chair).",
+        label=_("Organizer (optional)"),
+        help_text=_(
+            "Besides the coordinators, this person runs the agenda, minutes and attendance (a committee chair)."
+        ),
     )
-    starts_at = _datetime("Starts")
-    ends_at = _datetime("Ends")
-    location = forms.CharField(max_length=300, required=False, label="Place", help_text=_PLACE_HELP)
-    video_url = forms.URLField(max_length=500, required=False, label="Video link", assume_scheme="https")
+    starts_at = _datetime(_("Starts"))
+    ends_at = _datetime(_("Ends"))
+    location = forms.CharField(max_length=300, required=False, label=_("Place"), help_text=_PLACE_HELP)
+    video_url = forms.URLField(max_length=500, required=False, label=_("Video link"), assume_scheme="https")
     repeats = forms.ChoiceField(
-        choices=[("", "Does not repeat"), *Frequency.choices], required=False, label="Repeats", widget=forms.RadioSelect
+        choices=[("", _("Does not repeat")), *Frequency.choices],
+        required=False,
+        label=_("Repeats"),
+        widget=forms.RadioSelect,
     )
     count = forms.IntegerField(
-        min_value=2, max_value=MAX_OCCURRENCES, required=False, label="Number of meetings in the series"
+        min_value=2, max_value=MAX_OCCURRENCES, required=False, label=_("Number of meetings in the series")
     )
 
     def __init__(self, *args: Any, actor: User, meeting: Meeting | None = None, **kwargs: Any) -> None:
@@ -112,7 +125,7 @@ class MeetingForm(forms.Form):
         super().clean()
         data = self.cleaned_data
         if data.get("repeats") and not data.get("count"):
-            self.add_error("count", "Say how many meetings the series holds.")
+            self.add_error("count", gettext("Say how many meetings the series holds."))
         return data
 
     def to_input(self) -> services.MeetingInput:
@@ -121,13 +134,13 @@ class MeetingForm(forms.Form):
 
 
 class AgendaItemForm(forms.Form):
-    title = forms.CharField(max_length=200)
+    title = forms.CharField(max_length=200, label=_("Title"))
     presenter_agency = forms.ModelChoiceField(
-        queryset=Agency.objects.filter(is_active=True), required=False, label="Presenter agency"
+        queryset=Agency.objects.filter(is_active=True), required=False, label=_("Presenter agency")
     )
-    minutes = forms.IntegerField(min_value=1, max_value=240, initial=10, label="Time box (minutes)")
+    minutes = forms.IntegerField(min_value=1, max_value=240, initial=10, label=_("Time box (minutes)"))
     notes = forms.CharField(
-        max_length=AGENDA_NOTES_MAX_LENGTH, required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Notes"
+        max_length=AGENDA_NOTES_MAX_LENGTH, required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_("Notes")
     )
 
     def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
@@ -135,9 +148,9 @@ class AgendaItemForm(forms.Form):
         # Every meeting's agenda goes through the de-identification guard, so every one checks as you type.
         self.fields["notes"].widget.attrs.update(_GUARDED)
         self.fields["notes"].help_text = (
-            "Refer to referrals by reference code only. No identifying details."
+            gettext("Refer to referrals by reference code only. No identifying details.")
             if meeting.is_case_review
-            else "No identifying details about anyone served."
+            else gettext("No identifying details about anyone served.")
         )
 
     def to_input(self) -> services.AgendaItemInput:
@@ -146,7 +159,7 @@ class AgendaItemForm(forms.Form):
 
 class MinutesForm(forms.Form):
     body = forms.CharField(
-        label="Minutes", max_length=MINUTES_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 16}), strip=True
+        label=_("Minutes"), max_length=MINUTES_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 16}), strip=True
     )
 
     def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
@@ -154,16 +167,20 @@ class MinutesForm(forms.Form):
         # Minutes of every kind of meeting go through the guard: they check as you type too.
         self.fields["body"].widget.attrs.update(_GUARDED)
         self.fields["body"].help_text = (
-            "Case review: refer to referrals only by reference code (like JUN-2026-00042). Never a name, "
-            "contact detail, address, date of birth, ID or case number."
+            gettext(
+                "Case review: refer to referrals only by reference code (like JUN-2026-00042). Never a name, "
+                "contact detail, address, date of birth, ID or case number."
+            )
             if meeting.is_case_review
-            else "No identifying details about anyone served: no name, contact detail, address, full date or ID."
+            else gettext(
+                "No identifying details about anyone served: no name, contact detail, address, full date or ID."
+            )
         )
 
 
 class ApproveForm(forms.Form):
     at_meeting = forms.ModelChoiceField(
-        queryset=Meeting.objects.none(), label="Approved at the meeting of", empty_label=None
+        queryset=Meeting.objects.none(), label=_("Approved at the meeting of"), empty_label=None
     )
 
     def __init__(self, *args: Any, choices: list[Meeting], **kwargs: Any) -> None:
@@ -176,63 +193,69 @@ class ApproveForm(forms.Form):
 
 
 class CorrectionForm(forms.Form):
-    reason = forms.CharField(max_length=300, label="What does the correction fix?")
+    reason = forms.CharField(max_length=300, label=_("What does the correction fix?"))
 
 
 class AttendanceForm(forms.Form):
-    person = PersonChoiceField(queryset=_people(), required=False, label="Person present")
+    person = PersonChoiceField(queryset=_people(), required=False, label=_("Person present"))
     agency = forms.ModelChoiceField(
         queryset=Agency.objects.filter(is_active=True),
         required=False,
-        label="Or: agency present",
-        help_text="When you do not record who came from it.",
+        label=_("Or: agency present"),
+        help_text=_("When you do not record who came from it."),
     )
 
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
         if bool(data.get("person")) == bool(data.get("agency")):
-            raise forms.ValidationError("Choose a person or an agency (one of the two).")
+            raise forms.ValidationError(gettext("Choose a person or an agency (one of the two)."))
         return data
 
 
 class RsvpForm(forms.Form):
-    response = forms.ChoiceField(choices=RsvpResponse.choices, widget=forms.RadioSelect, label="Will you attend?")
+    response = forms.ChoiceField(choices=RsvpResponse.choices, widget=forms.RadioSelect, label=_("Will you attend?"))
 
 
 class ActionItemForm(forms.Form):
-    title = forms.CharField(max_length=300, label="What is to be done")
-    owner_agency = forms.ModelChoiceField(queryset=Agency.objects.filter(is_active=True), label="Owner agency")
-    owner_person = PersonChoiceField(queryset=_people(), required=False, label="Owner (person, optional)")
-    due_on = forms.DateField(label="Due on", widget=forms.DateInput(attrs={"type": "date"}))
+    title = forms.CharField(max_length=300, label=_("What is to be done"))
+    owner_agency = forms.ModelChoiceField(queryset=Agency.objects.filter(is_active=True), label=_("Owner agency"))
+    owner_person = PersonChoiceField(queryset=_people(), required=False, label=_("Owner (person, optional)"))
+    due_on = forms.DateField(label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class ActionStatusForm(forms.Form):
-    status = forms.ChoiceField(choices=ActionStatus.choices)
+    status = forms.ChoiceField(choices=ActionStatus.choices, label=_("Status"))
 
 
 class AttachmentForm(forms.Form):
-    file = forms.FileField(label="Handout")
+    file = forms.FileField(label=_("Handout"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         extensions = services.allowed_extensions()
         self.fields["file"].widget.attrs["accept"] = ",".join(f".{ext}" for ext in extensions)
-        self.fields["file"].help_text = "Allowed: " + ", ".join(extensions) + "."
+        self.fields["file"].help_text = gettext("Allowed: %(extensions)s.") % {"extensions": ", ".join(extensions)}
 
 
 class CommitteeForm(forms.Form):
-    name = forms.CharField(max_length=200)
+    name = forms.CharField(max_length=200, label=_("Name"))
     description = forms.CharField(
-        max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text=_STAFF_HELP
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Description"),
+        help_text=_STAFF_HELP,
     )
-    chair = PersonChoiceField(queryset=_people(), required=False)
-    members = PeopleChoiceField(queryset=_people(), required=False, widget=forms.CheckboxSelectMultiple, label="People")
+    chair = PersonChoiceField(queryset=_people(), required=False, label=_("Chair"))
+    members = PeopleChoiceField(
+        queryset=_people(), required=False, widget=forms.CheckboxSelectMultiple, label=_("People")
+    )
     agencies = forms.ModelMultipleChoiceField(
         queryset=Agency.objects.filter(is_active=True),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Agencies (all their people)",
+        label=_("Agencies (all their people)"),
     )
 
     def __init__(self, *args: Any, actor: User, committee: Committee | None = None, **kwargs: Any) -> None:
@@ -253,18 +276,22 @@ class CommitteeForm(forms.Form):
 
 
 class TrainingForm(forms.Form):
-    title = forms.CharField(max_length=200)
-    description = forms.CharField(max_length=4000, widget=forms.Textarea(attrs={"rows": 5}), help_text=_STAFF_HELP)
-    sectors = forms.MultipleChoiceField(
-        choices=TrainingSector.choices, widget=forms.CheckboxSelectMultiple, label="Audience sectors"
+    title = forms.CharField(max_length=200, label=_("Title"))
+    description = forms.CharField(
+        max_length=4000, widget=forms.Textarea(attrs={"rows": 5}), label=_("Description"), help_text=_STAFF_HELP
     )
-    host_agency = forms.ModelChoiceField(queryset=Agency.objects.filter(is_active=True), label="Host agency")
-    starts_at = _datetime("Starts")
-    ends_at = _datetime("Ends")
-    location = forms.CharField(max_length=300, required=False, label="Place", help_text=_PLACE_HELP)
-    video_url = forms.URLField(max_length=500, required=False, label="Video link", assume_scheme="https")
-    capacity = forms.IntegerField(min_value=1, max_value=2000, help_text="Seats; people beyond go on a waiting list.")
-    is_public = forms.BooleanField(required=False, label="Public: show it on the public training page and feed")
+    sectors = forms.MultipleChoiceField(
+        choices=TrainingSector.choices, widget=forms.CheckboxSelectMultiple, label=_("Audience sectors")
+    )
+    host_agency = forms.ModelChoiceField(queryset=Agency.objects.filter(is_active=True), label=_("Host agency"))
+    starts_at = _datetime(_("Starts"))
+    ends_at = _datetime(_("Ends"))
+    location = forms.CharField(max_length=300, required=False, label=_("Place"), help_text=_PLACE_HELP)
+    video_url = forms.URLField(max_length=500, required=False, label=_("Video link"), assume_scheme="https")
+    capacity = forms.IntegerField(
+        min_value=1, max_value=2000, label=_("Capacity"), help_text=_("Seats; people beyond go on a waiting list.")
+    )
+    is_public = forms.BooleanField(required=False, label=_("Public: show it on the public training page and feed"))
 
     def __init__(self, *args: Any, actor: User, training: Training | None = None, **kwargs: Any) -> None:
         if training is not None:
@@ -301,13 +328,17 @@ _FORM_SALT = "meetings.training_request_form"
 class TrainingRequestForm(forms.Form):
     """The public form. `website` is a honeypot: hidden from people, filled in by robots."""
 
-    organization = forms.CharField(max_length=200, label="Organization name")
-    contact_email = forms.EmailField(label="Contact email")
-    topic = forms.CharField(max_length=300, label="Topic", help_text="For example: recognizing trafficking in hotels.")
-    preferred_dates = forms.CharField(
-        max_length=300, label="Preferred dates", help_text="A few dates or a period, for example: any weekday in May."
+    organization = forms.CharField(max_length=200, label=_("Organization name"))
+    contact_email = forms.EmailField(label=_("Contact email"))
+    topic = forms.CharField(
+        max_length=300, label=_("Topic"), help_text=_("For example: recognizing trafficking in hotels.")
     )
-    website = forms.CharField(required=False, label="Leave this field empty")
+    preferred_dates = forms.CharField(
+        max_length=300,
+        label=_("Preferred dates"),
+        help_text=_("A few dates or a period, for example: any weekday in May."),
+    )
+    website = forms.CharField(required=False, label=_("Leave this field empty"))
     started = forms.CharField(widget=forms.HiddenInput)
     # Django's own attribute (set in BaseForm.__init__), which the stubs leave out as private.
     _errors: ErrorDict | None
@@ -338,16 +369,19 @@ class TrainingRequestForm(forms.Form):
 
 
 class RequestAssignForm(forms.Form):
-    agency = forms.ModelChoiceField(queryset=Agency.objects.filter(is_active=True), label="Host agency")
+    agency = forms.ModelChoiceField(queryset=Agency.objects.filter(is_active=True), label=_("Host agency"))
 
 
 class RequestStatusForm(forms.Form):
     status = forms.ChoiceField(
         choices=[
             (v, label) for v, label in RequestStatus.choices if v not in (RequestStatus.NEW, RequestStatus.ASSIGNED)
-        ]
+        ],
+        label=_("Status"),
     )
-    training = forms.ModelChoiceField(queryset=Training.objects.none(), required=False, label="The training (optional)")
+    training = forms.ModelChoiceField(
+        queryset=Training.objects.none(), required=False, label=_("The training (optional)")
+    )
 
     def __init__(self, *args: Any, agency_id: int | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -360,13 +394,13 @@ class MotionForm(forms.Form):
     """A motion with one vote field per agency present (`vote_<agency id>`)."""
 
     text = forms.CharField(
-        label="The motion",
+        label=_("The motion"),
         max_length=MOTION_TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4, **_GUARDED}),
-        help_text="What the meeting decides, in one or two sentences. No identifying details about anyone served.",
+        help_text=_("What the meeting decides, in one or two sentences. No identifying details about anyone served."),
     )
-    mover_agency = forms.ModelChoiceField(queryset=Agency.objects.none(), label="Moved by (agency)")
-    seconder_agency = forms.ModelChoiceField(queryset=Agency.objects.none(), label="Seconded by (agency)")
+    mover_agency = forms.ModelChoiceField(queryset=Agency.objects.none(), label=_("Moved by (agency)"))
+    seconder_agency = forms.ModelChoiceField(queryset=Agency.objects.none(), label=_("Seconded by (agency)"))
 
     def __init__(self, *args: Any, agencies: list[Agency], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

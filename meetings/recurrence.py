@@ -12,12 +12,22 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext_lazy
 
 from meetings.choices import Frequency
 
 MAX_OCCURRENCES = 52
 _WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
-ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", -1: "last"}
+# The weekday of the month, as in "the second Tuesday".
+ORDINALS = {
+    1: pgettext_lazy("weekday of the month", "first"),
+    2: pgettext_lazy("weekday of the month", "second"),
+    3: pgettext_lazy("weekday of the month", "third"),
+    4: pgettext_lazy("weekday of the month", "fourth"),
+    -1: pgettext_lazy("weekday of the month", "last"),
+}
 
 
 def nth_weekday_of(day: date) -> int:
@@ -63,13 +73,15 @@ def rrule(*, first_start: datetime, frequency: str, count: int, zone: ZoneInfo |
 
 
 def describe(*, first_start: datetime, frequency: str, count: int) -> str:
-    """In words: "every month on the second Tuesday, 12 meetings"."""
+    """In words, in the active language: "every month on the second Tuesday, 12 meetings"."""
     local = timezone.localtime(first_start)
-    weekday = local.strftime("%A")
+    weekday = WEEKDAYS[local.weekday()]
     if frequency == Frequency.MONTHLY:
-        rule = f"every month on the {ORDINALS[nth_weekday_of(local.date())]} {weekday}"
+        nth = ORDINALS[nth_weekday_of(local.date())]
+        rule = _("every month on the %(nth)s %(weekday)s") % {"nth": nth, "weekday": weekday}
     elif frequency == Frequency.BIWEEKLY:
-        rule = f"every other {weekday}"
+        rule = _("every other %(weekday)s") % {"weekday": weekday}
     else:
-        rule = f"every {weekday}"
-    return f"{rule}, {count} meetings"
+        rule = _("every %(weekday)s") % {"weekday": weekday}
+    meetings = ngettext("%(count)s meeting", "%(count)s meetings", count) % {"count": count}
+    return _("%(rule)s, %(meetings)s") % {"rule": rule, "meetings": meetings}

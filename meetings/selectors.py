@@ -11,9 +11,11 @@ from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from agencies.models import User
 from meetings.choices import ActionStatus, Audience, MinutesStatus, RegistrationStatus, RsvpResponse
+from meetings.digest_sections import MeetingCancelled
 from meetings.models import (
     ActionItem,
     AgendaItem,
@@ -84,6 +86,9 @@ class MeetingPage:
     checked_in: bool
     check_in_open: bool
     motions: list[Motion]
+    # Organizers record attendance from shortly before the start (as check-in opens), and after.
+    attendance_opens_at: datetime
+    attendance_open: bool
 
 
 def meeting_page(*, user: User, meeting: Meeting) -> MeetingPage:
@@ -104,6 +109,8 @@ def meeting_page(*, user: User, meeting: Meeting) -> MeetingPage:
         checked_in=any(row.person_id == user.pk for row in attendance),
         check_in_open=not meeting.is_cancelled and check_in_opens_at(meeting) <= now <= meeting.ends_at,
         motions=motions_of(meeting=meeting),
+        attendance_opens_at=check_in_opens_at(meeting),
+        attendance_open=not meeting.is_cancelled and check_in_opens_at(meeting) <= now,
     )
 
 
@@ -163,6 +170,11 @@ def invited_people(*, meeting: Meeting) -> QuerySet[User]:
     return people.filter(Q(pk__in=committee.values("members")) | Q(agency_id__in=committee.values("agencies")))
 
 
+def cancellation_recipients(*, meeting: Meeting) -> int:
+    """How many people the email saying that the meeting is cancelled would go to."""
+    return len(list(MeetingCancelled().recipients(target_id=meeting.pk)))
+
+
 # --- the calendar ------------------------------------------------------------------------------------
 
 
@@ -213,7 +225,7 @@ def _meeting_event(meeting: Meeting) -> CalendarEvent:
 def _training_event(training: Training) -> CalendarEvent:
     return CalendarEvent(
         kind="training",
-        label="Training",
+        label=_("Training"),
         title=training.title,
         starts_at=training.starts_at,
         ends_at=training.ends_at,
@@ -312,6 +324,22 @@ def committees_for(*, user: User) -> QuerySet[Committee]:
         Committee.objects.for_user(user)
         .select_related("chair")
         .prefetch_related(Prefetch("members", queryset=User.objects.select_related("agency")), "agencies")
+    )
+
+
+def committee_get(*, user: User, pk: int) -> Committee:
+    """A committee the person may see (committees_for); 404 otherwise."""
+    return get_object_or_404(Committee.objects.for_user(user), pk=pk)
+
+
+def decisions_of_committee(*, user: User, committee: Committee) -> QuerySet[Motion]:
+    """The decision log of a committee: every motion of its meetings the person may see, oldest first."""
+    meetings = meetings_for(user=user).filter(committee=committee, cancelled_at__isnull=True)
+    return (
+        Motion.objects.filter(meeting__in=meetings.values("pk"))
+        .select_related("meeting", "mover_agency", "seconder_agency")
+        .prefetch_related("votes__agency")
+        .order_by("meeting__starts_at", "recorded_at", "id")
     )
 
 

@@ -56,6 +56,7 @@ urlpatterns = [
     path("meetings/committees/", committees.committee_list, name="committee_list"),
     path("meetings/committees/new/", committees.committee_create, name="committee_create"),
     path("meetings/committees/<int:pk>/", committees.committee_edit, name="committee_edit"),
+    path("meetings/committees/<int:pk>/decisions/", motions.committee_decisions, name="committee_decisions"),
     # Action items
     path("action-items/", actions.my_action_items, name="my_action_items"),
     path("action-items/<int:pk>/status/", actions.action_item_status, name="action_item_status"),

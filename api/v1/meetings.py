@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
@@ -262,7 +263,7 @@ def _votes(rows: list[dict[str, Any]]) -> dict[int, str]:
     votes: dict[int, str] = {}
     for row in rows:
         if row["agency"].pk in votes:
-            raise serializers.ValidationError({"votes": "One vote per agency."})
+            raise serializers.ValidationError({"votes": _("One vote per agency.")})
         votes[row["agency"].pk] = row["vote"]
     return votes
 
@@ -491,7 +492,7 @@ class TrackSerializer(serializers.Serializer):
 
     def validate(self, data: dict) -> dict:
         if "agency" not in data and "status" not in data:
-            raise serializers.ValidationError("Give an agency to route the request to, a status, or both.")
+            raise serializers.ValidationError(_("Give an agency to route the request to, a status, or both."))
         return data
 
 

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from agencies.roles import Action
+from agencies.templatetags.times import format_day
 from meetings import recurrence
 from meetings.choices import Audience, Frequency, MeetingKind
 from meetings.models.committees import Committee
@@ -134,7 +135,7 @@ class Meeting(MeetingDetails):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title}, {timezone.localtime(self.starts_at):%b %-d, %Y}"
+        return f"{self.title}, {format_day(self.starts_at)}"
 
     @property
     def is_cancelled(self) -> bool:

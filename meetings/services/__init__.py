@@ -32,6 +32,7 @@ from meetings.services.minutes import (
     minutes_circulate,
     minutes_correct,
     minutes_save,
+    next_approval_meeting,
 )
 from meetings.services.motions import RULE_IN_WORDS, motion_record, present_agencies
 from meetings.services.reminders import meetings_to_remind, rsvp_reminder_send
@@ -86,6 +87,7 @@ __all__ = [
     "minutes_correct",
     "minutes_save",
     "motion_record",
+    "next_approval_meeting",
     "next_meeting_of_series",
     "people_trained_record",
     "present_agencies",

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from agencies.models import Agency, User
 from audit.models import AuditEvent
@@ -22,13 +23,13 @@ CARRIED_MINUTES = 5
 
 def _check_owner(*, meeting: Meeting, owner_agency: Agency, owner_person: User | None) -> None:
     if not owner_agency.is_active:
-        raise ValidationError({"owner_agency": "That agency is not active."})
+        raise ValidationError({"owner_agency": _("That agency is not active.")})
     if owner_person is None:
         return
     if owner_person.agency_id != owner_agency.pk or not owner_person.is_active:
-        raise ValidationError({"owner_person": "The owner must be an active person of the owning agency."})
+        raise ValidationError({"owner_person": _("The owner must be an active person of the owning agency.")})
     if not Meeting.objects.for_user(owner_person).filter(pk=meeting.pk).exists():
-        raise ValidationError({"owner_person": "The owner must be in the meeting's audience, to see the item."})
+        raise ValidationError({"owner_person": _("The owner must be in the meeting's audience, to see the item.")})
 
 
 def action_item_create(
@@ -38,7 +39,7 @@ def action_item_create(
     check_not_cancelled(meeting)
     title = title.strip()
     if not title:
-        raise ValidationError({"title": "Say what is to be done."})
+        raise ValidationError({"title": _("Say what is to be done.")})
     _check_owner(meeting=meeting, owner_agency=owner_agency, owner_person=owner_person)
     guard_meeting_text(actor=actor, fields={"title": title})
     with transaction.atomic():
@@ -60,9 +61,9 @@ def action_item_create(
 @transaction.atomic
 def action_item_set_status(*, actor: User, item: ActionItem, status: str) -> ActionItem:
     if not may_update_action_item(actor, item):
-        raise PermissionDenied("Only the owner, their agency's administrators or the organizers can change this.")
+        raise PermissionDenied(_("Only the owner, their agency's administrators or the organizers can change this."))
     if status not in ActionStatus.values:
-        raise ValidationError({"status": "Choose open, done or dropped."})
+        raise ValidationError({"status": _("Choose open, done or dropped.")})
     locked = ActionItem.objects.select_for_update().get(pk=item.pk)
     previous = locked.status
     if previous != status:

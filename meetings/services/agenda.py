@@ -9,8 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from agencies.models import Agency, User
+from agencies.templatetags.times import format_moment
 from audit.models import AuditEvent
 from audit.services import audit_record
 from meetings.models import AgendaItem, Meeting
@@ -31,16 +33,18 @@ def _locked_meeting(*, actor: User, meeting: Meeting) -> Meeting:
     locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
     check_not_cancelled(locked)
     if locked.agenda_is_locked():
-        when = timezone.localtime(locked.agenda_locks_at)
-        raise ValidationError(f"The agenda locked on {when:%b %-d, %Y at %-I:%M %p}; it can no longer change.")
+        when = locked.agenda_locks_at
+        raise ValidationError(
+            _("The agenda locked on %(when)s; it can no longer change.") % {"when": format_moment(when)}
+        )
     return locked
 
 
 def _check_item(data: AgendaItemInput) -> None:
     if not data.title.strip():
-        raise ValidationError({"title": "Give the item a title."})
+        raise ValidationError({"title": _("Give the item a title.")})
     if not 1 <= data.minutes <= 240:
-        raise ValidationError({"minutes": "Give a time box from 1 to 240 minutes."})
+        raise ValidationError({"minutes": _("Give a time box from 1 to 240 minutes.")})
 
 
 def agenda_item_add(*, actor: User, meeting: Meeting, data: AgendaItemInput) -> AgendaItem:
@@ -71,7 +75,7 @@ def agenda_item_update(*, actor: User, item: AgendaItem, data: AgendaItemInput) 
 def agenda_item_move(*, actor: User, item: AgendaItem, direction: str) -> AgendaItem:
     """Moves an item one place up or down (the keyboard-friendly way to reorder)."""
     if direction not in ("up", "down"):
-        raise ValidationError("Move an item up or down.")
+        raise ValidationError(_("Move an item up or down."))
     with transaction.atomic():
         locked = _locked_meeting(actor=actor, meeting=item.meeting)
         items = list(locked.agenda_items.all())
@@ -104,7 +108,7 @@ def agenda_publish(*, actor: User, meeting: Meeting) -> Meeting:
     with transaction.atomic():
         locked = _locked_meeting(actor=actor, meeting=meeting)
         if not locked.agenda_items.exists():
-            raise ValidationError("Add at least one item before publishing the agenda.")
+            raise ValidationError(_("Add at least one item before publishing the agenda."))
         if locked.agenda_published_at is None:
             locked.agenda_published_at = timezone.now()
             locked.save(update_fields=["agenda_published_at", "updated_at"])

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
 
 from agencies.models import User
 from audit.models import AuditEvent
@@ -50,22 +51,26 @@ def _check_upload(upload: UploadedFile) -> tuple[str, str, int]:
     limit, size = settings.MEETINGS_ATTACHMENT_MAX_BYTES, upload.size
     assert size is not None  # Django's upload handlers measure every file they receive
     if size > limit:
-        raise ValidationError({"file": f"The file is larger than {limit // (1024 * 1024)} MB."})
+        raise ValidationError({"file": _("The file is larger than %(most)s MB.") % {"most": limit // (1024 * 1024)}})
     if size == 0:
-        raise ValidationError({"file": "The file is empty."})
+        raise ValidationError({"file": _("The file is empty.")})
     filename = upload.name or ""
     extension = PurePath(filename).suffix.lower().lstrip(".")
     if extension not in allowed_extensions():
-        raise ValidationError({"file": "Upload one of these types: " + ", ".join(allowed_extensions()) + "."})
+        raise ValidationError(
+            {"file": _("Upload one of these types: %(types)s.") % {"types": ", ".join(allowed_extensions())}}
+        )
     content_type, signatures = FILE_TYPES[extension]
     upload.seek(0)
     head = upload.read(2048)
     upload.seek(0)
     if signatures and not head.startswith(signatures):
-        raise ValidationError({"file": f"The file's content is not a .{extension} file."})
+        raise ValidationError(
+            {"file": _("The file's content is not a .%(extension)s file.") % {"extension": extension}}
+        )
     check_container(upload, extension)  # a ZIP named .docx must be a Word package, within bounds
     if not signatures and not is_utf8_text(upload):  # stored as is: refused, never re-encoded
-        raise ValidationError({"file": "A .txt handout must be plain UTF-8 text: save it as UTF-8 and upload it."})
+        raise ValidationError({"file": _("A .txt handout must be plain UTF-8 text: save it as UTF-8 and upload it.")})
     name = get_valid_filename(PurePath(filename).name)[-200:] or f"handout.{extension}"
     return name, content_type, size
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from agencies.models import Agency, User
 from audit.models import AuditEvent
@@ -24,7 +25,7 @@ def check_in_opens_at(meeting: Meeting) -> datetime:
 def _check_recordable(meeting: Meeting) -> None:
     check_not_cancelled(meeting)
     if timezone.now() < check_in_opens_at(meeting):
-        raise ValidationError("Attendance is recorded from shortly before the meeting starts.")
+        raise ValidationError(_("Attendance is recorded from shortly before the meeting starts."))
 
 
 def attendance_record(
@@ -34,9 +35,9 @@ def attendance_record(
     check_may_run(actor=actor, meeting=meeting)
     _check_recordable(meeting)
     if (person is None) == (agency is None):
-        raise ValidationError("Choose a person or an agency.")
+        raise ValidationError(_("Choose a person or an agency."))
     if person is not None and (not person.is_active or person.agency_id is None):
-        raise ValidationError({"person": "That person has no active account in a member agency."})
+        raise ValidationError({"person": _("That person has no active account in a member agency.")})
     if agency is None:
         # Then a person was given, with an agency: both checked above.
         assert person is not None and person.agency is not None
@@ -49,7 +50,7 @@ def attendance_check_in(*, actor: User, meeting: Meeting) -> Attendance:
     check_not_cancelled(meeting)
     now = timezone.now()
     if not check_in_opens_at(meeting) <= now <= meeting.ends_at:
-        raise ValidationError("Check-in is open from 30 minutes before the meeting until it ends.")
+        raise ValidationError(_("Check-in is open from 30 minutes before the meeting until it ends."))
     existing = Attendance.objects.filter(meeting=meeting, person=actor).first()
     if existing is not None:
         return existing
@@ -70,7 +71,7 @@ def _create(*, actor: User, meeting: Meeting, person: User | None, agency: Agenc
                 detail={"person": person.pk if person else None, "agency": agency.pk, "source": source},
             )
     except IntegrityError:
-        raise ValidationError(f"{person or agency} is already recorded as present.") from None
+        raise ValidationError(_("%(who)s is already recorded as present.") % {"who": person or agency}) from None
     return row
 
 
@@ -86,8 +87,8 @@ def rsvp_set(*, actor: User, meeting: Meeting, response: str) -> Rsvp:
     """Says whether one will come. Open until the meeting starts."""
     check_not_cancelled(meeting)
     if response not in RsvpResponse.values:
-        raise ValidationError({"response": "Choose attending, maybe or not attending."})
+        raise ValidationError({"response": _("Choose attending, maybe or not attending.")})
     if meeting.has_started():
-        raise ValidationError("RSVPs close when the meeting starts.")
-    rsvp, _ = Rsvp.objects.update_or_create(meeting=meeting, person=actor, defaults={"response": response})
+        raise ValidationError(_("RSVPs close when the meeting starts."))
+    rsvp, _created = Rsvp.objects.update_or_create(meeting=meeting, person=actor, defaults={"response": response})
     return rsvp

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
 
 from agencies.models import User
 from audit.models import AuditEvent, Outcome
@@ -16,12 +17,12 @@ from meetings.permissions import may_run
 
 def check_may_run(*, actor: User, meeting: Meeting) -> None:
     if not may_run(actor, meeting):
-        raise PermissionDenied("Only the coordinators and the meeting's organizer can do this.")
+        raise PermissionDenied(_("Only the coordinators and the meeting's organizer can do this."))
 
 
 def check_not_cancelled(meeting: Meeting) -> None:
     if meeting.is_cancelled:
-        raise ValidationError("This meeting is cancelled.")
+        raise ValidationError(_("This meeting is cancelled."))
 
 
 # A meeting's or training's place is often a public building's street address: that alone is allowed
@@ -69,12 +70,20 @@ def guard_handout(*, actor: User, text: str, allow: frozenset[IdentifierKind] = 
         detail={"field": "file", "kinds": sorted(kind.value for kind in kinds)},
     )
     labels = [kind.label for kind in kinds]
-    listed = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+    listed = str(labels[0])
+    if len(labels) > 1:
+        listed = _("%(first)s and %(last)s") % {
+            "first": ", ".join(str(label) for label in labels[:-1]),
+            "last": labels[-1],
+        }
     raise ValidationError(
         {
             "file": ValidationError(
-                f"The handout looks like it contains {listed}. Remove it and upload the file again: "
-                "the portal must not hold anything that identifies a survivor.",
+                _(
+                    "The handout looks like it contains %(kinds)s. Remove it and upload the file again: "
+                    "the portal must not hold anything that identifies a survivor."
+                )
+                % {"kinds": listed},
                 code="identifier",
             )
         }

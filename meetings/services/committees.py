@@ -4,6 +4,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from agencies.models import Agency, User
 from agencies.roles import Action
@@ -26,13 +27,13 @@ def committee_save(
     """Creates (coordinators) or changes (coordinators and the chair) a committee. Only the
     coordinators choose its chair."""
     if committee is None and not actor.can(Action.RUN_MEETINGS):
-        raise PermissionDenied("Only the coordinators create committees.")
+        raise PermissionDenied(_("Only the coordinators create committees."))
     if committee is not None and not (actor.can(Action.RUN_MEETINGS) or committee.chair_id == actor.pk):
-        raise PermissionDenied("Only the coordinators and the committee's chair change it.")
+        raise PermissionDenied(_("Only the coordinators and the committee's chair change it."))
     if committee is not None and chair != committee.chair and not actor.can(Action.RUN_MEETINGS):
-        raise PermissionDenied("Only the coordinators choose a committee's chair.")
+        raise PermissionDenied(_("Only the coordinators choose a committee's chair."))
     if not name.strip():
-        raise ValidationError({"name": "Give the committee a name."})
+        raise ValidationError({"name": _("Give the committee a name.")})
     # Its name shows on every member's meeting list; its description names its chair (staff), nobody else.
     guard_meeting_text(
         actor=actor, fields={"name": name, "description": description}, allow_in={"description": STAFF_NAMES}
@@ -46,5 +47,5 @@ def committee_save(
             committee.agencies.set(agencies)
             audit_record(actor=actor, event=AuditEvent.COMMITTEE_CHANGED, target=committee)
     except IntegrityError:
-        raise ValidationError({"name": "A committee with this name already exists."}) from None
+        raise ValidationError({"name": _("A committee with this name already exists.")}) from None
     return committee

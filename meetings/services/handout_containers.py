@@ -16,6 +16,7 @@ import zipfile
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
 from lxml import etree
 
 MAX_ZIP_ENTRIES = 2000  # a long slide deck with its media has a few hundred parts
@@ -57,22 +58,37 @@ def check_container(upload: UploadedFile, extension: str) -> None:
     except Exception as error:  # damaged, truncated, encrypted: many kinds, one clear answer
         logging.getLogger(__name__).info("handout package unreadable: %s", type(error).__name__)
         raise ValidationError(
-            {"file": f"The .{extension} file could not be read: it is damaged. Save it again and upload it."}
+            {
+                "file": _("The .%(extension)s file could not be read: it is damaged. Save it again and upload it.")
+                % {"extension": extension}
+            }
         ) from error
     finally:
         upload.seek(0)
     if not ok:
-        raise ValidationError({"file": f"The file's content is not a .{extension} file."})
+        raise ValidationError(
+            {"file": _("The file's content is not a .%(extension)s file.") % {"extension": extension}}
+        )
 
 
 def _check_bounds(archive: zipfile.ZipFile, extension: str) -> None:
     # The sizes are the archive's own claims, and zipfile stops reading an entry at its claimed size.
     entries = archive.infolist()
     if len(entries) > MAX_ZIP_ENTRIES:
-        raise ValidationError({"file": f"The .{extension} file holds more than {MAX_ZIP_ENTRIES} files: refused."})
+        raise ValidationError(
+            {
+                "file": _("The .%(extension)s file holds more than %(most)s files: refused.")
+                % {"extension": extension, "most": MAX_ZIP_ENTRIES}
+            }
+        )
     if sum(entry.file_size for entry in entries) > MAX_ZIP_UNCOMPRESSED_BYTES:
         limit = MAX_ZIP_UNCOMPRESSED_BYTES // (1024 * 1024)
-        raise ValidationError({"file": f"The .{extension} file expands to more than {limit} MB: refused."})
+        raise ValidationError(
+            {
+                "file": _("The .%(extension)s file expands to more than %(most)s MB: refused.")
+                % {"extension": extension, "most": limit}
+            }
+        )
 
 
 def _is_ooxml(archive: zipfile.ZipFile, extension: str) -> bool:
@@ -87,7 +103,7 @@ def _is_ooxml(archive: zipfile.ZipFile, extension: str) -> bool:
     if declared is not None and declared != content_type:  # a macro-enabled or another kind of package
         return False
     with archive.open(main) as part:
-        _, root = next(
+        _event, root = next(
             etree.iterparse(part, events=("start",), resolve_entities=False, no_network=True, load_dtd=False)
         )
     name = etree.QName(root)

@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from lxml import etree
 
 if TYPE_CHECKING:  # both are imported for real only when a file of their kind is read
@@ -53,9 +55,11 @@ _TEXT_PROPERTIES = {"title", "subject", "description", "keywords", "keyword", "c
 _PACKAGE_PARTS = re.compile(r"\[Content_Types\]\.xml|(?:.*/)?_rels/.*")
 _WORKBOOK_PARTS = re.compile(r"xl/(?:worksheets/.*|sharedStrings\.xml|comments.*\.xml)")
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
-_UNREADABLE = "The handout could not be read to check it for identifying details. Save it again and upload it."
-_TOO_LONG = "The handout is too long to check for identifying details. Split it up."
-_TOO_LARGE = "The handout is too large to check for identifying details."
+_UNREADABLE = gettext_lazy(
+    "The handout could not be read to check it for identifying details. Save it again and upload it."
+)
+_TOO_LONG = gettext_lazy("The handout is too long to check for identifying details. Split it up.")
+_TOO_LARGE = gettext_lazy("The handout is too large to check for identifying details.")
 
 
 @dataclass
@@ -123,9 +127,11 @@ def _pdf(upload: UploadedFile) -> Handout:
 
     reader = PdfReader(io.BytesIO(upload.read()))
     if reader.is_encrypted and not reader.decrypt(""):
-        raise ValidationError({"file": "The handout is password-protected; upload it without a password."})
+        raise ValidationError({"file": _("The handout is password-protected; upload it without a password.")})
     if len(reader.pages) > MAX_PDF_PAGES:
-        raise ValidationError({"file": f"The handout has more than {MAX_PDF_PAGES} pages. Split it up."})
+        raise ValidationError(
+            {"file": _("The handout has more than %(most)s pages. Split it up.") % {"most": MAX_PDF_PAGES}}
+        )
     out = _Collector()
     info: Mapping[str, Any] = reader.metadata or {}
     for key in ("/Title", "/Subject", "/Keywords"):

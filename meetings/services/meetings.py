@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from agencies.models import Agency, User
 from agencies.roles import Action
@@ -16,7 +17,7 @@ from audit.services import audit_record
 from digests.notifications import notification_schedule
 from meetings import recurrence
 from meetings.choices import Audience, MeetingKind
-from meetings.digest_sections import INVITED_AUDIENCES, MEETING_INVITATION
+from meetings.digest_sections import INVITED_AUDIENCES, MEETING_CANCELLED, MEETING_INVITATION
 from meetings.models import Committee, Meeting, MeetingSeries
 from meetings.services.checks import check_may_run, guard_meeting_details
 
@@ -44,21 +45,21 @@ class MeetingInput:
 def _check_details(details: MeetingInput) -> None:
     errors: dict[str, str] = {}
     if details.kind not in MeetingKind.values:
-        errors["kind"] = "Choose a kind of meeting."
+        errors["kind"] = _("Choose a kind of meeting.")
     if details.audience not in Audience.values:
-        errors["audience"] = "Choose who the meeting is for."
+        errors["audience"] = _("Choose who the meeting is for.")
     if details.audience == Audience.COMMITTEE and details.committee is None:
-        errors["committee"] = "Choose the committee whose members the meeting is for."
+        errors["committee"] = _("Choose the committee whose members the meeting is for.")
     if timezone.is_naive(details.starts_at) or timezone.is_naive(details.ends_at):
-        errors["starts_at"] = "Give the time in the task force's time zone."
+        errors["starts_at"] = _("Give the time in the task force's time zone.")
     elif _minute(details.ends_at) <= _minute(details.starts_at):
-        errors["ends_at"] = "The meeting must end after it starts."
+        errors["ends_at"] = _("The meeting must end after it starts.")
     elif details.ends_at - details.starts_at > MAX_DURATION:
-        errors["ends_at"] = "A meeting lasts at most 12 hours."
+        errors["ends_at"] = _("A meeting lasts at most 12 hours.")
     if not details.location.strip() and not details.video_url.strip():
-        errors["location"] = "Give a place, a video link, or both."
+        errors["location"] = _("Give a place, a video link, or both.")
     if not details.host_agency.is_active:
-        errors["host_agency"] = "That agency is not active."
+        errors["host_agency"] = _("That agency is not active.")
     if errors:
         raise ValidationError(errors)
 
@@ -80,10 +81,12 @@ def _normalized(details: MeetingInput) -> dict[str, object]:
 def meeting_schedule(*, actor: User, details: MeetingInput, frequency: str = "", count: int = 1) -> Meeting:
     """Schedules one meeting, or a series of `count` meetings; returns the (first) meeting."""
     if not actor.can(Action.RUN_MEETINGS):
-        raise PermissionDenied("Only the coordinators schedule meetings.")
+        raise PermissionDenied(_("Only the coordinators schedule meetings."))
     _check_details(details)
     if frequency and not 2 <= count <= recurrence.MAX_OCCURRENCES:
-        raise ValidationError({"count": f"A series holds from 2 to {recurrence.MAX_OCCURRENCES} meetings."})
+        raise ValidationError(
+            {"count": _("A series holds from 2 to %(most)s meetings.") % {"most": recurrence.MAX_OCCURRENCES}}
+        )
     guard_meeting_details(actor=actor, kind=details.kind, title=details.title, location=details.location)
     with transaction.atomic():
         if frequency:
@@ -130,7 +133,7 @@ def meeting_update(*, actor: User, meeting: Meeting, details: MeetingInput) -> M
         locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
         changed = [name for name, value in values.items() if getattr(locked, name) != value]
         if set(changed) & set(_AUDIENCE_FIELDS) and not actor.can(Action.RUN_MEETINGS):
-            raise PermissionDenied("Only the coordinators change who a meeting is for.")
+            raise PermissionDenied(_("Only the coordinators change who a meeting is for."))
         if not changed:
             return locked
         for name in changed:
@@ -147,12 +150,14 @@ def meeting_cancel(*, actor: User, meeting: Meeting) -> Meeting:
     check_may_run(actor=actor, meeting=meeting)
     locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if locked.has_ended():
-        raise ValidationError("This meeting has taken place; it can no longer be cancelled.")
+        raise ValidationError(_("This meeting has taken place; it can no longer be cancelled."))
     if locked.cancelled_at is None:
         locked.cancelled_at = timezone.now()
         locked.sequence += 1
         locked.save(update_fields=["cancelled_at", "sequence", "updated_at"])
         audit_record(actor=actor, event=AuditEvent.MEETING_CANCELLED, target=locked)
+        # Those invited by email, and those who said they would come, are told (each in their language).
+        notification_schedule(kind=MEETING_CANCELLED, target_id=locked.pk)
     return locked
 
 

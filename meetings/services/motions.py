@@ -6,6 +6,8 @@ from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from agencies.models import Agency, User
 from audit.models import AuditEvent
@@ -16,8 +18,9 @@ from meetings.models.motions import MOTION_TEXT_MAX_LENGTH
 from meetings.quorum import Quorum, quorum_for
 from meetings.services.checks import check_may_run, check_not_cancelled, guard_meeting_text
 
-# Said on the page and in the API schema, in the words a board member uses.
-RULE_IN_WORDS = (
+# Said on the page and in the API schema, in the words a board member uses. gettext_noop: the API schema
+# keeps the English text; the pages translate it with gettext(RULE_IN_WORDS).
+RULE_IN_WORDS = gettext_noop(
     "A motion carries when quorum is reached and more agencies vote yes than no. "
     "Abstentions count for neither side. Each agency present has one vote."
 )
@@ -38,23 +41,23 @@ def motion_result(*, quorum: Quorum, yes: int, no: int) -> str:
 def _check(meeting: Meeting, *, text: str, mover: Agency, seconder: Agency, votes: Mapping[int, str]) -> None:
     check_not_cancelled(meeting)
     if not meeting.has_started():
-        raise ValidationError("Motions are recorded once the meeting has started.")
+        raise ValidationError(_("Motions are recorded once the meeting has started."))
     errors: dict[str, str] = {}
     if not text.strip():
-        errors["text"] = "Write the motion."
+        errors["text"] = _("Write the motion.")
     elif len(text) > MOTION_TEXT_MAX_LENGTH:
-        errors["text"] = f"Keep the motion under {MOTION_TEXT_MAX_LENGTH} characters."
+        errors["text"] = _("Keep the motion under %(most)s characters.") % {"most": MOTION_TEXT_MAX_LENGTH}
     present = {agency.pk for agency in present_agencies(meeting)}
     if mover.pk not in present:
-        errors["mover_agency"] = "The mover must be an agency recorded as present."
+        errors["mover_agency"] = _("The mover must be an agency recorded as present.")
     if seconder.pk not in present:
-        errors["seconder_agency"] = "The seconder must be an agency recorded as present."
+        errors["seconder_agency"] = _("The seconder must be an agency recorded as present.")
     elif seconder.pk == mover.pk:
-        errors["seconder_agency"] = "Another agency than the mover must second the motion."
+        errors["seconder_agency"] = _("Another agency than the mover must second the motion.")
     if set(votes) - present:
-        errors["votes"] = "Only agencies recorded as present can vote."
+        errors["votes"] = _("Only agencies recorded as present can vote.")
     elif any(vote not in Vote.values for vote in votes.values()):
-        errors["votes"] = "Each vote is yes, no or abstain."
+        errors["votes"] = _("Each vote is yes, no or abstain.")
     if errors:
         raise ValidationError(errors)
 

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from agencies.models import Agency, User
 from agencies.roles import Action
@@ -31,7 +32,7 @@ def training_request_submit(
         "preferred_dates": preferred_dates.strip(),
     }
     if not all(values.values()):
-        raise ValidationError({name: "This field is required." for name, value in values.items() if not value})
+        raise ValidationError({name: _("This field is required.") for name, value in values.items() if not value})
     validate_email(values["contact_email"])
     # The request is read by coordinators and host agencies: no one's story belongs in it. Its dates
     # field is meant to hold dates, which alone identify nobody; a date of birth (a cue such as "DOB"
@@ -55,12 +56,12 @@ def training_request_submit(
 @transaction.atomic
 def training_request_assign(*, actor: User, request: TrainingRequest, agency: Agency) -> TrainingRequest:
     if not actor.can(Action.MANAGE_TRAINING_REQUESTS):
-        raise PermissionDenied("Only the coordinators route training requests.")
+        raise PermissionDenied(_("Only the coordinators route training requests."))
     if not agency.is_active:
-        raise ValidationError({"agency": "That agency is not active."})
+        raise ValidationError({"agency": _("That agency is not active.")})
     locked = TrainingRequest.objects.select_for_update().get(pk=request.pk)
     if locked.status in RequestStatus.closed():
-        raise ValidationError("This request is closed.")
+        raise ValidationError(_("This request is closed."))
     locked.assigned_agency, locked.status = agency, RequestStatus.ASSIGNED
     locked.save(update_fields=["assigned_agency", "status", "updated_at"])
     audit_record(
@@ -75,16 +76,19 @@ def training_request_assign(*, actor: User, request: TrainingRequest, agency: Ag
 
 def _check_move(*, actor: User, request: TrainingRequest, status: str) -> None:
     if status not in RequestStatus.values or status in (RequestStatus.NEW, RequestStatus.ASSIGNED):
-        raise ValidationError({"status": "Choose scheduled, done or declined (assign an agency to route it)."})
+        raise ValidationError({"status": _("Choose scheduled, done or declined (assign an agency to route it).")})
     if request.status in RequestStatus.closed():
-        raise ValidationError("This request is closed.")
+        raise ValidationError(_("This request is closed."))
     if actor.can(Action.MANAGE_TRAINING_REQUESTS):
         if status != RequestStatus.DECLINED and request.assigned_agency_id is None:
-            raise ValidationError({"status": "Assign a host agency first."})
+            raise ValidationError({"status": _("Assign a host agency first.")})
         return
     if status not in _HOST_MOVES.get(RequestStatus(request.status), set()):
         raise ValidationError(
-            {"status": f"A request that is {request.get_status_display().lower()} cannot become {status}."}
+            {
+                "status": _("A request with the status “%(now)s” cannot become “%(then)s”.")
+                % {"now": request.get_status_display(), "then": RequestStatus(status).label}
+            }
         )
 
 
@@ -98,7 +102,7 @@ def training_request_set_status(
     locked = TrainingRequest.objects.select_for_update().get(pk=request.pk)
     _check_move(actor=actor, request=locked, status=status)
     if training is not None and training.host_agency_id != locked.assigned_agency_id:
-        raise ValidationError({"training": "Choose a training of the assigned agency."})
+        raise ValidationError({"training": _("Choose a training of the assigned agency.")})
     locked.status = status
     locked.training = training or locked.training
     locked.closed_at = timezone.now() if status in RequestStatus.closed() else None

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from agencies.models import Agency, User
 from agencies.roles import Action
@@ -38,27 +39,27 @@ class TrainingInput:
 
 def _check_may_host(*, actor: User, agency: Agency) -> None:
     if not actor.can(Action.OFFER_TRAININGS):
-        raise PermissionDenied("Your role does not offer trainings.")
+        raise PermissionDenied(_("Your role does not offer trainings."))
     if agency.pk != actor.agency_id and not actor.can(Action.RUN_MEETINGS):
-        raise ValidationError({"host_agency": "You can offer trainings of your own agency only."})
+        raise ValidationError({"host_agency": _("You can offer trainings of your own agency only.")})
 
 
 def _check(data: TrainingInput) -> None:
     errors: dict[str, str] = {}
     if not data.title.strip():
-        errors["title"] = "Give the training a title."
+        errors["title"] = _("Give the training a title.")
     if not data.sectors or set(data.sectors) - set(TrainingSector.values):
-        errors["sectors"] = "Choose at least one audience sector."
+        errors["sectors"] = _("Choose at least one audience sector.")
     if data.ends_at.replace(second=0, microsecond=0) <= data.starts_at.replace(second=0, microsecond=0):
-        errors["ends_at"] = "The training must end after it starts."
+        errors["ends_at"] = _("The training must end after it starts.")
     elif data.ends_at - data.starts_at > MAX_DURATION:
-        errors["ends_at"] = "A training lasts at most 5 days."
+        errors["ends_at"] = _("A training lasts at most 5 days.")
     if not 1 <= data.capacity <= MAX_CAPACITY:
-        errors["capacity"] = f"Give a capacity from 1 to {MAX_CAPACITY}."
+        errors["capacity"] = _("Give a capacity from 1 to %(most)s.") % {"most": MAX_CAPACITY}
     if not data.location.strip() and not data.video_url.strip():
-        errors["location"] = "Give a place, a video link, or both."
+        errors["location"] = _("Give a place, a video link, or both.")
     if not data.host_agency.is_active:
-        errors["host_agency"] = "That agency is not active."
+        errors["host_agency"] = _("That agency is not active.")
     if errors:
         raise ValidationError(errors)
 
@@ -143,9 +144,9 @@ def _promote_waitlist(training: Training) -> None:
 
 def _check_open(training: Training) -> None:
     if training.is_cancelled:
-        raise ValidationError("This training is cancelled.")
+        raise ValidationError(_("This training is cancelled."))
     if training.starts_at <= timezone.now():
-        raise ValidationError("Registration closed when the training started.")
+        raise ValidationError(_("Registration closed when the training started."))
 
 
 @transaction.atomic
@@ -174,7 +175,7 @@ def training_unregister(*, actor: User, training: Training) -> TrainingRegistrat
     if registration is None or registration.status == RegistrationStatus.CANCELLED:
         return registration
     if locked.starts_at <= timezone.now():
-        raise ValidationError("The training has started; registrations can no longer change.")
+        raise ValidationError(_("The training has started; registrations can no longer change."))
     registration.status = RegistrationStatus.CANCELLED
     registration.save(update_fields=["status", "updated_at"])
     _promote_waitlist(locked)
@@ -186,9 +187,9 @@ def people_trained_record(*, actor: User, training: Training, counts: dict[str, 
     Recording again replaces the earlier counts."""
     _check_may_host(actor=actor, agency=training.host_agency)
     if not training.has_ended():
-        raise ValidationError("Record the people trained once the training has ended.")
+        raise ValidationError(_("Record the people trained once the training has ended."))
     if set(counts) - set(TrainingSector.values) or any(not 0 <= n <= MAX_CAPACITY * 5 for n in counts.values()):
-        raise ValidationError("Give a whole number of people for each sector.")
+        raise ValidationError(_("Give a whole number of people for each sector."))
     with transaction.atomic():
         locked = Training.objects.select_for_update().get(pk=training.pk)
         locked.people_trained.all().delete()

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agencies.access import AuthenticatedRequest, requires
@@ -27,7 +28,9 @@ def action_item_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_errors(form, error, refused=("title",))
         else:
-            messages.success(request, f"Action item added for {item.owner_person or item.owner_agency}.")
+            messages.success(
+                request, _("Action item added for %(owner)s.") % {"owner": item.owner_person or item.owner_agency}
+            )
             return redirect("meetings:meeting_detail", pk=pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "meetings/action_item_form.html", {"meeting": meeting, "form": form}, status=status)
@@ -53,16 +56,19 @@ def my_action_items(request: AuthenticatedRequest) -> HttpResponse:
 def action_item_status(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     item = selectors.action_item_get(user=request.user, pk=pk)
     if not may_update_action_item(request.user, item):
-        raise PermissionDenied("Only the owner, their agency's administrators or the organizers can change this.")
+        raise PermissionDenied(_("Only the owner, their agency's administrators or the organizers can change this."))
     form = ActionStatusForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError("Choose open, done or dropped.")
+            raise ValidationError(_("Choose open, done or dropped."))
         item = services.action_item_set_status(actor=request.user, item=item, status=form.cleaned_data["status"])
     except ValidationError as error:
         messages.error(request, message(error))
     else:
-        messages.success(request, f"“{item.title}” is now {item.get_status_display().lower()}.")
+        messages.success(
+            request,
+            _("“%(title)s” is now %(status)s.") % {"title": item.title, "status": item.get_status_display().lower()},
+        )
     back = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return redirect(back)

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agencies.access import AuthenticatedRequest, requires
@@ -42,7 +43,7 @@ def _editor(
     context = {
         "meeting": meeting,
         "rows": rows,
-        "total_minutes": sum(item.minutes for item, _ in rows),
+        "total_minutes": sum(item.minutes for item, _form in rows),
         "add_form": add_form or AgendaItemForm(meeting=meeting, prefix="new"),
         "locked": meeting.agenda_is_locked(),
     }
@@ -61,7 +62,7 @@ def agenda_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_errors(form, error, refused=_REFUSED)
         else:
-            messages.success(request, f"Added “{item.title}”.")
+            messages.success(request, _("Added “%(title)s”.") % {"title": item.title})
             return redirect(reverse("meetings:agenda_edit", args=[pk]) + "#add-item")
     return _editor(request, meeting, add_form=form, status=400)
 
@@ -82,7 +83,7 @@ def agenda_item_edit(request: AuthenticatedRequest, pk: int, item_pk: int) -> Ht
         except ValidationError as error:
             add_errors(form, error, refused=_REFUSED)
         else:
-            messages.success(request, f"Saved “{item.title}”.")
+            messages.success(request, _("Saved “%(title)s”.") % {"title": item.title})
             return redirect(reverse("meetings:agenda_edit", args=[pk]) + f"#item-{item.pk}")
     return _editor(request, meeting, failed=(item.pk, form), status=400)
 
@@ -90,14 +91,15 @@ def agenda_item_edit(request: AuthenticatedRequest, pk: int, item_pk: int) -> Ht
 @require_POST
 @requires(Action.VIEW_TASKFORCE_CONTENT)
 def agenda_item_move(request: AuthenticatedRequest, pk: int, item_pk: int) -> HttpResponse:
-    _, item = _item(request, pk, item_pk)
+    _meeting, item = _item(request, pk, item_pk)
     direction = request.POST.get("direction", "")
     try:
         services.agenda_item_move(actor=request.user, item=item, direction=direction)
     except ValidationError as error:
         messages.error(request, message(error))
     else:
-        messages.success(request, f"Moved “{item.title}” {direction}.")
+        moved = _("Moved “%(title)s” up.") if direction == "up" else _("Moved “%(title)s” down.")
+        messages.success(request, moved % {"title": item.title})
     # Back to the item, so that keyboard focus returns to where the person was (meetings.js).
     return redirect(reverse("meetings:agenda_edit", args=[pk]) + f"#item-{item.pk}")
 
@@ -105,14 +107,14 @@ def agenda_item_move(request: AuthenticatedRequest, pk: int, item_pk: int) -> Ht
 @require_POST
 @requires(Action.VIEW_TASKFORCE_CONTENT)
 def agenda_item_remove(request: AuthenticatedRequest, pk: int, item_pk: int) -> HttpResponse:
-    _, item = _item(request, pk, item_pk)
+    _meeting, item = _item(request, pk, item_pk)
     title = item.title
     try:
         services.agenda_item_remove(actor=request.user, item=item)
     except ValidationError as error:
         messages.error(request, message(error))
     else:
-        messages.success(request, f"Removed “{title}”.")
+        messages.success(request, _("Removed “%(title)s”.") % {"title": title})
     return redirect("meetings:agenda_edit", pk=pk)
 
 
@@ -125,5 +127,5 @@ def agenda_publish(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, message(error))
         return redirect("meetings:agenda_edit", pk=pk)
-    messages.success(request, "The agenda is published to the meeting's audience.")
+    messages.success(request, _("The agenda is published to the meeting's audience."))
     return redirect("meetings:meeting_detail", pk=pk)

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agencies.access import AuthenticatedRequest, requires
@@ -23,12 +24,12 @@ def attachment_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     form = AttachmentForm(request.POST, request.FILES)
     try:
         if not form.is_valid():
-            raise ValidationError("Choose a file to upload.")
+            raise ValidationError(_("Choose a file to upload."))
         attachment = services.attachment_add(actor=request.user, meeting=meeting, upload=form.cleaned_data["file"])
     except ValidationError as error:
         messages.error(request, message(error))
     else:
-        messages.success(request, f"Added the handout {attachment.name}.")
+        messages.success(request, _("Added the handout %(name)s.") % {"name": attachment.name})
     return redirect("meetings:meeting_detail", pk=pk)
 
 
@@ -49,12 +50,12 @@ def attachment_remove(request: AuthenticatedRequest, pk: int, file_pk: int) -> H
     meeting = selectors.meeting_run_get(user=request.user, pk=pk)
     attachment = Attachment.objects.select_related("meeting").filter(pk=file_pk, meeting=meeting).first()
     if attachment is None:  # removed already (a second click): nothing left to do
-        messages.info(request, "That handout was already removed.")
+        messages.info(request, _("That handout was already removed."))
         return redirect("meetings:meeting_detail", pk=pk)
     try:
         services.attachment_remove(actor=request.user, attachment=attachment)
     except ValidationError as error:
         messages.error(request, message(error))
     else:
-        messages.success(request, f"Removed the handout {attachment.name}.")
+        messages.success(request, _("Removed the handout %(name)s.") % {"name": attachment.name})
     return redirect("meetings:meeting_detail", pk=pk)

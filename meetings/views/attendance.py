@@ -6,6 +6,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agencies.access import AuthenticatedRequest, requires
@@ -27,7 +29,7 @@ def attendance_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_errors(form, error)
         else:
-            messages.success(request, f"Recorded: {row.person or row.agency} present.")
+            messages.success(request, _("Recorded: %(who)s present.") % {"who": row.person or row.agency})
             return redirect("meetings:attendance_edit", pk=pk)
     context = {
         "meeting": meeting,
@@ -35,6 +37,7 @@ def attendance_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "attendance": meeting.attendance.select_related("person", "agency"),
         "quorum": quorum_for(meeting),
         "opens_at": services.check_in_opens_at(meeting),
+        "attendance_open": timezone.now() >= services.check_in_opens_at(meeting),
     }
     return render(request, "meetings/attendance_edit.html", context, status=400 if form.errors else 200)
 
@@ -45,7 +48,7 @@ def attendance_remove(request: AuthenticatedRequest, pk: int, row_pk: int) -> Ht
     meeting = selectors.meeting_run_get(user=request.user, pk=pk)
     row = Attendance.objects.select_related("person", "agency", "meeting").filter(pk=row_pk, meeting=meeting).first()
     if row is None:  # removed already (a second click): nothing left to do
-        messages.info(request, "That attendance was already removed.")
+        messages.info(request, _("That attendance was already removed."))
         return redirect("meetings:attendance_edit", pk=pk)
     label = str(row.person or row.agency)
     try:
@@ -53,5 +56,5 @@ def attendance_remove(request: AuthenticatedRequest, pk: int, row_pk: int) -> Ht
     except ValidationError as error:
         messages.error(request, message(error))
     else:
-        messages.success(request, f"Removed {label} from the attendance.")
+        messages.success(request, _("Removed %(who)s from the attendance.") % {"who": label})
     return redirect("meetings:attendance_edit", pk=pk)

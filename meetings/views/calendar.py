@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from agencies.access import AuthenticatedRequest, requires
@@ -23,7 +25,7 @@ from meetings.views.common import ics_response
 from toolkit.parsing import whole_number
 
 _LIST_DAYS = 92
-KINDS = [*MeetingKind.choices, ("training", "Training")]
+KINDS = [*MeetingKind.choices, ("training", gettext_lazy("Training"))]
 
 
 class _Filters(TypedDict):
@@ -97,9 +99,9 @@ def calendar_feed(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
             services.calendar_feed_revoke(user=request.user)
-            messages.success(request, "Your calendar feed link no longer works.")
+            messages.success(request, _("Your calendar feed link no longer works."))
             return redirect("meetings:calendar_feed")
-        _, raw = services.calendar_feed_create(user=request.user)
+        _feed, raw = services.calendar_feed_create(user=request.user)
     feed = CalendarFeed.objects.filter(user=request.user, revoked_at__isnull=True).first()
     url = ical.absolute(f"/calendar/feed/{raw}.ics") if raw else ""
     context = {"feed": feed, "url": url, "webcal": url.replace("https://", "webcal://").replace("http://", "webcal://")}

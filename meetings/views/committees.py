@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from agencies.access import AuthenticatedRequest, requires
 from agencies.roles import Action
@@ -41,7 +42,7 @@ def _save(request: AuthenticatedRequest, committee: Committee | None) -> HttpRes
             # A value the de-identification guard refused is never sent back into the page.
             add_errors(form, error, refused=("name", "description"))
         else:
-            messages.success(request, f"{saved.name} is saved.")
+            messages.success(request, _("%(name)s is saved.") % {"name": saved.name})
             return redirect("meetings:committee_list")
     status = 400 if request.method == "POST" else 200
     return render(request, "meetings/committee_form.html", {"form": form, "committee": committee}, status=status)

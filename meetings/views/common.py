@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.utils.translation import gettext
 from icalendar import Calendar
 
 from meetings import ical
@@ -13,7 +14,7 @@ from meetings import ical
 def message(error: ValidationError | PermissionDenied) -> str:
     if isinstance(error, ValidationError):
         return " ".join(error.messages)
-    return str(error) or "Your role does not allow this."
+    return str(error) or gettext("Your role does not allow this.")
 
 
 def add_errors(form: forms.Form, error: ValidationError, *, refused: tuple[str, ...] = ()) -> None:

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies.access import AuthenticatedRequest, requires
@@ -33,7 +34,7 @@ def meeting_create(request: AuthenticatedRequest) -> HttpResponse:
         except ValidationError as error:
             add_errors(form, error, refused=_REFUSED)
         else:
-            messages.success(request, f"{meeting.title} is scheduled. Prepare its agenda next.")
+            messages.success(request, _("%(title)s is scheduled. Prepare its agenda next.") % {"title": meeting.title})
             return redirect("meetings:meeting_detail", pk=meeting.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "meetings/meeting_form.html", {"form": form}, status=status)
@@ -68,7 +69,7 @@ def meeting_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_errors(form, error, refused=_REFUSED)
         else:
-            messages.success(request, "The meeting is updated. Calendar feeds show the change.")
+            messages.success(request, _("The meeting is updated. Calendar feeds show the change."))
             return redirect("meetings:meeting_detail", pk=meeting.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "meetings/meeting_form.html", {"form": form, "meeting": meeting}, status=status)
@@ -80,14 +81,21 @@ def meeting_cancel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """GET asks for confirmation (saying who sees the change); POST cancels."""
     meeting = selectors.meeting_run_get(user=request.user, pk=pk)
     if request.method == "GET":
-        context = {"meeting": meeting, "invited": selectors.invited_people(meeting=meeting).count()}
+        context = {
+            "meeting": meeting,
+            "invited": selectors.invited_people(meeting=meeting).count(),
+            "notified": selectors.cancellation_recipients(meeting=meeting),
+        }
         return render(request, "meetings/meeting_cancel.html", context)
     try:
         services.meeting_cancel(actor=request.user, meeting=meeting)
     except ValidationError as error:
         messages.error(request, message(error))
     else:
-        messages.success(request, "The meeting is cancelled. Calendar feeds show it as cancelled.")
+        messages.success(
+            request,
+            _("The meeting is cancelled. The people invited are told by email; calendar feeds show it as cancelled."),
+        )
     return redirect("meetings:meeting_detail", pk=meeting.pk)
 
 
@@ -97,14 +105,16 @@ def meeting_rsvp(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get(user=request.user, pk=pk)
     form = RsvpForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose attending, maybe or not attending.")
+        messages.error(request, _("Choose attending, maybe or not attending."))
         return redirect("meetings:meeting_detail", pk=pk)
     try:
         rsvp = services.rsvp_set(actor=request.user, meeting=meeting, response=form.cleaned_data["response"])
     except ValidationError as error:
         messages.error(request, message(error))
     else:
-        messages.success(request, f"Thank you. Your answer: {rsvp.get_response_display().lower()}.")
+        messages.success(
+            request, _("Thank you. Your answer: %(answer)s.") % {"answer": rsvp.get_response_display().lower()}
+        )
     return redirect("meetings:meeting_detail", pk=pk)
 
 
@@ -117,7 +127,7 @@ def meeting_check_in(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, message(error))
     else:
-        messages.success(request, "You are checked in.")
+        messages.success(request, _("You are checked in."))
     return redirect("meetings:meeting_detail", pk=pk)
 
 

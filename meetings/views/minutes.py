@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agencies.access import AuthenticatedRequest, requires
@@ -39,6 +40,7 @@ def _editor(
         "form": form,
         "approve_form": ApproveForm(choices=choices),
         "approval_choices": choices,
+        "next_approval": services.next_approval_meeting(minutes=current) if current else None,
         "correction_form": correction_form or CorrectionForm(),
         "versions": selectors.minutes_visible(user=request.user, meeting=meeting),
     }
@@ -58,7 +60,9 @@ def minutes_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             add_errors(form, error, refused=("body",))
         else:
             messages.success(
-                request, f"Minutes saved (version {minutes.version}, {minutes.get_status_display().lower()})."
+                request,
+                _("Minutes saved (version %(version)s, %(status)s).")
+                % {"version": minutes.version, "status": minutes.get_status_display().lower()},
             )
             return redirect("meetings:minutes_edit", pk=pk)
     return _editor(request, meeting, form=form, status=400)
@@ -72,15 +76,15 @@ def _open_minutes(request: AuthenticatedRequest, pk: int) -> tuple[Meeting, Minu
 @require_POST
 @requires(Action.VIEW_TASKFORCE_CONTENT)
 def minutes_circulate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    _, minutes = _open_minutes(request, pk)
+    _meeting, minutes = _open_minutes(request, pk)
     try:
         if minutes is None:
-            raise ValidationError("Write the minutes first.")
+            raise ValidationError(_("Write the minutes first."))
         services.minutes_circulate(actor=request.user, minutes=minutes)
     except ValidationError as error:
         messages.error(request, message(error))
     else:
-        messages.success(request, "The minutes are circulated to the meeting's audience for review.")
+        messages.success(request, _("The minutes are circulated to the meeting's audience for review."))
     return redirect("meetings:minutes_edit", pk=pk)
 
 
@@ -91,12 +95,12 @@ def minutes_approve(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     form = ApproveForm(request.POST, choices=services.approval_meetings(minutes=minutes) if minutes else [])
     try:
         if minutes is None or not form.is_valid():
-            raise ValidationError("Choose the meeting at which the minutes were approved.")
+            raise ValidationError(_("Choose the meeting at which the minutes were approved."))
         services.minutes_approve(actor=request.user, minutes=minutes, at_meeting=form.cleaned_data["at_meeting"])
     except ValidationError as error:
         messages.error(request, message(error))
         return redirect("meetings:minutes_edit", pk=pk)
-    messages.success(request, "The minutes are approved. They can no longer be edited, only corrected.")
+    messages.success(request, _("The minutes are approved. They can no longer be edited, only corrected."))
     return redirect("meetings:meeting_detail", pk=meeting.pk)
 
 
@@ -108,7 +112,7 @@ def minutes_correct(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             if minutes is None:
-                raise ValidationError("There are no minutes to correct.")
+                raise ValidationError(_("There are no minutes to correct."))
             correction = services.minutes_correct(
                 actor=request.user, minutes=minutes, reason=form.cleaned_data["reason"]
             )
@@ -116,7 +120,9 @@ def minutes_correct(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             add_errors(form, error, refused=("reason",))
         else:
             messages.success(
-                request, f"Version {correction.version} is a draft correction. The approved text stays on record."
+                request,
+                _("Version %(version)s is a draft correction. The approved text stays on record.")
+                % {"version": correction.version},
             )
             return redirect("meetings:minutes_edit", pk=pk)
     return _editor(request, meeting, correction_form=form, status=400)

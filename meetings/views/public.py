@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from meetings import ical, selectors, services, throttle
@@ -103,10 +104,10 @@ def _within_limits(request: HttpRequest) -> bool:
 def _filled_by_a_person(form: TrainingRequestForm) -> bool:
     seconds = form.seconds_since_shown()
     if seconds is None:
-        form.add_error(None, "This form has expired. Check your details and send it again.")
+        form.add_error(None, _("This form has expired. Check your details and send it again."))
         return False
     if seconds < settings.MEETINGS_TRAINING_REQUEST_MIN_SECONDS:
-        form.add_error(None, "The form was sent very quickly. Check your details and send it again.")
+        form.add_error(None, _("The form was sent very quickly. Check your details and send it again."))
         return False
     return True
 

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from agencies.access import AuthenticatedRequest, requires
 from agencies.roles import Action
@@ -52,7 +53,7 @@ def training_request_detail(request: AuthenticatedRequest, pk: int) -> HttpRespo
             except ValidationError as error:
                 add_errors(form, error)
             else:
-                messages.success(request, f"Routed to {form.cleaned_data['agency']}.")
+                messages.success(request, _("Routed to %(agency)s.") % {"agency": form.cleaned_data["agency"]})
                 return redirect("meetings:training_request_detail", pk=pk)
         return _page(request, item, assign_form=form)
     status_form = RequestStatusForm(request.POST, agency_id=item.assigned_agency_id)
@@ -62,6 +63,6 @@ def training_request_detail(request: AuthenticatedRequest, pk: int) -> HttpRespo
         except ValidationError as error:
             add_errors(status_form, error)
         else:
-            messages.success(request, "The request is updated.")
+            messages.success(request, _("The request is updated."))
             return redirect("meetings:training_request_detail", pk=pk)
     return _page(request, item, status_form=status_form)

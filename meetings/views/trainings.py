@@ -7,13 +7,14 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agencies.access import AuthenticatedRequest, requires
 from agencies.models import Agency
 from agencies.roles import Action
 from meetings import ical, selectors, services
-from meetings.choices import TrainingSector
+from meetings.choices import RegistrationStatus, TrainingSector
 from meetings.forms import PeopleTrainedForm, TrainingForm
 from meetings.models import Training
 from meetings.views.common import add_errors, ics_response, message, posted
@@ -72,7 +73,7 @@ def training_create(request: AuthenticatedRequest) -> HttpResponse:
         except ValidationError as error:
             add_errors(form, error, refused=_REFUSED)
         else:
-            messages.success(request, f"{training.title} is on the training calendar.")
+            messages.success(request, _("%(title)s is on the training calendar.") % {"title": training.title})
             return redirect("meetings:training_detail", pk=training.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "meetings/training_form.html", {"form": form}, status=status)
@@ -88,7 +89,7 @@ def training_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_errors(form, error, refused=_REFUSED)
         else:
-            messages.success(request, "The training is updated.")
+            messages.success(request, _("The training is updated."))
             return redirect("meetings:training_detail", pk=training.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "meetings/training_form.html", {"form": form, "training": training}, status=status)
@@ -99,7 +100,7 @@ def training_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def training_cancel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     training = selectors.training_managed_get(user=request.user, pk=pk)
     services.training_cancel(actor=request.user, training=training)
-    messages.success(request, "The training is cancelled.")
+    messages.success(request, _("The training is cancelled."))
     return redirect("meetings:training_detail", pk=pk)
 
 
@@ -113,7 +114,12 @@ def training_register(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, message(error))
     else:
-        messages.success(request, f"You are {registration.get_status_display().lower()}.")
+        messages.success(
+            request,
+            _("You are registered.")
+            if registration.status == RegistrationStatus.REGISTERED
+            else _("You are on the waiting list."),
+        )
     return _detail(request, selectors.training_get(user=request.user, pk=pk))
 
 
@@ -126,7 +132,7 @@ def training_unregister(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, message(error))
     else:
-        messages.success(request, "Your registration is cancelled; your seat goes to the waiting list.")
+        messages.success(request, _("Your registration is cancelled; your seat goes to the waiting list."))
     return _detail(request, selectors.training_get(user=request.user, pk=pk))
 
 
@@ -140,7 +146,7 @@ def training_people_trained(request: AuthenticatedRequest, pk: int) -> HttpRespo
         except ValidationError as error:
             add_errors(form, error)
         else:
-            messages.success(request, "People trained are recorded for the grant report.")
+            messages.success(request, _("People trained are recorded for the grant report."))
             return redirect("meetings:training_detail", pk=pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "meetings/people_trained_form.html", {"training": training, "form": form}, status=status)

@@ -462,6 +462,7 @@ DIGEST_NOTIFICATIONS: list[str] = [
     "cases.digest_sections.ConsentRevoked",
     "meetings.digest_sections.MeetingInvitation",
     "meetings.digest_sections.RsvpReminder",
+    "meetings.digest_sections.MeetingCancelled",
     "cases.digest_sections.ReferralEscalatedToAdmins",
     "cases.digest_sections.ReferralEscalatedToCochairs",
     "webhooks.notifications.WebhookDisabled",

@@ -199,6 +199,12 @@ ROUTES: dict[str, Spec] = {
     "meetings:meeting_print": Spec(roles=AUDIENCE, kwargs=_meeting_kwargs),
     "meetings:meeting_pdf": Spec(roles=AUDIENCE, kwargs=_meeting_kwargs),
     "meetings:series_decisions": Spec(roles=AUDIENCE, kwargs=_series),
+    # Committees are shared with every member (the committee list); the log holds only the motions of the
+    # meetings the person may see (an empty log to the others).
+    "meetings:committee_decisions": Spec(
+        kwargs=lambda w: {"pk": _committee(w).pk},
+        shared_with_task_force="committees are listed to every member; each sees the motions of meetings they may see",
+    ),
     "meetings:action_item_status": Spec(roles=AUDIENCE, kwargs=_action_item, data={"status": "done"}, **_POST),
     # A meeting, for whoever runs it
     "meetings:meeting_edit": Spec(roles=ORGANIZERS, kwargs=_meeting_kwargs),

@@ -17,6 +17,7 @@ from meetings.choices import MinutesStatus
 from meetings.models import ActionItem, Attendance, Meeting, Minutes
 from tests.browser.conftest import screenshot
 from tests.factories import AgencyFactory, UserFactory
+from tests.meetings.conftest import later_meeting
 from tests.meetings.factories import TrainingFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -95,8 +96,13 @@ def test_it_runs_a_meeting_from_schedule_to_approved_minutes_and_shows_it_in_the
     page.get_by_role("button", name="Add the action item").click()
     page.get_by_text("Action item added for Jordan Pellow.").wait_for()
 
-    # The meeting takes place; then the minutes: draft, circulated, approved at this meeting.
+    # The meeting takes place; then the minutes: draft, circulated, approved at the next meeting.
     # (Less than the 30-minute idle limit later, so the session is still alive.)
+    # Minutes are approved at a later meeting of the same body: here one that starts a minute after.
+    later = later_meeting(meeting)
+    later.starts_at, later.ends_at = start + timedelta(minutes=1), start + timedelta(hours=1)
+    later.title = "Full task force, extra session"
+    later.save(update_fields=["starts_at", "ends_at", "title"])
     with time_machine.travel(start + timedelta(minutes=2), tick=True):
         page.get_by_role("link", name="Minutes").click()
         page.get_by_role("textbox", name="Minutes").fill(
@@ -112,7 +118,7 @@ def test_it_runs_a_meeting_from_schedule_to_approved_minutes_and_shows_it_in_the
         context.close()
 
         minutes = Minutes.objects.get()
-        assert minutes.status == MinutesStatus.APPROVED and minutes.approved_at_meeting == meeting
+        assert minutes.status == MinutesStatus.APPROVED and minutes.approved_at_meeting == later
         assert Attendance.objects.get().person == member
         assert ActionItem.objects.get().owner_person == member
 

@@ -62,3 +62,30 @@ def meeting(coordinator: User) -> Meeting:
 def past_meeting(coordinator: User) -> Meeting:
     """A meeting that started an hour ago and is under way."""
     return move_to(schedule(coordinator), starts_in=-timedelta(hours=1), length=timedelta(hours=2))
+
+
+CANCELLED_NOTICE = "meetings.digest_sections.MeetingCancelled"
+
+
+@pytest.fixture(autouse=True)
+def _cancellation_notice_registered(settings: Any) -> None:
+    """The cancellation email is a notification kind of settings.DIGEST_NOTIFICATIONS (the lead's file):
+    registered here until the settings list it. test_cancel_email checks that they do."""
+    if CANCELLED_NOTICE not in settings.DIGEST_NOTIFICATIONS:
+        settings.DIGEST_NOTIFICATIONS = [*settings.DIGEST_NOTIFICATIONS, CANCELLED_NOTICE]
+
+
+def later_meeting(meeting: Meeting) -> Meeting:
+    """A later meeting of the same body that has begun: where `meeting`'s minutes are approved."""
+    start = meeting.starts_at + (timezone.now() - meeting.starts_at) / 2
+    return Meeting.objects.create(
+        title=f"{meeting.title} (next)",
+        kind=meeting.kind,
+        audience=meeting.audience,
+        committee=meeting.committee,
+        host_agency=meeting.host_agency,
+        created_by=meeting.created_by,
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        location=meeting.location,
+    )

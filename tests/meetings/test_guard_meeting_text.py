@@ -20,6 +20,7 @@ from reportlab.pdfgen import canvas
 from audit.models import AuditEntry, AuditEvent
 from meetings import services
 from meetings.models import ActionItem, AgendaItem, Attachment, Minutes, TrainingRequest
+from tests.meetings.conftest import later_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -97,7 +98,7 @@ def test_it_guards_action_items_of_every_meeting(past_meeting, coordinator, memb
 def test_it_guards_the_reason_of_a_correction(past_meeting, coordinator):
     minutes = services.minutes_save(actor=coordinator, meeting=past_meeting, body="Agencies shared updates.")
     services.minutes_circulate(actor=coordinator, minutes=minutes)
-    approved = services.minutes_approve(actor=coordinator, minutes=minutes, at_meeting=past_meeting)
+    approved = services.minutes_approve(actor=coordinator, minutes=minutes, at_meeting=later_meeting(past_meeting))
     with pytest.raises(ValidationError) as caught:
         services.minutes_correct(
             actor=coordinator, minutes=approved, reason="Her number is five oh three, five five five, oh one two three"

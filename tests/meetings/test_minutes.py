@@ -15,7 +15,7 @@ from meetings import services
 from meetings.choices import Audience, MeetingKind, MinutesStatus
 from meetings.models import Minutes
 from tests.conftest import client_for
-from tests.meetings.conftest import move_to, schedule
+from tests.meetings.conftest import later_meeting, move_to, schedule
 from tests.meetings.factories import CommitteeFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,19 +26,20 @@ PHONE = "414-555-0137"
 def _approved(coordinator, meeting, body="Agencies shared updates."):
     minutes = services.minutes_save(actor=coordinator, meeting=meeting, body=body)
     services.minutes_circulate(actor=coordinator, minutes=minutes)
-    return services.minutes_approve(actor=coordinator, minutes=minutes, at_meeting=meeting)
+    return services.minutes_approve(actor=coordinator, minutes=minutes, at_meeting=later_meeting(meeting))
 
 
 def test_it_goes_from_draft_to_circulated_to_approved_and_records_the_approval(past_meeting, coordinator):
     minutes = services.minutes_save(actor=coordinator, meeting=past_meeting, body="Draft text")
     assert minutes.status == MinutesStatus.DRAFT and minutes.version == 1
     services.minutes_save(actor=coordinator, meeting=past_meeting, body="Better draft text")
+    next_meeting = later_meeting(past_meeting)
     with pytest.raises(ValidationError, match="Circulate"):
-        services.minutes_approve(actor=coordinator, minutes=minutes, at_meeting=past_meeting)
+        services.minutes_approve(actor=coordinator, minutes=minutes, at_meeting=next_meeting)
     minutes = services.minutes_circulate(actor=coordinator, minutes=minutes)
-    approved = services.minutes_approve(actor=coordinator, minutes=minutes, at_meeting=past_meeting)
+    approved = services.minutes_approve(actor=coordinator, minutes=minutes, at_meeting=next_meeting)
     assert approved.status == MinutesStatus.APPROVED and approved.body == "Better draft text"
-    assert approved.approved_by == coordinator and approved.approved_at_meeting == past_meeting
+    assert approved.approved_by == coordinator and approved.approved_at_meeting == next_meeting
     events = set(AuditEntry.objects.values_list("event", flat=True))
     assert {AuditEvent.MINUTES_SAVED, AuditEvent.MINUTES_CIRCULATED, AuditEvent.MINUTES_APPROVED} <= events
 
@@ -56,19 +57,40 @@ def test_it_never_edits_approved_minutes_and_corrects_them_with_a_new_version(pa
         services.minutes_correct(actor=coordinator, minutes=approved, reason="again")  # not the latest any more
 
 
-def test_it_approves_only_at_this_or_a_later_meeting_that_has_begun(meeting, past_meeting, coordinator):
+def test_it_approves_only_at_a_later_meeting_that_has_begun(meeting, past_meeting, coordinator):
     minutes = services.minutes_save(actor=coordinator, meeting=past_meeting, body="Text")
     services.minutes_circulate(actor=coordinator, minutes=minutes)
-    with pytest.raises(ValidationError) as refused:
-        services.minutes_approve(actor=coordinator, minutes=minutes, at_meeting=meeting)  # next week's
-    assert "at_meeting" in refused.value.message_dict
+    for not_yet in (meeting, past_meeting):  # next week's, and the meeting the minutes record
+        with pytest.raises(ValidationError) as refused:
+            services.minutes_approve(actor=coordinator, minutes=minutes, at_meeting=not_yet)
+        assert "at_meeting" in refused.value.message_dict
     assert Minutes.objects.get().status == MinutesStatus.CIRCULATED
+    assert services.approval_meetings(minutes=minutes) == []
+    assert services.next_approval_meeting(minutes=minutes) == meeting
 
 
-def test_it_circulates_only_after_the_meeting_has_started(meeting, coordinator):
+def test_it_offers_later_meetings_only_and_says_when_approval_becomes_possible(meeting, past_meeting, as_coordinator):
+    minutes = services.minutes_save(actor=meeting.created_by, meeting=past_meeting, body="Text")
+    services.minutes_circulate(actor=meeting.created_by, minutes=minutes)
+    url = reverse("meetings:minutes_edit", args=[past_meeting.pk])
+    page = as_coordinator.get(url).content.decode()
+    assert 'id="approve-not-yet"' in page and "Record the approval" not in page
+    later = later_meeting(past_meeting)
+    page = as_coordinator.get(url).content.decode()
+    assert f'<option value="{later.pk}" selected>' in page
+    assert f'<option value="{past_meeting.pk}"' not in page and f'<option value="{meeting.pk}"' not in page
+
+
+def test_it_circulates_only_after_the_meeting_has_started(meeting, coordinator, as_coordinator):
     minutes = services.minutes_save(actor=coordinator, meeting=meeting, body="Prepared in advance")
     with pytest.raises(ValidationError):
         services.minutes_circulate(actor=coordinator, minutes=minutes)
+    # The page agrees: no button, and a line that says when it becomes possible.
+    page = as_coordinator.get(reverse("meetings:minutes_edit", args=[meeting.pk])).content.decode()
+    assert "Circulate for review" not in page and 'id="circulate-not-yet"' in page
+    move_to(meeting, starts_in=-timedelta(minutes=5))
+    page = as_coordinator.get(reverse("meetings:minutes_edit", args=[meeting.pk])).content.decode()
+    assert "Circulate for review" in page and 'id="circulate-not-yet"' not in page
 
 
 def test_it_shows_drafts_to_organizers_only(past_meeting, coordinator, as_member, as_coordinator):
@@ -133,7 +155,7 @@ def test_it_walks_the_lifecycle_through_the_web(past_meeting, as_coordinator):
     base = reverse("meetings:minutes_edit", args=[past_meeting.pk])
     assert as_coordinator.post(base, {"body": "Agencies shared updates."}).status_code == 302
     assert as_coordinator.post(base + "circulate/").status_code == 302
-    response = as_coordinator.post(base + "approve/", {"at_meeting": past_meeting.pk})
+    response = as_coordinator.post(base + "approve/", {"at_meeting": later_meeting(past_meeting).pk})
     assert response.status_code == 302
     assert Minutes.objects.get().status == MinutesStatus.APPROVED
     page = as_coordinator.get(base).content.decode()
