@@ -43,6 +43,7 @@ from digests.notifications import notification_kind
 from digests.rendering import UnsafeContent, digest_message, notification_message
 from digests.sections import DigestWindow, digest_sections_build
 from digests.selectors import effective_settings
+from toolkit.mail import in_language
 
 logger = logging.getLogger(__name__)
 
@@ -193,7 +194,14 @@ _MARK_SENT = (
 
 
 def _compose(*, row: Delivery, defaults: TaskForceDigestDefaults) -> EmailMessage | Skip:
-    """The message for this row from what its person may see now, or why nothing is sent."""
+    """The message for this row from what its person may see now, or why nothing is sent.
+
+    Built in the person's language: the sections and notification texts of other apps are rendered here."""
+    with in_language(row.person):
+        return _compose_in_language(row=row, defaults=defaults)
+
+
+def _compose_in_language(*, row: Delivery, defaults: TaskForceDigestDefaults) -> EmailMessage | Skip:
     person = row.person
     if not person.is_active or person.agency is None or not person.agency.is_active:
         return Skip("inactive")

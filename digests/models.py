@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -21,19 +22,19 @@ if TYPE_CHECKING:
 
 
 class Frequency(models.TextChoices):
-    DAILY = "daily", "Daily"
-    WEEKLY = "weekly", "Weekly"
-    NEVER = "never", "Never"
+    DAILY = "daily", _("Daily")
+    WEEKLY = "weekly", _("Weekly")
+    NEVER = "never", _("Never")
 
 
 class Weekday(models.IntegerChoices):
-    MONDAY = 0, "Monday"
-    TUESDAY = 1, "Tuesday"
-    WEDNESDAY = 2, "Wednesday"
-    THURSDAY = 3, "Thursday"
-    FRIDAY = 4, "Friday"
-    SATURDAY = 5, "Saturday"
-    SUNDAY = 6, "Sunday"
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
 
 
 HOURS = [(hour, f"{hour:02d}:00") for hour in range(24)]
@@ -53,16 +54,16 @@ class DigestSettings(models.Model):
 
     frequency = models.CharField(max_length=10, choices=Frequency.choices, default=Frequency.WEEKLY)
     weekday = models.PositiveSmallIntegerField(
-        choices=Weekday.choices, default=Weekday.MONDAY, help_text="For a weekly digest."
+        choices=Weekday.choices, default=Weekday.MONDAY, help_text=_("For a weekly digest.")
     )
     hour = models.PositiveSmallIntegerField(choices=HOURS, default=7, validators=[MaxValueValidator(23)])
-    notify_referral_received = models.BooleanField("a referral is sent to my agency", default=True)
-    notify_consent_revoked = models.BooleanField("consent is withdrawn on a referral my agency holds", default=True)
-    notify_invitations = models.BooleanField("I am invited to a meeting or training", default=True)
+    notify_referral_received = models.BooleanField(_("a referral is sent to my agency"), default=True)
+    notify_consent_revoked = models.BooleanField(_("consent is withdrawn on a referral my agency holds"), default=True)
+    notify_invitations = models.BooleanField(_("I am invited to a meeting or training"), default=True)
     notify_agency_alerts = models.BooleanField(
-        "something needs my agency's attention (a referral left unanswered, a failing webhook)", default=True
+        _("something needs my agency's attention (a referral left unanswered, a failing webhook)"), default=True
     )
-    notify_announcements = models.BooleanField("the task force sends an announcement", default=True)
+    notify_announcements = models.BooleanField(_("the task force sends an announcement"), default=True)
 
     class Meta:
         abstract = True
@@ -81,8 +82,8 @@ class TaskForceDigestDefaults(DigestSettings):
     )
 
     class Meta(DigestSettings.Meta):
-        verbose_name = "task-force digest defaults"
-        verbose_name_plural = "task-force digest defaults"
+        verbose_name = _("task-force digest defaults")
+        verbose_name_plural = _("task-force digest defaults")
 
     def __str__(self) -> str:
         return "Task-force digest defaults"
@@ -131,11 +132,11 @@ class DigestPreference(DigestSettings):
 
 
 class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    SENDING = "sending", "Sending"
-    SENT = "sent", "Sent"
-    SKIPPED = "skipped", "Skipped"
-    FAILED = "failed", "Failed"
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    SKIPPED = "skipped", _("Skipped")
+    FAILED = "failed", _("Failed")
 
 
 DIGEST_KIND = "digest"

@@ -29,6 +29,8 @@ from digests.rendering import NotificationContent
 from outbox.services import outbox_enqueue_many
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from agencies.models import User
 
 NOTIFY_TASK = "digests.tasks.notify"  # older outbox rows: fan out and send in the worker
@@ -39,7 +41,10 @@ SEND_TASK = "digests.tasks.send_deliveries"
 class NotificationKind(Protocol):
     key: str  # "referral_received": the ledger's kind and the unsubscribe stream
     switch: str  # the preference field that turns it off, one of models.NOTIFICATION_SWITCHES
-    label: str  # completes "You will no longer receive ...": "notifications of new referrals"
+
+    @property
+    def label(self) -> StrOrPromise:
+        """Completes "You will no longer receive ...": "notifications of new referrals"."""
 
     def recipients(self, *, target_id: int) -> Iterable[User]:
         """Who may be told, as the event happens (active people only); rechecked by `build` at send time."""

@@ -9,18 +9,23 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from agencies.models import User
 from digests.models import DIGEST_KIND, Delivery, Frequency
 from digests.schedule import zone
 from digests.sections import DigestWindow, SectionContent
-from toolkit.mail import PortalEmail, list_id, portal_message_id
+from toolkit.mail import PortalEmail, in_language, list_id, portal_message_id
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 _UNSUBSCRIBE_SALT = "digests.unsubscribe"
 # Reference codes look like "JUN-2026-00042" (cases.services._next_reference_code).
@@ -33,10 +38,12 @@ class UnsafeContent(Exception):
 
 @dataclass(frozen=True)
 class NotificationContent:
-    subject: str
-    message: str  # a sentence or two, no case details: "A new referral was sent to your agency."
+    """Its words may be lazy translations: they are rendered in the person's language (`in_language`)."""
+
+    subject: StrOrPromise
+    message: StrOrPromise  # a sentence or two, no case details: "A new referral was sent to your agency."
     link_url: str
-    link_label: str
+    link_label: StrOrPromise
 
 
 def unsubscribe_token(*, person_id: int, stream: str) -> str:
@@ -103,8 +110,10 @@ def _message(
 
 
 def digest_subject(frequency: str) -> str:
-    label = "weekly" if frequency == Frequency.WEEKLY else "daily"
-    return f"Your {label} task-force digest"
+    """In the active language: callers render a person's digest inside `in_language(person)`."""
+    if frequency == Frequency.WEEKLY:
+        return _("Your weekly task-force digest")
+    return _("Your daily task-force digest")
 
 
 def digest_message(
@@ -116,13 +125,18 @@ def digest_message(
     delivery: Delivery | None = None,
     preview: bool = False,
 ) -> EmailMultiAlternatives:
-    subject = ("[Preview] " if preview else "") + digest_subject(frequency)
-    context = {"sections": sections, "window": window, "frequency": frequency, "subject": subject}
-    return _message(person=person, delivery=delivery, stream=DIGEST_KIND, subject=subject, context=context)
+    # The person's language, whatever the caller's: the sections were built in it too (digests/delivery.py).
+    with in_language(person):
+        subject = digest_subject(frequency)
+        if preview:
+            subject = _("[Preview] %(subject)s") % {"subject": subject}
+        context = {"sections": sections, "window": window, "frequency": frequency, "subject": subject}
+        return _message(person=person, delivery=delivery, stream=DIGEST_KIND, subject=subject, context=context)
 
 
 def notification_message(
     *, person: User, kind: str, content: NotificationContent, delivery: Delivery | None = None
 ) -> EmailMultiAlternatives:
-    context = {"content": content, "subject": content.subject}
-    return _message(person=person, delivery=delivery, stream=kind, subject=content.subject, context=context)
+    with in_language(person):
+        context = {"content": content, "subject": content.subject}
+        return _message(person=person, delivery=delivery, stream=kind, subject=str(content.subject), context=context)

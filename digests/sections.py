@@ -32,6 +32,8 @@ from django.urls import reverse
 from django.utils.module_loading import import_string
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from agencies.models import User
 
 
@@ -47,7 +49,8 @@ class DigestWindow:
 
 @dataclass(frozen=True)
 class DigestItem:
-    text: str  # one line: "3 referrals are waiting for your agency to answer"
+    # Words may be lazy translations: they are rendered inside the person's language (digests/delivery.py).
+    text: StrOrPromise  # one line: "3 referrals are waiting for your agency to answer"
     url: str = ""  # absolute link into the portal, where the person signs in to see more
     when: datetime | None = None  # shown in the person's time zone, for dated items (a meeting)
 
@@ -55,10 +58,10 @@ class DigestItem:
 @dataclass(frozen=True)
 class SectionContent:
     key: str
-    title: str
+    title: StrOrPromise
     items: list[DigestItem] = field(default_factory=list)
     link_url: str = ""
-    link_label: str = ""
+    link_label: StrOrPromise = ""
 
 
 @runtime_checkable
@@ -66,7 +69,10 @@ class DigestSection(Protocol):
     """The interface a digest section implements (see the module docstring)."""
 
     key: str
-    title: str
+
+    @property
+    def title(self) -> StrOrPromise:
+        """The heading; read-only here, so that a plain or a lazy (translated) string both fit."""
 
     def build(self, *, person: User, window: DigestWindow) -> SectionContent | None:
         """What `person` may see, checked now through the model's `for_user()`; None or no items: left out."""

@@ -7,6 +7,7 @@ from zoneinfo import available_timezones
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from agencies.models import User
 from agencies.roles import Action
@@ -29,18 +30,18 @@ _SCHEDULE_FIELDS = ("frequency", "weekday", "hour")
 def _check_schedule(*, frequency: str, weekday: int, hour: int) -> None:
     errors = {}
     if frequency not in Frequency.values:
-        errors["frequency"] = "Choose daily, weekly or never."
+        errors["frequency"] = _("Choose daily, weekly or never.")
     if weekday not in Weekday.values:
-        errors["weekday"] = "Choose a day of the week."
+        errors["weekday"] = _("Choose a day of the week.")
     if hour not in dict(HOURS):
-        errors["hour"] = "Choose an hour from 00:00 to 23:00."
+        errors["hour"] = _("Choose an hour from 00:00 to 23:00.")
     if errors:
         raise ValidationError(errors)
 
 
 def _check_time_zone(time_zone: str) -> None:
     if time_zone and time_zone not in available_timezones():
-        raise ValidationError({"time_zone": "Choose a time zone from the list."})
+        raise ValidationError({"time_zone": _("Choose a time zone from the list.")})
 
 
 @transaction.atomic
@@ -147,8 +148,8 @@ def digest_defaults_update(
 def stream_label(stream: str) -> str:
     """What an unsubscribe link stops, for its confirmation page."""
     if stream == DIGEST_KIND:
-        return "the task-force digest"
-    return notification_kind(stream).label
+        return _("the task-force digest")
+    return str(notification_kind(stream).label)
 
 
 @transaction.atomic

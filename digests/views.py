@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -37,7 +38,7 @@ def preferences(request: AuthenticatedRequest) -> HttpResponse:
     person = request.user
     if request.method == "POST" and request.POST.get("action") == "reset":
         services.digest_preference_reset(actor=person)
-        messages.success(request, "You now follow the task force's email defaults.")
+        messages.success(request, _("You now follow the task force's email defaults."))
         return redirect("digests:preferences")
     own = selectors.preference_of(person)
     chosen = own or TaskForceDigestDefaults.current()
@@ -49,7 +50,7 @@ def preferences(request: AuthenticatedRequest) -> HttpResponse:
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, "Your email preferences are saved.")
+            messages.success(request, _("Your email preferences are saved."))
             return redirect("digests:preferences")
     context = {
         "form": form,
@@ -80,7 +81,7 @@ def defaults(request: AuthenticatedRequest) -> HttpResponse:
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, "The task force's email defaults are saved.")
+            messages.success(request, _("The task force's email defaults are saved."))
             return redirect("digests:defaults")
     context = {"form": form, "current": current, **_fields(form, ("weekday", "hour"))}
     return render(request, "digests/defaults.html", context, status=400 if form.errors else 200)

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext as _
+
 if TYPE_CHECKING:
     from types import ModuleType
 
@@ -155,7 +157,7 @@ def _tidy(axes: Any, *, grid_axis: str, largest: float) -> None:
         axes.text(
             0.98,
             0.98,
-            "Nothing to draw: every figure is zero or suppressed (see the table).",
+            _("Nothing to draw: every figure is zero or suppressed (see the table)."),
             transform=axes.transAxes,
             ha="right",
             va="top",
@@ -185,8 +187,8 @@ def describe(measure: dict[str, Any], period_label: str) -> str:
         prefix = f"{name}: " if len(series) > 1 else ""
         if shown and max(shown)[0] > 0:
             value, label = max(shown, key=lambda item: item[0])
-            parts.append(f"{prefix}highest {label} ({value:,}).")
+            parts.append(prefix + _("highest %(label)s (%(value)s).") % {"label": label, "value": f"{value:,}"})
         if hidden:
-            parts.append(f"{prefix}{hidden} of {len(cells)} suppressed.")
-    parts.append("The table beside the chart has every figure.")
+            parts.append(prefix + _("%(hidden)s of %(count)s suppressed.") % {"hidden": hidden, "count": len(cells)})
+    parts.append(_("The table beside the chart has every figure."))
     return " ".join(parts)

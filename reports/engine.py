@@ -25,7 +25,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from reports.measures import Measure, MeasureResult, Statistic, measures_by_key
 from reports.periods import Period
@@ -80,6 +80,15 @@ def consistent_reads() -> Iterator[None]:
 def publish(
     *, period: Period, measures: Sequence[Measure], results: Sequence[MeasureResult], threshold: int | None = None
 ) -> dict[str, Any]:
+    # Published content is data, frozen and hashed: always in English, whoever computes it first. Pages
+    # translate it for their reader (reports/display.py); files and the funder get it as it is.
+    with translation.override("en"):
+        return _publish(period=period, measures=measures, results=results, threshold=threshold)
+
+
+def _publish(
+    *, period: Period, measures: Sequence[Measure], results: Sequence[MeasureResult], threshold: int | None = None
+) -> dict[str, Any]:
     limit = suppression_threshold(threshold)
     laid_out = {key for result in results for row in result.rows for key in row.cells if key}
     counts: dict[str, Count] = {}
@@ -113,22 +122,23 @@ def _measure(
     chart = measure.chart
     return {
         "key": measure.key,
-        "title": measure.title,
-        "sheet": measure.sheet or measure.title,
+        # str(): a measure's words may be lazy translations; JSON takes text only.
+        "title": str(measure.title),
+        "sheet": str(measure.sheet or measure.title),
         "group": measure.group.value,
-        "definition": measure.definition,
-        "notes": list(result.notes),
-        "columns": [{"key": column.key, "label": column.label} for column in result.columns],
+        "definition": str(measure.definition),
+        "notes": [str(note) for note in result.notes],
+        "columns": [{"key": column.key, "label": str(column.label)} for column in result.columns],
         "rows": [
             {
                 "key": row.key,
-                "label": row.label,
+                "label": str(row.label),
                 "kind": row.kind.value,
                 "cells": [_cell(key, protection, statistics) for key in row.cells],
             }
             for row in result.rows
         ],
-        "chart": {"kind": chart.kind, "columns": list(chart.columns), "alt": chart.alt} if chart else None,
+        "chart": {"kind": chart.kind, "columns": list(chart.columns), "alt": str(chart.alt)} if chart else None,
     }
 
 

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from reports.engine import canonical_json, consistent_reads, sha256_hex
 from reports.funder import funder_items, funder_template
@@ -72,7 +73,7 @@ def figures_compute(*, period: Period, measure_keys: Sequence[str]) -> dict[str,
 def frozen_figures(*, report: Report) -> dict[str, Any]:
     """An approved report's exact figures, checked against their hash."""
     if not report.figures:
-        raise FiguresMissing("This report was approved before exact figures were frozen with reports.")
+        raise FiguresMissing(_("This report was approved before exact figures were frozen with reports."))
     if sha256_hex(report.figures) != report.figures_hash:
         raise FiguresCorrupted(f"report {report.pk} does not match its figures hash")
     figures: dict[str, Any] = json.loads(report.figures)
@@ -89,7 +90,7 @@ def report_figures(*, report: Report) -> dict[str, Any]:
 def funder_copy(*, report: Report) -> dict[str, Any]:
     """The funder copy: the report's exact figures laid out by its template's items."""
     if not report.template:
-        raise FiguresMissing("Choose the award's form (template) for this report first.")
+        raise FiguresMissing(_("Choose the award's form (template) for this report first."))
     figures = report_figures(report=report)
     return funder_layout(report=report, figures=figures)
 

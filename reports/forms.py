@@ -6,6 +6,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from reports.funder import funder_templates
 from reports.measures import grouped_choices
@@ -15,12 +17,12 @@ from reports.releases import check_publishable, quarter_of, quarters_before
 from reports.services import BACKGROUND_FORMATS, check_template
 
 QUARTERS = [
-    ("1", "Q1: January-March"),
-    ("2", "Q2: April-June"),
-    ("3", "Q3: July-September"),
-    ("4", "Q4: October-December"),
+    ("1", gettext_lazy("Q1: January-March")),
+    ("2", gettext_lazy("Q2: April-June")),
+    ("3", gettext_lazy("Q3: July-September")),
+    ("4", gettext_lazy("Q4: October-December")),
 ]
-HALVES = [("1", "January-June"), ("2", "July-December")]
+HALVES = [("1", gettext_lazy("January-June")), ("2", gettext_lazy("July-December"))]
 
 
 def _years() -> list[tuple[str, str]]:
@@ -31,21 +33,33 @@ def _years() -> list[tuple[str, str]]:
 class ReportForm(forms.Form):
     """A period and the measures. Fields that do not apply to the chosen kind of period are ignored."""
 
-    kind = forms.ChoiceField(label="Kind of period", choices=PeriodKind.choices, widget=forms.RadioSelect)
-    year = forms.TypedChoiceField(label="Year", coerce=int, empty_value=None, required=False, choices=_years)
-    quarter = forms.TypedChoiceField(label="Quarter", coerce=int, empty_value=None, required=False, choices=QUARTERS)
-    half = forms.TypedChoiceField(label="Half-year", coerce=int, empty_value=None, required=False, choices=HALVES)
-    start = forms.DateField(label="First day", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="Last day", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    kind = forms.ChoiceField(label=gettext_lazy("Kind of period"), choices=PeriodKind.choices, widget=forms.RadioSelect)
+    year = forms.TypedChoiceField(
+        label=gettext_lazy("Year"), coerce=int, empty_value=None, required=False, choices=_years
+    )
+    quarter = forms.TypedChoiceField(
+        label=gettext_lazy("Quarter"), coerce=int, empty_value=None, required=False, choices=QUARTERS
+    )
+    half = forms.TypedChoiceField(
+        label=gettext_lazy("Half-year"), coerce=int, empty_value=None, required=False, choices=HALVES
+    )
+    start = forms.DateField(
+        label=gettext_lazy("First day"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=gettext_lazy("Last day"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     template = forms.ChoiceField(
-        label="Award's form (for the funder copy)",
+        label=gettext_lazy("Award's form (for the funder copy)"),
         required=False,
-        help_text="The funder copy lays the exact figures out as this form asks for them; its measures are added.",
+        help_text=gettext_lazy(
+            "The funder copy lays the exact figures out as this form asks for them; its measures are added."
+        ),
     )
     measures = forms.MultipleChoiceField(
-        label="Measures",
+        label=gettext_lazy("Measures"),
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose at least one measure."},
+        error_messages={"required": gettext_lazy("Choose at least one measure.")},
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -55,7 +69,7 @@ class ReportForm(forms.Form):
         measures.choices = grouped_choices()
         template = self.fields["template"]
         assert isinstance(template, forms.ChoiceField)
-        template.choices = [("", "None: partner copy only"), *template_choices()]
+        template.choices = [("", _("None: partner copy only")), *template_choices()]
         today = timezone.localdate()
         self.fields["year"].initial = str(today.year)
         self.fields["quarter"].initial = str((today.month - 1) // 3 + 1)
@@ -111,8 +125,8 @@ def recent_periods(*, count: int = 12, today: date | None = None) -> list[Period
 class FunderPickForm(forms.Form):
     """The grant manager's workflow: the award's form and its period (a quarter or a half-year, by slug)."""
 
-    template = forms.ChoiceField(label="Award's form", choices=template_choices)
-    period = forms.ChoiceField(label="Period")
+    template = forms.ChoiceField(label=gettext_lazy("Award's form"), choices=template_choices)
+    period = forms.ChoiceField(label=gettext_lazy("Period"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -120,8 +134,8 @@ class FunderPickForm(forms.Form):
         assert isinstance(period, forms.ChoiceField)
         periods = recent_periods()
         period.choices = [
-            ("Quarters", [(p.slug, p.label) for p in periods if p.kind == PeriodKind.QUARTER]),
-            ("Half-years", [(p.slug, p.label) for p in periods if p.kind == PeriodKind.HALF]),
+            (_("Quarters"), [(p.slug, p.label) for p in periods if p.kind == PeriodKind.QUARTER]),
+            (_("Half-years"), [(p.slug, p.label) for p in periods if p.kind == PeriodKind.HALF]),
         ]
 
     def clean(self) -> dict[str, Any]:
@@ -129,7 +143,7 @@ class FunderPickForm(forms.Form):
         data = self.cleaned_data
         chosen = period_from_slug(data.get("period") or "")
         if "period" in data and chosen is None:
-            self.add_error("period", "Choose a quarter or a half-year from the list.")
+            self.add_error("period", _("Choose a quarter or a half-year from the list."))
         elif chosen is not None and data.get("template"):
             try:
                 check_template(template=data["template"], period=chosen)
@@ -157,7 +171,7 @@ class RemindForm(forms.Form):
     def clean_period(self) -> Period:
         period = period_from_slug(self.cleaned_data["period"])
         if period is None:
-            raise ValidationError("Choose a quarter or a half-year.")
+            raise ValidationError(_("Choose a quarter or a half-year."))
         return period
 
 

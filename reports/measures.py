@@ -33,6 +33,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext_lazy
+
 from reports.suppression import Count, Relation
 
 if TYPE_CHECKING:
@@ -44,6 +46,20 @@ class Group(StrEnum):
     MEETINGS = "Meetings"
     TRAININGS = "Trainings"
     ACTIVITY = "Task-force activity"
+
+
+_GROUP_LABELS = {
+    Group.REFERRALS: gettext_lazy("Referrals"),
+    Group.MEETINGS: gettext_lazy("Meetings"),
+    Group.TRAININGS: gettext_lazy("Trainings"),
+    Group.ACTIVITY: gettext_lazy("Task-force activity"),
+}
+
+
+def group_label(group: str) -> str:
+    """A group's name in the active language (its value, English, is what published content holds)."""
+    label = _GROUP_LABELS.get(group)  # type: ignore[call-overload]  # a StrEnum key matches its plain value
+    return str(label) if label is not None else group
 
 
 class RowKind(StrEnum):
@@ -141,8 +157,9 @@ def measures_by_key(keys: Iterable[str]) -> list[Measure]:
 
 
 def grouped_choices() -> list[tuple[str, list[tuple[str, str]]]]:
-    """(group, [(key, title)]) for forms, in order; groups without measures yet are left out."""
+    """(group, [(key, title)]) for forms, in order and in the active language; groups without measures yet
+    are left out."""
     groups: dict[str, list[tuple[str, str]]] = {}
     for measure in all_measures():
-        groups.setdefault(measure.group.value, []).append((measure.key, measure.title))
+        groups.setdefault(group_label(measure.group), []).append((measure.key, str(measure.title)))
     return list(groups.items())

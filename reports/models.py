@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from agencies.roles import Action
 from reports.periods import Period, PeriodKind
@@ -17,8 +18,8 @@ if TYPE_CHECKING:
 
 
 class ReportStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    APPROVED = "approved", "Approved"
+    DRAFT = "draft", _("Draft")
+    APPROVED = "approved", _("Approved")
 
 
 class SnapshotImmutable(RuntimeError):
@@ -96,7 +97,7 @@ class Report(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Grant report, {self.period.label}"
+        return str(_("Grant report, %(period)s") % {"period": self.period.label})
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None and Report.objects.filter(pk=self.pk, status=ReportStatus.APPROVED).exists():
@@ -119,15 +120,15 @@ class Report(models.Model):
 
 class ExportFormat(models.TextChoices):
     CSV = "csv", "CSV"
-    XLSX = "xlsx", "Excel workbook (XLSX)"
-    PDF = "pdf", "Printable report (PDF)"
+    XLSX = "xlsx", _("Excel workbook (XLSX)")
+    PDF = "pdf", _("Printable report (PDF)")
 
 
 class ExportStatus(models.TextChoices):
-    QUEUED = "queued", "Waiting to start"
-    RUNNING = "running", "Being prepared"
-    DONE = "done", "Ready"
-    FAILED = "failed", "Failed"
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Being prepared")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
 
 
 class ExportJobQuerySet(models.QuerySet["ExportJob"]):

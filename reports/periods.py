@@ -16,17 +16,20 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.dates import MONTHS
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 FIRST_YEAR = 2000
 CUSTOM_MAX_DAYS = 5 * 366
 
 
 class PeriodKind(models.TextChoices):
-    QUARTER = "quarter", "Calendar quarter"
-    HALF = "half", "Half-year (January-June or July-December)"
-    FISCAL_YEAR = "fiscal_year", "Federal fiscal year (October-September)"
-    CUSTOM = "custom", "Custom range"
+    QUARTER = "quarter", gettext_lazy("Calendar quarter")
+    HALF = "half", gettext_lazy("Half-year (January-June or July-December)")
+    FISCAL_YEAR = "fiscal_year", gettext_lazy("Federal fiscal year (October-September)")
+    CUSTOM = "custom", gettext_lazy("Custom range")
 
 
 def task_force_zone() -> ZoneInfo:
@@ -50,13 +53,21 @@ class Period:
 
     @property
     def label(self) -> str:
+        """In the active language: "2026 Q4 (October-December 2026)"; published content keeps the English one."""
+        months = _months(self.start, self.end)
         if self.kind == PeriodKind.QUARTER:
-            return f"{self.start.year} Q{(self.start.month - 1) // 3 + 1} ({_months(self.start, self.end)})"
+            quarter = (self.start.month - 1) // 3 + 1
+            return _("%(year)s Q%(quarter)s (%(months)s)") % {
+                "year": self.start.year,
+                "quarter": quarter,
+                "months": months,
+            }
         if self.kind == PeriodKind.HALF:
-            return f"{self.start.year} H{1 if self.start.month == 1 else 2} ({_months(self.start, self.end)})"
+            half = 1 if self.start.month == 1 else 2
+            return _("%(year)s H%(half)s (%(months)s)") % {"year": self.start.year, "half": half, "months": months}
         if self.kind == PeriodKind.FISCAL_YEAR:
-            return f"Federal fiscal year {self.end.year} ({_months(self.start, self.end)})"
-        return f"{_day(self.start)} to {_day(self.end)}"
+            return _("Federal fiscal year %(year)s (%(months)s)") % {"year": self.end.year, "months": months}
+        return _("%(start)s to %(end)s") % {"start": day_label(self.start), "end": day_label(self.end)}
 
     @property
     def slug(self) -> str:
@@ -80,10 +91,16 @@ class Period:
     def has_ended(self) -> bool:
         return self.end < timezone.localdate()
 
+    @property
+    def english_label(self) -> str:
+        """The label in published content, files and the funder's copies: always English."""
+        with translation.override("en"):
+            return self.label
+
     def as_dict(self) -> dict[str, str]:
         return {
             "kind": self.kind,
-            "label": self.label,
+            "label": self.english_label,
             "start": self.start.isoformat(),
             "end": self.end.isoformat(),
             "time_zone": settings.TIME_ZONE,
@@ -103,7 +120,7 @@ def period_build(
     Raises ValidationError keyed by the field at fault, with a message a person can act on.
     """
     if kind not in PeriodKind.values:
-        raise ValidationError({"kind": "Choose a quarter, a half-year, a federal fiscal year or a custom range."})
+        raise ValidationError({"kind": _("Choose a quarter, a half-year, a federal fiscal year or a custom range.")})
     if kind == PeriodKind.CUSTOM:
         return _custom(start, end)
     _check_year(year)
@@ -113,10 +130,9 @@ def period_build(
         return Period(kind, date(year - 1, 10, 1), date(year, 9, 30))
     count = 4 if kind == PeriodKind.QUARTER else 2
     if part is None or not 1 <= part <= count:
-        what = (
-            "quarter (1 to 4)" if kind == PeriodKind.QUARTER else "half-year (1 for January-June, 2 for July-December)"
-        )
-        raise ValidationError({"part": f"Choose the {what}."})
+        if kind == PeriodKind.QUARTER:
+            raise ValidationError({"part": _("Choose the quarter (1 to 4).")})
+        raise ValidationError({"part": _("Choose the half-year (1 for January-June, 2 for July-December).")})
     months = 12 // count
     first = date(year, (part - 1) * months + 1, 1)
     last_month_first = date(year, part * months, 1)
@@ -142,7 +158,7 @@ def last_months(count: int, *, today: date | None = None) -> Period:
     """The `count` calendar months up to and including the current one (for the dashboard)."""
     today = today or timezone.localdate()
     first = today.replace(day=1)
-    for _ in range(count - 1):
+    for _step in range(count - 1):
         first = (first - timedelta(days=1)).replace(day=1)
     return Period(PeriodKind.CUSTOM, first, _month_end(today.replace(day=1)))
 
@@ -150,25 +166,27 @@ def last_months(count: int, *, today: date | None = None) -> Period:
 def _custom(start: date | None, end: date | None) -> Period:
     errors = {}
     if start is None:
-        errors["start"] = "Give the first day of the range."
+        errors["start"] = _("Give the first day of the range.")
     if end is None:
-        errors["end"] = "Give the last day of the range."
+        errors["end"] = _("Give the last day of the range.")
     if errors:
         raise ValidationError(errors)
     assert start is not None and end is not None
     if end < start:
-        raise ValidationError({"end": "The last day must be on or after the first day."})
+        raise ValidationError({"end": _("The last day must be on or after the first day.")})
     if start.year < FIRST_YEAR or end.year > timezone.localdate().year + 1:
-        raise ValidationError({"start": f"Choose dates from {FIRST_YEAR} to next year."})
+        raise ValidationError({"start": _("Choose dates from %(first)s to next year.") % {"first": FIRST_YEAR}})
     if (end - start).days >= CUSTOM_MAX_DAYS:
-        raise ValidationError({"end": "A custom range can span at most five years."})
+        raise ValidationError({"end": _("A custom range can span at most five years.")})
     return Period(PeriodKind.CUSTOM, start, end)
 
 
 def _check_year(year: int | None) -> None:
     latest = timezone.localdate().year + 1
     if year is None or not FIRST_YEAR <= year <= latest:
-        raise ValidationError({"year": f"Choose a year from {FIRST_YEAR} to {latest}."})
+        raise ValidationError(
+            {"year": _("Choose a year from %(first)s to %(last)s.") % {"first": FIRST_YEAR, "last": latest}}
+        )
 
 
 def _month_end(first: date) -> date:
@@ -176,10 +194,17 @@ def _month_end(first: date) -> date:
 
 
 def _months(start: date, end: date) -> str:
+    # Django's month names, in the active language (strftime's %B follows the C locale: always English).
+    first, last = MONTHS[start.month], MONTHS[end.month]
     if start.year == end.year:
-        return f"{start:%B}-{end:%B} {end.year}"
-    return f"{start:%B} {start.year}-{end:%B} {end.year}"
+        return _("%(first)s-%(last)s %(year)s") % {"first": first, "last": last, "year": end.year}
+    return _("%(first)s %(first_year)s-%(last)s %(year)s") % {
+        "first": first,
+        "first_year": start.year,
+        "last": last,
+        "year": end.year,
+    }
 
 
-def _day(day: date) -> str:
-    return f"{day:%B} {day.day}, {day.year}"
+def day_label(day: date) -> str:
+    return _("%(month)s %(day)s, %(year)s") % {"month": MONTHS[day.month], "day": day.day, "year": day.year}

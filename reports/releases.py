@@ -33,18 +33,21 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from reports.engine import consistent_reads, publish, sha256_hex
 from reports.measures import all_measures
 from reports.models import ReportRelease
-from reports.periods import Period, PeriodKind, period_build
+from reports.periods import Period, PeriodKind, day_label, period_build
 
 WITHHELD = {"value": None, "display": "withheld", "status": "withheld"}
-DERIVED_NOTE = (
+# English in published content; pages translate it (reports/display.py).
+DERIVED_NOTE = gettext_noop(
     "Figures of a period of several quarters are the sums of the quarters' published figures; where a "
     "quarter's figure is suppressed, the sum is withheld and may be any number, small or zero."
 )
-MEDIANS_NOTE = "Medians are published for single quarters only: a median of several quarters is withheld."
+MEDIANS_NOTE = gettext_noop("Medians are published for single quarters only: a median of several quarters is withheld.")
 # Rates that can be derived from the quarters' shown figures: (measure, column) -> (numerator, denominator).
 DERIVED_RATES = {("attendance_by_agency", "rate"): ("attended", "open")}
 
@@ -65,10 +68,12 @@ def published_from(quarter: Period) -> date:
 def quarters_of(period: Period) -> list[Period]:
     """The calendar quarters a period is made of; ValidationError (keyed by field) when it is not whole quarters."""
     if period.start.day != 1 or period.start.month % 3 != 1:
-        raise ValidationError({"start": "Start on the first day of a quarter (1 January, 1 April, 1 July, 1 October)."})
+        raise ValidationError(
+            {"start": _("Start on the first day of a quarter (1 January, 1 April, 1 July, 1 October).")}
+        )
     after = period.end + timedelta(days=1)
     if after.day != 1 or after.month % 3 != 1:
-        message = "End on the last day of a quarter (31 March, 30 June, 30 September, 31 December)."
+        message = _("End on the last day of a quarter (31 March, 30 June, 30 September, 31 December).")
         raise ValidationError({"end": message})
     quarters = [quarter_of(period.start)]
     while quarters[-1].end < period.end:
@@ -83,8 +88,11 @@ def check_publishable(period: Period, *, today: date | None = None) -> list[Peri
     last = quarters[-1]
     first_day = published_from(last)
     if first_day > today:
-        when = f"{first_day:%B} {first_day.day}, {first_day.year}"
-        message = f"Figures for {last.label} are published from {when}, once the quarter has ended and settled."
+        when = day_label(first_day)
+        message = _("Figures for %(period)s are published from %(day)s, once the quarter has ended and settled.") % {
+            "period": last.label,
+            "day": when,
+        }
         raise ValidationError({"end": message})
     return quarters
 
@@ -95,7 +103,7 @@ def quarter_of(day: date) -> Period:
 
 def quarters_before(quarter: Period, count: int) -> Period:
     """The quarter `count` quarters before `quarter`."""
-    for _ in range(count):
+    for _step in range(count):
         quarter = quarter_of(quarter.start - timedelta(days=1))
     return quarter
 
@@ -164,7 +172,10 @@ def combine(*, period: Period, releases: Sequence[dict[str, Any]], measure_keys:
     missing = sorted(wanted - set.intersection(*available))
     if missing:
         raise ValidationError(
-            {"measures": f"“{missing[0]}” was added after these quarters were published; choose a later period."}
+            {
+                "measures": _("“%(measure)s” was added after these quarters were published; choose a later period.")
+                % {"measure": missing[0]}
+            }
         )
     if len(releases) == 1:
         measures = [m for m in first["measures"] if m["key"] in wanted]

@@ -15,7 +15,9 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from agencies.models import User
 from agencies.roles import Action
@@ -47,7 +49,7 @@ def report_create(*, actor: User, period: Period, measures: list[str], template:
         raise PermissionDenied
     known = measure_keys()
     if (not measures and not template) or set(measures) - set(known):
-        raise ValidationError({"measures": "Choose at least one measure from the list."})
+        raise ValidationError({"measures": _("Choose at least one measure from the list.")})
     check_template(template=template, period=period)
     check_publishable(period)  # whole quarters, ended and settled: nothing else is ever published
     with transaction.atomic():
@@ -68,12 +70,12 @@ def report_template_set(*, report: Report, actor: User, template: str) -> Report
     if not actor.can(Action.VIEW_REPORTS):
         raise PermissionDenied
     if report.is_approved:
-        raise ValidationError("This report is already approved; an approved report never changes.")
+        raise ValidationError(_("This report is already approved; an approved report never changes."))
     check_template(template=template, period=report.period)
     with transaction.atomic():
         locked = Report.objects.select_for_update().get(pk=report.pk)
         if locked.is_approved:
-            raise ValidationError("This report is already approved; an approved report never changes.")
+            raise ValidationError(_("This report is already approved; an approved report never changes."))
         locked.template = template
         locked.measures = _with_template_measures(locked.measures, template)
         locked.save(update_fields=["template", "measures"])
@@ -88,10 +90,12 @@ def check_template(*, template: str, period: Period) -> None:
     try:
         chosen = funder_template(template)
     except KeyError:
-        raise ValidationError({"template": "Choose the award's form from the list."}) from None
+        raise ValidationError({"template": _("Choose the award's form from the list.")}) from None
     if period.kind not in chosen.period_kinds:
-        kinds = " or ".join(PeriodKind(kind).label.lower() for kind in chosen.period_kinds)
-        raise ValidationError({"template": f"{chosen.title} is filed per {kinds}: choose such a period."})
+        either = _("or")
+        kinds = f" {either} ".join(str(PeriodKind(kind).label).lower() for kind in chosen.period_kinds)
+        message = _("%(form)s is filed per %(kinds)s: choose such a period.") % {"form": chosen.title, "kinds": kinds}
+        raise ValidationError({"template": message})
 
 
 def _with_template_measures(measures: list[str], template: str) -> list[str]:
@@ -105,17 +109,17 @@ def report_approve(*, report: Report, actor: User, reviewed: str) -> Report:
     if not actor.can(Action.APPROVE_REPORTS):
         raise PermissionDenied
     if report.is_approved:
-        raise ValidationError("This report is already approved; an approved report never changes.")
+        raise ValidationError(_("This report is already approved; an approved report never changes."))
     content = report_publish(period=report.period, measure_keys=report.measures)
     if figures_fingerprint(content) != reviewed:
-        raise FiguresChanged("The figures changed since you opened this report. Review them again, then approve.")
+        raise FiguresChanged(_("The figures changed since you opened this report. Review them again, then approve."))
     text = canonical_json(content)
     # The funder copy's exact figures, read once; the approver never sees them (reports/figures.py).
     exact = canonical_json(figures_compute(period=report.period, measure_keys=report.measures))
     with transaction.atomic():
         locked = Report.objects.select_for_update().get(pk=report.pk)
         if locked.is_approved:
-            raise ValidationError("This report is already approved; an approved report never changes.")
+            raise ValidationError(_("This report is already approved; an approved report never changes."))
         locked.status, locked.content, locked.content_hash = ReportStatus.APPROVED, text, sha256_hex(text)
         locked.figures, locked.figures_hash = exact, sha256_hex(exact)
         locked.approved_by, locked.approved_at = actor, timezone.now()
@@ -188,7 +192,7 @@ def export_request(*, report: Report, actor: User, file_format: str) -> ExportJo
     if not actor.can(Action.EXPORT_REPORTS):
         raise PermissionDenied
     if file_format not in BACKGROUND_FORMATS:
-        raise ValidationError({"format": "Choose XLSX or PDF."})
+        raise ValidationError({"format": _("Choose XLSX or PDF.")})
     from outbox.services import outbox_enqueue  # database-first: a broker outage delays it, loses nothing
 
     with transaction.atomic():
@@ -212,7 +216,7 @@ def export_prepare(*, job_id: UUID) -> None:
         content = report_content(report=job.report, on_progress=computing)
     except SnapshotCorrupted:
         logger.error("export %s refused: report %s failed its integrity check", job.pk, job.report_id)
-        _fail(job, "The approved report failed its integrity check, so it was not exported. Tell a coordinator.")
+        _fail(job, _INTEGRITY_FAILED)
         return
     ExportJob.objects.filter(pk=job.pk).update(progress=60)
     _write(job, content)
@@ -230,7 +234,14 @@ def export_fail(*, job_id: UUID) -> None:
     """The task gave up (after its retries): say so instead of leaving a spinner."""
     job = ExportJob.objects.filter(pk=job_id).exclude(status=ExportStatus.DONE).first()
     if job is not None:
-        _fail(job, "Something went wrong while preparing the file. Please try again.")
+        _fail(job, _SOMETHING_FAILED)
+
+
+# Stored in English (the job's row is read by whoever opens it); the export page translates it (views._failure).
+_INTEGRITY_FAILED = gettext_noop(
+    "The approved report failed its integrity check, so it was not exported. Tell a coordinator."
+)
+_SOMETHING_FAILED = gettext_noop("Something went wrong while preparing the file. Please try again.")
 
 
 def _fail(job: ExportJob, message: str) -> None:
@@ -247,7 +258,8 @@ def _write(job: ExportJob, content: dict[str, Any]) -> None:
 
     try:
         meta = document_meta(report=job.report, content=content)
-        _WRITERS[ExportFormat(job.format)](content, meta, partial, on_progress=writing)
+        with translation.override("en"):  # the files are English whoever asked (charts' words included)
+            _WRITERS[ExportFormat(job.format)](content, meta, partial, on_progress=writing)
         os.replace(partial, final)
     finally:
         partial.unlink(missing_ok=True)
@@ -350,9 +362,10 @@ def funder_export(
         raise PermissionDenied
     writers = {ExportFormat.XLSX: funder_export_files.funder_xlsx, ExportFormat.PDF: funder_export_files.funder_pdf}
     if file_format not in writers:
-        raise ValidationError({"format": "Choose XLSX or PDF."})
-    copy = funder_copy(report=report)
-    data = writers[ExportFormat(file_format)](copy)
+        raise ValidationError({"format": _("Choose XLSX or PDF.")})
+    with translation.override("en"):  # the funder's filing is in English, whatever the grant manager reads
+        copy = funder_copy(report=report)
+        data = writers[ExportFormat(file_format)](copy)
     funder_copy_record(actor=actor, report=report, copy=copy, file_format=file_format, request=request)
     state = "approved" if report.is_approved else "draft"
     return data, f"funder-{report.template}-{report.period.slug}-{state}.{file_format}"
@@ -367,11 +380,11 @@ def gap_remind(*, actor: User, key: str, period: Period, agency_id: int, request
     if not may_read_funder_copy(actor):
         raise PermissionDenied
     if not completeness_can_remind(key=key):
-        raise ValidationError("These figures have no one to remind.")
+        raise ValidationError(_("These figures have no one to remind."))
     gaps = completeness_gaps(period).get(key, [])
     gap = next((gap for gap in gaps if gap.agency_id == agency_id), None)
     if gap is None:
-        raise ValidationError("Nothing is missing there any more: no reminder was sent.")
+        raise ValidationError(_("Nothing is missing there any more: no reminder was sent."))
     with transaction.atomic():
         asked = completeness_remind(key=key, period=period, agency_id=agency_id)
         detail = {"check": key, "period": f"{period.start.isoformat()}/{period.end.isoformat()}", "people": asked}

@@ -38,6 +38,7 @@ from enum import StrEnum
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext
 
 logger = logging.getLogger(__name__)
 
@@ -98,13 +99,16 @@ WITHHELD_MARKER = "withheld"
 
 
 def legend(threshold: int) -> list[str]:
-    """The explanation every output prints under its tables."""
+    """The explanation every output prints under its tables, in the active language (published content: English)."""
     return [
-        f"“{small_marker(threshold)}”: a count from 1 to {threshold - 1}, not published so that no one can be"
-        " singled out.",
-        f"“{WITHHELD_MARKER}”: a count hidden so that a small count cannot be worked out from totals or other"
-        " figures (where every count of a table is withheld, any of them may be small or zero).",
-        "Zero means none. Counts of agencies are not suppressed: they do not describe a person.",
+        gettext("“%(marker)s”: a count from 1 to %(largest)s, not published so that no one can be singled out.")
+        % {"marker": small_marker(threshold), "largest": threshold - 1},
+        gettext(
+            "“%(marker)s”: a count hidden so that a small count cannot be worked out from totals or other"
+            " figures (where every count of a table is withheld, any of them may be small or zero)."
+        )
+        % {"marker": gettext(WITHHELD_MARKER)},
+        gettext("Zero means none. Counts of agencies are not suppressed: they do not describe a person."),
     ]
 
 

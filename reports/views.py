@@ -13,6 +13,8 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse, Strea
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies.access import AuthenticatedRequest, requires
@@ -20,6 +22,7 @@ from agencies.roles import Action, Role
 from reports import selectors, services
 from reports.charts import chart_for
 from reports.completeness import completeness_can_remind, completeness_gaps
+from reports.display import content_for_reader
 from reports.engine import FiguresChanged, figures_fingerprint
 from reports.figures import FiguresCorrupted, FiguresMissing, funder_copy
 from reports.forms import (
@@ -41,18 +44,19 @@ FILE_TYPES = {
     ExportFormat.PDF: "application/pdf",
 }
 
-_CORRUPTED = (
+_CORRUPTED = gettext_lazy(
     "This approved report failed its integrity check: its frozen figures no longer match their fingerprint. "
     "Nothing was shown or exported. A coordinator has been told in the audit trail; please let them know too."
 )
-_MOVED = "The figures changed while they were being computed. Please reload the page."
+_MOVED = gettext_lazy("The figures changed while they were being computed. Please reload the page.")
 
 
 def _unpublishable(error: ValidationError) -> str:
-    return "These figures cannot be shown: " + " ".join(error.messages)
+    return _("These figures cannot be shown: %(reasons)s") % {"reasons": " ".join(error.messages)}
 
 
 def _measures(content: dict[str, Any]) -> list[dict[str, Any]]:
+    """The measures of content already put in the reader's language (reports/display.py), with their charts."""
     label = content["period"]["label"]
     return [{"data": measure, "chart": chart_for(measure, label)} for measure in content["measures"]]
 
@@ -64,9 +68,10 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
         overview = selectors.dashboard_overview()
     except (FiguresChanged, SnapshotCorrupted):
         overview = None
+    shown = content_for_reader(overview) if overview else None
     context = {
-        "overview": overview,
-        "overview_measures": _measures(overview) if overview else [],
+        "overview": shown,
+        "overview_measures": _measures(shown) if shown else [],
         "approved": reports.filter(status=ReportStatus.APPROVED)[:25],
         "drafts": reports.filter(status=ReportStatus.DRAFT)[:25],
         "is_coordinator": request.user.has_role(Role.COORDINATOR),
@@ -89,7 +94,7 @@ def report_new(request: AuthenticatedRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Draft saved. These are its figures as of now.")
+            messages.success(request, _("Draft saved. These are its figures as of now."))
             return redirect("reports:detail", pk=report.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "reports/report_form.html", {"form": form}, status=status)
@@ -113,11 +118,12 @@ def report_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def _detail_context(
     request: AuthenticatedRequest, report: Any, content: dict[str, Any], **extra: Any
 ) -> dict[str, Any]:
+    shown = content_for_reader(content)
     return {
         "report": report,
-        "content": content,
-        "measures": _measures(content),
-        "fingerprint": figures_fingerprint(content),
+        "content": shown,
+        "measures": _measures(shown),
+        "fingerprint": figures_fingerprint(content),  # of the published content, as approval recomputes it
         "computed_at": datetime.fromisoformat(content["computed_at"]),
         "can_approve": not report.is_approved and request.user.can(Action.APPROVE_REPORTS),
         "can_export": request.user.can(Action.EXPORT_REPORTS),
@@ -133,7 +139,7 @@ def _detail_context(
 def report_approve(request: AuthenticatedRequest) -> HttpResponse:
     form = ApproveForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "That approval could not be read; nothing was approved.")
+        messages.error(request, _("That approval could not be read; nothing was approved."))
         return redirect("reports:dashboard")
     pk = form.cleaned_data["report"]
     report = selectors.report_get(user=request.user, pk=pk)
@@ -149,7 +155,7 @@ def report_approve(request: AuthenticatedRequest) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("reports:detail", pk=pk)
-    messages.success(request, "Approved. The report is now frozen: its figures will not change.")
+    messages.success(request, _("Approved. The report is now frozen: its figures will not change."))
     return redirect("reports:detail", pk=pk)
 
 
@@ -176,7 +182,7 @@ def report_csv(request: AuthenticatedRequest, pk: int) -> HttpResponse | Streami
 def export_request(request: AuthenticatedRequest) -> HttpResponse:
     form = ExportForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose a report and XLSX or PDF; nothing was prepared.")
+        messages.error(request, _("Choose a report and XLSX or PDF; nothing was prepared."))
         return redirect("reports:dashboard")
     report = selectors.report_get(user=request.user, pk=form.cleaned_data["report"])
     job = services.export_request(report=report, actor=request.user, file_format=form.cleaned_data["format"])
@@ -186,8 +192,7 @@ def export_request(request: AuthenticatedRequest) -> HttpResponse:
 @requires(Action.EXPORT_REPORTS, hide=True)
 def export_page(request: AuthenticatedRequest, pk: UUID) -> HttpResponse:
     job = selectors.export_job_get(user=request.user, pk=pk)
-    context = {"job": job, "progress": services.export_progress(job=job), "state": _state(job)}
-    return render(request, "reports/export.html", context)
+    return render(request, "reports/export.html", _export_context(job))
 
 
 @requires(Action.EXPORT_REPORTS, hide=True)
@@ -197,11 +202,20 @@ def export_status(request: AuthenticatedRequest, pk: UUID) -> JsonResponse:
     body = {
         "status": state,
         "progress": services.export_progress(job=job),
-        "message": job.failure if state == "failed" else job.get_status_display(),
+        "message": _failure(job) if state == "failed" else str(job.get_status_display()),
         "download_url": reverse("reports:export_download", args=[job.pk]) if state == "ready" else None,
         "expires_at": job.expires_at.isoformat() if job.expires_at and state == "ready" else None,
     }
     return JsonResponse(body, headers={"Cache-Control": "no-store"})
+
+
+def _failure(job: Any) -> str:
+    """A job's failure is stored in English (services._fail); the reader gets it in their language."""
+    return _(job.failure) if job.failure else ""
+
+
+def _export_context(job: Any) -> dict[str, Any]:
+    return {"job": job, "progress": services.export_progress(job=job), "state": _state(job), "failure": _failure(job)}
 
 
 def _state(job: Any) -> str:
@@ -216,8 +230,9 @@ def export_download(request: AuthenticatedRequest, pk: UUID) -> HttpResponse | F
     try:
         handle = services.export_open(job=job, actor=request.user, request=request)
     except ValueError:
-        context = {"job": job, "progress": services.export_progress(job=job), "state": _state(job)}
-        return render(request, "reports/export.html", context, status=410 if _state(job) == "expired" else 409)
+        return render(
+            request, "reports/export.html", _export_context(job), status=410 if _state(job) == "expired" else 409
+        )
     content_type = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}.get(
         job.format, "application/pdf"
     )
@@ -263,15 +278,15 @@ def funder_create(request: AuthenticatedRequest) -> HttpResponse:
     _may_file(request)
     form = FunderPickForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose the award's form and a period from the lists; nothing was built.")
+        messages.error(request, _("Choose the award's form and a period from the lists; nothing was built."))
         return redirect("reports:funder_workflow")
     template, period = form.cleaned_data["template"], form.chosen_period
     try:
         report = services.report_create(actor=request.user, period=period, measures=[], template=template)
     except ValidationError as error:
-        messages.error(request, "The report could not be built: " + " ".join(error.messages))
+        messages.error(request, _("The report could not be built: %(reasons)s") % {"reasons": " ".join(error.messages)})
         return redirect(_workflow_url(template, period))
-    messages.success(request, "Draft saved with the form's measures. A coordinator approves it to freeze it.")
+    messages.success(request, _("Draft saved with the form's measures. A coordinator approves it to freeze it."))
     return redirect("reports:funder_copy", pk=report.pk)
 
 
@@ -295,11 +310,15 @@ def funder_remind(request: AuthenticatedRequest) -> HttpResponse:
         messages.warning(request, " ".join(error.messages))
         return redirect(back)
     if asked:
-        people = "person who enters" if asked == 1 else "people who enter"
-        messages.success(request, f"Reminder sent by email to {asked} {people} that agency's figures.")
+        sent = ngettext(
+            "Reminder sent by email to %(count)s person who enters that agency's figures.",
+            "Reminder sent by email to %(count)s people who enter that agency's figures.",
+            asked,
+        )
+        messages.success(request, sent % {"count": asked})
     else:
         messages.warning(
-            request, "Nobody at that agency can enter these figures yet, so no reminder was sent. Ask a coordinator."
+            request, _("Nobody at that agency can enter these figures yet, so no reminder was sent. Ask a coordinator.")
         )
     return redirect(back)
 
@@ -353,7 +372,7 @@ def report_template(request: AuthenticatedRequest) -> HttpResponse:
     """Changes the award's form of a draft."""
     form = TemplateForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose the award's form from the list; nothing was changed.")
+        messages.error(request, _("Choose the award's form from the list; nothing was changed."))
         return redirect("reports:dashboard")
     report = selectors.report_get(user=request.user, pk=form.cleaned_data["report"])
     try:
@@ -361,7 +380,7 @@ def report_template(request: AuthenticatedRequest) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "The award's form is changed; its measures are in the report.")
+        messages.success(request, _("The award's form is changed; its measures are in the report."))
     if selectors.may_read_funder_copy(request.user):
         return redirect("reports:funder_copy", pk=report.pk)
     return redirect("reports:detail", pk=report.pk)

@@ -24,20 +24,20 @@
           if (body.status === "ready") {
             link.href = body.download_url;
             link.hidden = false;
-            message.textContent = "Ready. Download the file below.";
+            message.textContent = job.dataset.textReady;
             if (refresh) { refresh.hidden = true; }
             link.focus();
           } else if (body.status === "failed" || body.status === "expired") {
-            message.textContent = body.message + " Reload the page to try again.";
+            message.textContent = body.message + " " + job.dataset.textRetry;
             if (refresh) { refresh.hidden = true; }
           } else {
-            message.textContent = "Preparing the file: " + body.progress + "% done.";
+            message.textContent = job.dataset.textProgress.replace("{progress}", body.progress);
             delay = Math.min(delay * 1.3, 5000);
             window.setTimeout(poll, delay);
           }
         })
         .catch(function () {
-          message.textContent = "Could not check progress. Use the link below to check again.";
+          message.textContent = job.dataset.textUnreachable;
         });
     };
     window.setTimeout(poll, delay);

@@ -6,6 +6,7 @@ from agencies.models import User
 from digests.rendering import UnsafeContent, digest_message
 from digests.schedule import zone
 from digests.selectors import digest_preview
+from toolkit.mail import in_language
 
 
 class Command(BaseCommand):
@@ -24,7 +25,8 @@ class Command(BaseCommand):
         person = User.objects.select_related("agency").filter(email__iexact=email).first()
         if person is None:
             raise CommandError(f"No person with the email address {email}.")
-        preview = digest_preview(person=person, now=timezone.now())
+        with in_language(person):  # the sections' text in the person's language, as the real digest
+            preview = digest_preview(person=person, now=timezone.now())
         when = "never"
         if preview.next_at is not None:
             when = preview.next_at.astimezone(zone(person.time_zone)).strftime("%a %Y-%m-%d %H:%M %Z")
