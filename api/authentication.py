@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
@@ -17,10 +18,10 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         if not header or header[0] != self.keyword:
             return None
         if len(header) != 2:
-            raise exceptions.AuthenticationFailed("Give the token as: Authorization: Bearer <token>.")
+            raise exceptions.AuthenticationFailed(_("Give the token as: Authorization: Bearer <token>."))
         token = api_token_authenticate(header[1])
         if token is None:
-            raise exceptions.AuthenticationFailed("This token is unknown, expired or revoked.")
+            raise exceptions.AuthenticationFailed(_("This token is unknown, expired or revoked."))
         return token.user, token
 
     def authenticate_header(self, request: Request) -> str:

@@ -11,6 +11,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -34,13 +36,15 @@ class MoveNotAllowed(exceptions.APIException):
 
 class FiguresMoved(exceptions.APIException):
     status_code = 503
-    default_detail = "The figures changed while they were being computed. Try again."
+    default_detail = gettext_lazy("The figures changed while they were being computed. Try again.")
     default_code = "figures_changed"
 
 
 class SnapshotBroken(exceptions.APIException):
     status_code = 409
-    default_detail = "This approved report failed its integrity check and is not handed out. Tell a coordinator."
+    default_detail = gettext_lazy(
+        "This approved report failed its integrity check and is not handed out. Tell a coordinator."
+    )
     default_code = "snapshot_integrity"
 
 
@@ -75,20 +79,20 @@ def json_exception_handler(exc: Exception, context: dict[str, Any]) -> Response 
     if response is None:
         return None
     if isinstance(exc, (Http404, exceptions.NotFound)):
-        response.data = {"detail": "Not found."}
+        response.data = {"detail": _("Not found.")}
     return response
 
 
 def api_not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
-    return JsonResponse({"detail": "Not found."}, status=404)
+    return JsonResponse({"detail": _("Not found.")}, status=404)
 
 
 def api_server_error(request: HttpRequest) -> JsonResponse:
-    return JsonResponse({"detail": "Something went wrong on our side. It has been logged."}, status=500)
+    return JsonResponse({"detail": _("Something went wrong on our side. It has been logged.")}, status=500)
 
 
 def api_permission_denied(request: HttpRequest, exception: PermissionDenied | None = None) -> JsonResponse:
-    return JsonResponse({"detail": "You do not have permission to do this."}, status=403)
+    return JsonResponse({"detail": _("You do not have permission to do this.")}, status=403)
 
 
 def pk_from_url(value: object) -> int:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.db import models
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from django_filters.fields import IsoDateTimeField
 
@@ -24,7 +25,7 @@ class StrictNullBooleanField(forms.NullBooleanField):
         try:
             return self._VALUES[str(value).lower()]
         except KeyError:
-            raise forms.ValidationError("Use true or false.", code="invalid") from None
+            raise forms.ValidationError(_("Use true or false."), code="invalid") from None
 
     def validate(self, value: Any) -> None:
         return None
@@ -46,7 +47,7 @@ class BoundedIsoDateTimeField(IsoDateTimeField):
         parsed = super().to_python(value)
         offset = parsed.utcoffset() if parsed is not None else None
         if offset is not None and abs(offset) > timedelta(hours=14):
-            raise forms.ValidationError("The UTC offset must lie between -14:00 and +14:00.", code="invalid")
+            raise forms.ValidationError(_("The UTC offset must lie between -14:00 and +14:00."), code="invalid")
         return parsed
 
 

@@ -1,5 +1,6 @@
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
@@ -25,7 +26,9 @@ class PortalCursorPagination(CursorPagination):
         # DRF silently ignores a bad page_size; a client deserves to hear about its mistake.
         size = whole_number(raw)
         if size is None or not 1 <= size <= self.max_page_size:
-            raise ValidationError({"page_size": [f"Give a whole number from 1 to {self.max_page_size}."]})
+            raise ValidationError(
+                {"page_size": [_("Give a whole number from 1 to %(most)d.") % {"most": self.max_page_size}]}
+            )
         return size
 
     def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext_lazy
 from rest_framework.permissions import BasePermission
 
 from agencies.roles import Action
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
 class HasRequiredMFA(BasePermission):
     """Token or session, a person whose role needs MFA must have enrolled an authenticator."""
 
-    message = "Set up two-factor authentication in the portal first."
+    message = gettext_lazy("Set up two-factor authentication in the portal first.")
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         return not (request.user.is_authenticated and request.user.lacks_required_mfa())
@@ -27,7 +28,7 @@ def action_permission(action: Action) -> type[BasePermission]:
     """A DRF permission class for one action of the role map."""
 
     class CanDo(BasePermission):
-        message = "Your role does not allow this."
+        message = gettext_lazy("Your role does not allow this.")
 
         def has_permission(self, request: Request, view: APIView) -> bool:
             return request.user.is_authenticated and request.user.can(action)

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agencies.access import AuthenticatedRequest, requires
@@ -20,7 +21,7 @@ def token_list(request: AuthenticatedRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            _, raw = api_token_create(user=request.user, name=form.cleaned_data["name"])
+            _token, raw = api_token_create(user=request.user, name=form.cleaned_data["name"])
         except ValidationError as error:
             # The guard refused the name: say which kind, and never send the name back into the page.
             # The form is bound to request.POST (it validated): blank the name in a copy of it.
@@ -41,5 +42,5 @@ def token_list(request: AuthenticatedRequest) -> HttpResponse:
 def token_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken.objects.for_user(request.user), pk=pk)
     api_token_revoke(actor=request.user, token=token)
-    messages.success(request, f"The token “{token.name}” no longer works.")
+    messages.success(request, _("The token “%(name)s” no longer works.") % {"name": token.name})
     return redirect("tokens:list")

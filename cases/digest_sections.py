@@ -12,18 +12,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.utils import dateformat, timezone
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from agencies.models import User
 from agencies.roles import PERMISSIONS, Action, Role
+from agencies.templatetags.times import format_day_long
 from cases.choices import Status, Urgency
 from cases.models import Comment, Referral, TimelineEvent, consent_in_force
 from digests.rendering import NotificationContent
 from digests.sections import DigestItem, DigestWindow, SectionContent, portal_url
-
-
-def _plural(count: int, singular: str, plural: str) -> str:
-    return singular if count == 1 else plural
 
 
 def referral_counts(*, person: User, window: DigestWindow) -> dict[str, int]:
@@ -45,7 +44,7 @@ def referral_counts(*, person: User, window: DigestWindow) -> dict[str, int]:
 
 class ReferralsSection:
     key = "referrals"
-    title = "Referrals"
+    title = gettext_lazy("Referrals")
 
     def build(self, *, person: User, window: DigestWindow) -> SectionContent | None:
         if not person.can(Action.HANDLE_REFERRALS):
@@ -56,7 +55,12 @@ class ReferralsSection:
             n = counts["waiting"]
             items.append(
                 DigestItem(
-                    text=f"{n} {_plural(n, 'referral is', 'referrals are')} waiting for your agency to answer.",
+                    text=ngettext(
+                        "%(count)d referral is waiting for your agency to answer.",
+                        "%(count)d referrals are waiting for your agency to answer.",
+                        n,
+                    )
+                    % {"count": n},
                     url=portal_url("cases:referral_list", query="direction=incoming&status=sent"),
                 )
             )
@@ -64,7 +68,12 @@ class ReferralsSection:
             n = counts["new"]
             items.append(
                 DigestItem(
-                    text=f"{n} new {_plural(n, 'referral was', 'referrals were')} sent to your agency.",
+                    text=ngettext(
+                        "%(count)d new referral was sent to your agency.",
+                        "%(count)d new referrals were sent to your agency.",
+                        n,
+                    )
+                    % {"count": n},
                     url=portal_url("cases:referral_list", query="direction=incoming"),
                 )
             )
@@ -72,16 +81,21 @@ class ReferralsSection:
             n = counts["changed"]
             items.append(
                 DigestItem(
-                    text=f"{n} of your agency's referrals {_plural(n, 'was', 'were')} updated by another agency.",
+                    text=ngettext(
+                        "%(count)d of your agency's referrals was updated by another agency.",
+                        "%(count)d of your agency's referrals were updated by another agency.",
+                        n,
+                    )
+                    % {"count": n},
                     url=portal_url("cases:referral_list"),
                 )
             )
         return SectionContent(
             key=self.key,
-            title=self.title,
+            title=str(self.title),
             items=items,
             link_url=portal_url("cases:referral_list"),
-            link_label="Open your referrals",
+            link_label=_("Open your referrals"),
         )
 
 
@@ -94,7 +108,7 @@ def _referral_handlers(agency_id: int) -> Iterable[User]:
 class ReferralReceived:
     key = "referral_received"
     switch = "notify_referral_received"
-    label = "emails when a referral is sent to your agency"
+    label = gettext_lazy("emails when a referral is sent to your agency")
 
     def recipients(self, *, target_id: int) -> Iterable[User]:
         referral = Referral.objects.filter(pk=target_id).only("receiving_agency_id").first()
@@ -105,17 +119,17 @@ class ReferralReceived:
         if not visible.exists():
             return None
         return NotificationContent(
-            subject="A new referral was sent to your agency",
-            message="A new referral was sent to your agency. Sign in to the portal to see it and answer.",
+            subject=_("A new referral was sent to your agency"),
+            message=_("A new referral was sent to your agency. Sign in to the portal to see it and answer."),
             link_url=portal_url("cases:referral_list", query="direction=incoming"),
-            link_label="Open referrals sent to your agency",
+            link_label=_("Open referrals sent to your agency"),
         )
 
 
 class ConsentRevoked:
     key = "consent_revoked"
     switch = "notify_consent_revoked"
-    label = "emails when consent is withdrawn on a referral your agency received"
+    label = gettext_lazy("emails when consent is withdrawn on a referral your agency received")
 
     def recipients(self, *, target_id: int) -> Iterable[User]:
         referral = Referral.objects.filter(pk=target_id).only("receiving_agency_id").first()
@@ -130,13 +144,13 @@ class ConsentRevoked:
         if not person.can(Action.HANDLE_REFERRALS) or person.agency_id != referral.receiving_agency_id:
             return None
         return NotificationContent(
-            subject="Consent was withdrawn for a referral to your agency",
-            message=(
+            subject=_("Consent was withdrawn for a referral to your agency"),
+            message=_(
                 "The survivor withdrew consent for a referral your agency received. Your agency can no "
                 "longer see it; the sending agency keeps the record. Sign in to the portal for your list."
             ),
             link_url=portal_url("cases:referral_list", query="direction=incoming"),
-            link_label="Open referrals sent to your agency",
+            link_label=_("Open referrals sent to your agency"),
         )
 
 
@@ -169,15 +183,19 @@ def _still_waiting(target_id: int, step: Q) -> Referral | None:
 
 def _unanswered(referral: Referral) -> str:
     """The one sentence both steps say: the agency, the day, the urgency. No reference code, no facts."""
-    day = dateformat.format(timezone.localtime(referral.awaiting_since), "F j, Y")
+    day = format_day_long(timezone.localtime(referral.awaiting_since))
     urgency = Urgency(referral.urgency).label
-    return f"A referral sent to {referral.receiving_agency.name} on {day} with urgency “{urgency}” has had no answer."
+    return _("A referral sent to %(agency)s on %(day)s with urgency “%(urgency)s” has had no answer.") % {
+        "agency": referral.receiving_agency.name,
+        "day": day,
+        "urgency": urgency,
+    }
 
 
 class ReferralEscalatedToAdmins:
     key = ESCALATED_TO_ADMINS
     switch = "notify_agency_alerts"
-    label = "alerts when a referral to your agency is left unanswered"
+    label = gettext_lazy("alerts when a referral to your agency is left unanswered")
 
     def recipients(self, *, target_id: int) -> Iterable[User]:
         referral = Referral.objects.filter(pk=target_id).only("receiving_agency_id").first()
@@ -192,18 +210,18 @@ class ReferralEscalatedToAdmins:
         if referral is None:
             return None
         return NotificationContent(
-            subject="A referral to your agency has had no answer",
-            message=f"{_unanswered(referral)} Please make sure someone at your agency who handles referrals "
-            "answers it now.",
+            subject=_("A referral to your agency has had no answer"),
+            message=_("%(unanswered)s Please make sure someone at your agency who handles referrals answers it now.")
+            % {"unanswered": _unanswered(referral)},
             link_url=portal_url("agencies:people"),
-            link_label="See who handles referrals at your agency",
+            link_label=_("See who handles referrals at your agency"),
         )
 
 
 class ReferralEscalatedToCochairs:
     key = ESCALATED_TO_COCHAIRS
     switch = "notify_agency_alerts"
-    label = "alerts when a referral between partners is left unanswered after its agency was told"
+    label = gettext_lazy("alerts when a referral between partners is left unanswered after its agency was told")
 
     def recipients(self, *, target_id: int) -> Iterable[User]:
         return cochairs()
@@ -215,8 +233,9 @@ class ReferralEscalatedToCochairs:
         if referral is None:
             return None
         return NotificationContent(
-            subject="A referral between partners has had no answer",
-            message=f"{_unanswered(referral)} Its agency administrators were told earlier. Please contact the agency.",
+            subject=_("A referral between partners has had no answer"),
+            message=_("%(unanswered)s Its agency administrators were told earlier. Please contact the agency.")
+            % {"unanswered": _unanswered(referral)},
             link_url=portal_url("agencies:detail", pk=referral.receiving_agency_id),
-            link_label=f"Open {referral.receiving_agency.name} in the directory",
+            link_label=_("Open %(agency)s in the directory") % {"agency": referral.receiving_agency.name},
         )

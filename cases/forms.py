@@ -8,6 +8,9 @@ from django import forms
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, User
 from cases import choices, selectors
@@ -17,8 +20,9 @@ from cases.person_codes import EXAMPLE, MAX_LENGTH
 from cases.services import CONSENT_DEFAULT_DAYS, ConsentInput
 from cases.suggestions import ReferralFacts
 
-_GUARDED = {"data-deid-check": "true"}
-_NOTE_HELP = (
+# portal.js warns while typing; text_check.js asks the guard on submit and keeps the text (cases/text_check.py).
+_GUARDED = {"data-deid-check": "true", "data-text-check": "true"}
+_NOTE_HELP = _(
     "Optional. Coded facts only: never a name, contact detail, address, date of birth, ID or case number. "
     "Make the warm hand-off by phone."
 )
@@ -29,41 +33,50 @@ COUNTY_OPTIONS = "county-options"  # the id of the page's <datalist> of counties
 
 
 class ReferralForm(forms.ModelForm):
-    receiving_agency = forms.ModelChoiceField(queryset=Agency.objects.none(), label="Send to")
+    receiving_agency = forms.ModelChoiceField(queryset=Agency.objects.none(), label=_("Send to"))
     # Not required: a form sent without it (older clients, scripts) is about a new person, as the page preselects.
     person = forms.ChoiceField(
         choices=[
-            (NEW_PERSON, "A person new to the task force: the portal issues a person code"),
-            (KNOWN_PERSON, "A person who already has a person code"),
+            (NEW_PERSON, _("A person new to the task force: the portal issues a person code")),
+            (KNOWN_PERSON, _("A person who already has a person code")),
         ],
         widget=forms.RadioSelect,
         required=False,
         initial=NEW_PERSON,
-        label="Who is referred",
+        label=_("Who is referred"),
     )
     person_code = forms.CharField(
         required=False,
         max_length=MAX_LENGTH + 6,  # room for spaces a person may type
-        label="Person code",
-        help_text=f"From your own records, for example {EXAMPLE}; or the code on the referral your agency "
-        "received, when you refer the person onward.",
+        label=_("Person code"),
+        help_text=format_lazy(
+            _(
+                "From your own records, for example {example}; or the code on the referral your agency "
+                "received, when you refer the person onward."
+            ),
+            example=EXAMPLE,
+        ),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "class": "mono"}),
     )
-    needs = forms.MultipleChoiceField(choices=choices.Need.choices, widget=forms.CheckboxSelectMultiple, label="Needs")
+    needs = forms.MultipleChoiceField(
+        choices=choices.Need.choices, widget=forms.CheckboxSelectMultiple, label=_("Needs")
+    )
     consent_method = forms.ChoiceField(
-        choices=choices.ConsentMethod.choices, required=False, label="How consent was given"
+        choices=choices.ConsentMethod.choices, required=False, label=_("How consent was given")
     )
     consent_given_on = forms.DateField(
-        required=False, label="Consent given on", widget=forms.DateInput(attrs={"type": "date"})
+        required=False, label=_("Consent given on"), widget=forms.DateInput(attrs={"type": "date"})
     )
     consent_scope = forms.ChoiceField(
-        choices=choices.ConsentScope.choices, required=False, label="What the survivor agreed to share"
+        choices=choices.ConsentScope.choices, required=False, label=_("What the survivor agreed to share")
     )
     consent_expires_on = forms.DateField(
         required=False,
-        label="Consent expires on",
+        label=_("Consent expires on"),
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=f"Consent must be time-limited; the default is {CONSENT_DEFAULT_DAYS} days, at most a year.",
+        help_text=format_lazy(
+            _("Consent must be time-limited; the default is {days} days, at most a year."), days=CONSENT_DEFAULT_DAYS
+        ),
     )
 
     class Meta:
@@ -79,8 +92,21 @@ class ReferralForm(forms.ModelForm):
             # The member agencies' counties are offered (a <datalist> on the page): the suggestions match on them.
             "county": forms.TextInput(attrs={"list": COUNTY_OPTIONS, "autocomplete": "off"}),
         }
-        help_texts = {"note": _NOTE_HELP, "county": "County only, never a city, street or ZIP code."}
-        labels = {"victim_status": "Potential or confirmed victim", "interpreter_needed": "Needs an interpreter"}
+        help_texts = {"note": _NOTE_HELP, "county": _("County only, never a city, street or ZIP code.")}
+        # Here rather than as the model's verbose names, which would need a migration for a label.
+        labels = {
+            "urgency": _("Urgency"),
+            "trafficking_type": _("Trafficking type"),
+            "victim_status": _("Potential or confirmed victim"),
+            "age_band": _("Age band"),
+            "gender": _("Gender"),
+            "citizenship": _("Citizenship"),
+            "county": _("County"),
+            "language": _("Language"),
+            "interpreter_needed": _("Needs an interpreter"),
+            "source_type": _("Source type"),
+            "note": _("Note"),
+        }
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -115,10 +141,11 @@ class ReferralForm(forms.ModelForm):
         data = self.cleaned_data
         known, typed = data.get("person") == KNOWN_PERSON, (data.get("person_code") or "").strip()
         if known and not typed:
-            self.add_error("person_code", "Type the person code from your records.")
+            self.add_error("person_code", gettext("Type the person code from your records."))
         if typed and not known:
             self.add_error(
-                "person_code", "You chose a person new to the task force: clear the code, or choose the other option."
+                "person_code",
+                gettext("You chose a person new to the task force: clear the code, or choose the other option."),
             )
         return data
 
@@ -164,7 +191,7 @@ class ReferralForm(forms.ModelForm):
         return form
 
 
-_ANY = ("", "Any")
+_ANY = ("", _("Any"))
 ALL_STATUSES = "all"
 
 
@@ -174,30 +201,30 @@ class ReferralListFilterForm(forms.Form):
     includes the day, "before" does not (as the API's created_after and created_before given a date)."""
 
     status = forms.MultipleChoiceField(
-        choices=[(ALL_STATUSES, "All statuses"), *choices.Status.choices],
+        choices=[(ALL_STATUSES, _("All statuses")), *choices.Status.choices],
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        label="Status",
+        label=_("Status"),
     )
-    urgency = forms.ChoiceField(choices=[_ANY, *choices.Urgency.choices], required=False, label="Urgency")
-    age_band = forms.ChoiceField(choices=[_ANY, *choices.AgeBand.choices], required=False, label="Age band")
-    need = forms.ChoiceField(choices=[_ANY, *choices.Need.choices], required=False, label="Need")
+    urgency = forms.ChoiceField(choices=[_ANY, *choices.Urgency.choices], required=False, label=_("Urgency"))
+    age_band = forms.ChoiceField(choices=[_ANY, *choices.AgeBand.choices], required=False, label=_("Age band"))
+    need = forms.ChoiceField(choices=[_ANY, *choices.Need.choices], required=False, label=_("Need"))
     created_after = forms.DateField(
-        required=False, label="Sent on or after", widget=forms.DateInput(attrs={"type": "date"})
+        required=False, label=_("Sent on or after"), widget=forms.DateInput(attrs={"type": "date"})
     )
     created_before = forms.DateField(
-        required=False, label="Sent before", widget=forms.DateInput(attrs={"type": "date"})
+        required=False, label=_("Sent before"), widget=forms.DateInput(attrs={"type": "date"})
     )
     reference = forms.CharField(
         required=False,
         max_length=20,
-        label="Reference code",
-        help_text="The whole code or its beginning, for example JC-2026.",
+        label=_("Reference code"),
+        help_text=_("The whole code or its beginning, for example JC-2026."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "class": "mono"}),
     )
     escalated = forms.BooleanField(
         required=False,
-        label="Escalated only",
+        label=_("Escalated only"),
         widget=forms.CheckboxInput(attrs={"value": "yes"}),
     )
 
@@ -205,20 +232,20 @@ class ReferralListFilterForm(forms.Form):
         reference = self.cleaned_data["reference"].strip()
         if reference and not selectors.REFERENCE_PREFIX.fullmatch(reference):
             raise forms.ValidationError(
-                "A reference code holds letters, digits and hyphens only, for example JC-2026-00012."
+                gettext("A reference code holds letters, digits and hyphens only, for example JC-2026-00012.")
             )
         return reference
 
     def clean_escalated(self) -> bool:
         if self.data.get("escalated", "yes") not in ("yes", ""):
-            raise forms.ValidationError('Tick the box, or leave it empty ("escalated=yes").')
+            raise forms.ValidationError(gettext('Tick the box, or leave it empty ("escalated=yes").'))
         return self.cleaned_data["escalated"]
 
     def clean(self) -> dict[str, Any]:
         data = self.cleaned_data
         after, before = data.get("created_after"), data.get("created_before")
         if after and before and after >= before:
-            self.add_error("created_before", "Give a day after the first date.")
+            self.add_error("created_before", gettext("Give a day after the first date."))
         return data
 
     def filters(self) -> selectors.ReferralListFilters:
@@ -292,15 +319,15 @@ class TransitionForm(forms.Form):
 class ContactForm(forms.Form):
     """The receiving agency names another person who handles the referral (referral_contact_set)."""
 
-    contact = forms.IntegerField(min_value=1, max_value=2**63 - 1, label="Who handles it at your agency")
+    contact = forms.IntegerField(min_value=1, max_value=2**63 - 1, label=_("Who handles it at your agency"))
 
 
 class CommentForm(forms.Form):
     body = forms.CharField(
-        label="Comment",
+        label=_("Comment"),
         max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={**_GUARDED, "rows": 3}),
-        help_text="Seen by both agencies. No identifying details.",
+        help_text=_("Seen by both agencies. No identifying details."),
     )
 
 
@@ -309,12 +336,12 @@ _MONTH = re.compile(r"(\d{4})-(\d{2})(?:-\d{2})?")
 
 class ServiceDeliveryForm(forms.Form):
     services = forms.MultipleChoiceField(
-        choices=choices.Need.choices, widget=forms.CheckboxSelectMultiple, label="Services provided"
+        choices=choices.Need.choices, widget=forms.CheckboxSelectMultiple, label=_("Services provided")
     )
     month = forms.CharField(
-        label="Month provided",
+        label=_("Month provided"),
         widget=forms.TextInput(attrs={"type": "month"}),
-        help_text="The month only: reports count people served by service and month.",
+        help_text=_("The month only: reports count people served by service and month."),
     )
 
     def clean_month(self) -> date:
@@ -324,4 +351,4 @@ class ServiceDeliveryForm(forms.Form):
                 return date(int(found[1]), int(found[2]), 1)
         except ValueError:  # a month 13
             pass
-        raise forms.ValidationError("Give a month such as 2025-03.")
+        raise forms.ValidationError(gettext("Give a month such as 2025-03."))

@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Protocol
 
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from audit.models import AuditEvent, Outcome
 from audit.services import audit_record
@@ -30,7 +31,9 @@ if TYPE_CHECKING:
 LIMIT = 20
 MIN_LENGTH = 2
 MAX_LENGTH = 200
-REFUSED = "Nothing was searched. Search for words of a note (a need, a service, a place), never for a person."
+REFUSED = gettext_lazy(
+    "Nothing was searched. Search for words of a note (a need, a service, a place), never for a person."
+)
 
 
 # {"referrals": [...], then one list per registered source ("minutes": [...])}, each newest first.
@@ -54,7 +57,7 @@ def search_source_register(*, key: str, source: SearchSource) -> None:
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label="Words to find", min_length=MIN_LENGTH, max_length=MAX_LENGTH, strip=True)
+    q = forms.CharField(label=gettext_lazy("Words to find"), min_length=MIN_LENGTH, max_length=MAX_LENGTH, strip=True)
 
 
 def search_term_refusal(*, actor: User, text: str, request: HttpRequest | None = None) -> list[str]:
@@ -69,7 +72,7 @@ def search_term_refusal(*, actor: User, text: str, request: HttpRequest | None =
         request=request,
         detail={"field": "search", "kinds": sorted({finding.kind.value for finding in findings})},
     )
-    return [*describe_findings(findings), REFUSED]
+    return [*describe_findings(findings), str(REFUSED)]
 
 
 def search_run(*, user: User, text: str, request: HttpRequest | None = None) -> SearchResults:

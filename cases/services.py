@@ -9,14 +9,18 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from agencies.models import Agency, User
 from agencies.roles import PERMISSIONS, Action
+from agencies.templatetags.times import format_month_year
 from audit.models import AuditEvent, Outcome
 from audit.services import audit_record
 from cases.choices import DeclineReason, Need, Status
 from cases.choices import Outcome as ReferralOutcome
-from cases.deidentification import IdentifierKind, find_identifiers
+from cases.deidentification import Finding, IdentifierKind, find_identifiers
 from cases.models import (
     Comment,
     Consent,
@@ -35,6 +39,20 @@ CONSENT_DEFAULT_DAYS = 90
 CONSENT_MAX_DAYS = 365
 
 
+def free_text_findings(
+    *,
+    fields: Mapping[str, str],
+    allow: frozenset[IdentifierKind] = frozenset(),
+    allow_in: Mapping[str, frozenset[IdentifierKind]] | None = None,
+) -> dict[str, list[Finding]]:
+    """What the guard finds in each field (kinds and positions, never the text), without refusing or
+    auditing anything: `guard_free_text` refuses on it, the check before submit (cases/text_check.py) reports it."""
+    return {
+        field: find_identifiers(text or "", allow=allow | (allow_in or {}).get(field, frozenset()))
+        for field, text in fields.items()
+    }
+
+
 def guard_free_text(
     *,
     actor: User | None,
@@ -50,9 +68,7 @@ def guard_free_text(
     `allow_in` kinds one field exists to hold (a meeting's place is a street address).
     """
     errors: dict[str, list[ValidationError]] = {}
-    for field, text in fields.items():
-        allowed = allow | (allow_in or {}).get(field, frozenset())
-        findings = find_identifiers(text or "", allow=allowed)
+    for field, findings in free_text_findings(fields=fields, allow=allow, allow_in=allow_in).items():
         if findings:
             errors[field] = [ValidationError(f.message(), code="identifier") for f in findings]
             audit_record(
@@ -80,12 +96,15 @@ def consent_default_expiry(given_on: date) -> date:
 def _check_consent(consent: ConsentInput) -> None:
     today = timezone.localdate()
     if consent.given_on > today:
-        raise ValidationError({"given_on": "Consent cannot be dated in the future."})
+        raise ValidationError({"given_on": _("Consent cannot be dated in the future.")})
     if consent.expires_on < today:
-        raise ValidationError({"expires_on": "This consent has already expired."})
+        raise ValidationError({"expires_on": _("This consent has already expired.")})
     if consent.expires_on > consent.given_on + timedelta(days=CONSENT_MAX_DAYS):
         raise ValidationError(
-            {"expires_on": f"Consent must be time-limited: at most {CONSENT_MAX_DAYS} days after it was given."}
+            {
+                "expires_on": _("Consent must be time-limited: at most %(days)d days after it was given.")
+                % {"days": CONSENT_MAX_DAYS}
+            }
         )
 
 
@@ -122,12 +141,16 @@ def _initials(county: str) -> str:
     return letters[:3] or "REF"
 
 
-PERSON_CODE_TYPO = (
-    f"This person code has a typo: check it against your own records (a code reads like {EXAMPLE}). "
-    "For a person new to the task force, leave the code out and the portal issues one."
-)
-# One message for a code that does not exist and for one on referrals the agency cannot see: no probing.
-PERSON_CODE_UNKNOWN = (
+def _person_code_typo() -> str:
+    return _(
+        "This person code has a typo: check it against your own records (a code reads like %(example)s). "
+        "For a person new to the task force, leave the code out and the portal issues one."
+    ) % {"example": EXAMPLE}
+
+
+PERSON_CODE_TYPO = lazy(_person_code_typo, str)()  # read in the language active where it is shown
+
+PERSON_CODE_UNKNOWN = gettext_lazy(
     "No referral your agency can see carries this person code. Check it against your own records, or "
     "send the referral for a person new to the task force."
 )
@@ -142,7 +165,7 @@ def person_code_issue(*, agency: Agency, actor: User) -> PersonCode:
     """
     if actor.agency_id != agency.pk:
         raise PermissionDenied
-    for _ in range(_PERSON_CODE_DRAWS):
+    for _attempt in range(_PERSON_CODE_DRAWS):
         try:
             with transaction.atomic():  # a savepoint: a clash leaves the caller's transaction usable
                 return PersonCode.objects.create(code=person_code_generate(), issued_by=agency)
@@ -158,11 +181,11 @@ def person_code_find(*, actor: User, typed: str) -> PersonCode:
     message never repeats what was typed."""
     code = person_code_normalize(typed)
     if code is None:
-        raise ValidationError({"person_code": PERSON_CODE_TYPO})
+        raise ValidationError({"person_code": str(PERSON_CODE_TYPO)})
     visible = Referral.objects.for_user(actor).filter(person_code=OuterRef("pk"))
     found = PersonCode.objects.filter(Exists(visible), code=code).first()
     if found is None:
-        raise ValidationError({"person_code": PERSON_CODE_UNKNOWN})
+        raise ValidationError({"person_code": str(PERSON_CODE_UNKNOWN)})
     return found
 
 
@@ -185,9 +208,9 @@ def referral_send(
     if not actor.can(Action.HANDLE_REFERRALS):
         raise PermissionDenied
     if receiving_agency.pk == actor.agency_id:
-        raise ValidationError({"receiving_agency": "Choose another agency: a referral goes between two agencies."})
+        raise ValidationError({"receiving_agency": _("Choose another agency: a referral goes between two agencies.")})
     if not receiving_agency.is_active:
-        raise ValidationError({"receiving_agency": "That agency is not active."})
+        raise ValidationError({"receiving_agency": _("That agency is not active.")})
     sender = actor.member_agency
     # Both agencies need a current data-sharing agreement covering referrals (issue 18).
     from agencies.agreements import referral_refusal
@@ -196,12 +219,14 @@ def referral_send(
         raise ValidationError({"receiving_agency": refusal})
     unknown = set(needs) - set(Need.values)
     if unknown or not needs:
-        raise ValidationError({"needs": "Choose at least one need from the list."})
+        raise ValidationError({"needs": _("Choose at least one need from the list.")})
     if sender.is_confidential_provider and consent is None:
         raise ValidationError(
             {
-                "consent": "Your agency is bound by victim-service confidentiality: record the survivor's written, "
-                "time-limited consent for this receiving agency before sending."
+                "consent": _(
+                    "Your agency is bound by victim-service confidentiality: record the survivor's written, "
+                    "time-limited consent for this receiving agency before sending."
+                )
             }
         )
     # The receiver's service profile belongs to the directory, an app above this one: read through the
@@ -215,8 +240,11 @@ def referral_send(
     if consent is None and getattr(profile, "requires_release", False):
         raise ValidationError(
             {
-                "consent": f"{receiving_agency.name} takes referrals only with the survivor's signed release: "
-                "record the survivor's written, time-limited consent for it before sending."
+                "consent": _(
+                    "%(agency)s takes referrals only with the survivor's signed release: "
+                    "record the survivor's written, time-limited consent for it before sending."
+                )
+                % {"agency": receiving_agency.name}
             }
         )
     if consent is not None:
@@ -304,7 +332,7 @@ def referral_transition(
     transition = find_transition(move, Status(referral.status), sides_of(referral=referral, user=actor))
     _check_reason(move=transition.move, reason=reason, note=note)
     if contact is not None and transition.move != Move.ACCEPT:
-        raise ValidationError({"contact": "Only accepting names who handles the referral."})
+        raise ValidationError({"contact": _("Only accepting names who handles the referral.")})
     if transition.target == Status.SENT:
         _check_may_send_again(referral)
     guard_free_text(actor=actor, fields={"note": note})
@@ -325,14 +353,16 @@ def _check_may_send_again(referral: Referral) -> None:
     referral_send. Issue 18: no referral to or from an agency without a current agreement."""
     receiving = referral.receiving_agency
     if not receiving.is_active:
-        raise ValidationError(f"{receiving.name} is not active: the referral cannot be sent to it again.")
+        raise ValidationError(
+            _("%(agency)s is not active: the referral cannot be sent to it again.") % {"agency": receiving.name}
+        )
     from agencies.agreements import referral_refusal
 
     if refusal := referral_refusal(sending_agency=referral.sending_agency, receiving_agency=receiving):
         raise ValidationError(refusal)
 
 
-CONTACT_REFUSED = "Choose a person of your agency who handles referrals."
+CONTACT_REFUSED = gettext_lazy("Choose a person of your agency who handles referrals.")
 
 
 def contact_candidates(*, agency_id: int) -> QuerySet[User]:
@@ -347,21 +377,25 @@ def _contact_for(*, referral: Referral, contact: int) -> User:
     for a missing id and for a person of another agency: ids of other agencies' people are not probed."""
     found = contact_candidates(agency_id=referral.receiving_agency_id).filter(pk=contact).first()
     if found is None:
-        raise ValidationError({"contact": CONTACT_REFUSED})
+        raise ValidationError({"contact": str(CONTACT_REFUSED)})
     return found
 
 
 def _check_reason(*, move: Move, reason: str, note: str) -> None:
     if move == Move.DECLINE and reason not in DeclineReason.values:
-        raise ValidationError({"reason": "Choose why you decline: " + ", ".join(DeclineReason.values) + "."})
+        raise ValidationError(
+            {"reason": _("Choose why you decline: %(codes)s.") % {"codes": ", ".join(DeclineReason.values)}}
+        )
     if move == Move.CLOSE and reason not in ReferralOutcome.values:
-        raise ValidationError({"reason": "Choose the outcome: " + ", ".join(ReferralOutcome.values) + "."})
+        raise ValidationError(
+            {"reason": _("Choose the outcome: %(codes)s.") % {"codes": ", ".join(ReferralOutcome.values)}}
+        )
     if move not in (Move.DECLINE, Move.CLOSE) and reason:
-        raise ValidationError({"reason": "This move takes no reason."})
+        raise ValidationError({"reason": _("This move takes no reason.")})
     if move == Move.REOPEN and not note.strip():
-        raise ValidationError({"note": "Say briefly why the referral is reopened."})
+        raise ValidationError({"note": _("Say briefly why the referral is reopened.")})
     if reason == "other" and not note.strip():
-        raise ValidationError({"note": "Add a short note when the reason is “other”."})
+        raise ValidationError({"note": _("Add a short note when the reason is “other”.")})
 
 
 @transaction.atomic
@@ -418,9 +452,11 @@ def referral_contact_set(*, referral: Referral, actor: User, contact: int) -> Re
     """The receiving agency names another person who handles the referral (one of `contact_candidates`)."""
     locked = _locked_for(referral=referral, actor=actor)
     if Side.RECEIVER not in sides_of(referral=locked, user=actor):
-        raise PermissionDenied("Only the receiving agency names who handles the referral there.")
+        raise PermissionDenied(_("Only the receiving agency names who handles the referral there."))
     if locked.status not in CONTACT_STATUSES:
-        raise ValidationError({"contact": "The contact can be changed while the referral is accepted or in progress."})
+        raise ValidationError(
+            {"contact": _("The contact can be changed while the referral is accepted or in progress.")}
+        )
     person = _contact_for(referral=locked, contact=contact)
     if locked.receiver_contact_id != person.pk:
         previous = locked.receiver_contact_id
@@ -437,7 +473,7 @@ def referral_contact_set(*, referral: Referral, actor: User, contact: int) -> Re
 
 def referral_comment(*, referral: Referral, actor: User, body: str) -> Comment:
     if not body.strip():
-        raise ValidationError({"body": "Write a comment first."})
+        raise ValidationError({"body": _("Write a comment first.")})
     guard_free_text(actor=actor, fields={"body": body})
     with transaction.atomic():
         referral = _locked_for(referral=referral, actor=actor)
@@ -450,9 +486,9 @@ def referral_comment(*, referral: Referral, actor: User, body: str) -> Comment:
 def consent_revoke(*, referral: Referral, actor: User) -> Referral:
     """Takes effect at once: the receiving agency loses access in the same commit."""
     if Side.SENDER not in sides_of(referral=referral, user=actor):
-        raise PermissionDenied("Only the sending agency records a withdrawal of consent.")
+        raise PermissionDenied(_("Only the sending agency records a withdrawal of consent."))
     if referral.consent is None:
-        raise ValidationError("This referral was sent without a consent record.")
+        raise ValidationError(_("This referral was sent without a consent record."))
     consent = Consent.objects.select_for_update().get(pk=referral.consent.pk)
     if consent.revoked_at is None:
         consent.revoked_at, consent.revoked_by = timezone.now(), actor
@@ -497,12 +533,14 @@ def service_delivery_record(
     with transaction.atomic():
         locked = _locked_for(referral=referral, actor=actor)
         if Side.RECEIVER not in sides_of(referral=locked, user=actor):
-            raise PermissionDenied("Only the receiving agency records the services it provided.")
+            raise PermissionDenied(_("Only the receiving agency records the services it provided."))
         if locked.status not in SERVICE_STATUSES:
             raise ValidationError(
                 {
-                    "services": "Services are recorded once the referral is accepted, while it is in progress "
-                    "and when it is closed."
+                    "services": _(
+                        "Services are recorded once the referral is accepted, while it is in progress "
+                        "and when it is closed."
+                    )
                 }
             )
         _check_not_recorded(referral=locked, services=services, month=month)
@@ -522,13 +560,13 @@ def service_delivery_record(
 
 def _check_services(*, services: list[str], month: date, referral: Referral) -> None:
     if not services or set(services) - set(Need.values):
-        raise ValidationError({"services": "Choose at least one service from the list."})
+        raise ValidationError({"services": _("Choose at least one service from the list.")})
     this_month = timezone.localdate().replace(day=1)
     sent_month = timezone.localtime(referral.created_at).date().replace(day=1)
     if month > this_month:
-        raise ValidationError({"month": "Record services once provided: the month cannot be in the future."})
+        raise ValidationError({"month": _("Record services once provided: the month cannot be in the future.")})
     if month < sent_month:
-        raise ValidationError({"month": "Choose a month from the one the referral was sent in."})
+        raise ValidationError({"month": _("Choose a month from the one the referral was sent in.")})
 
 
 def _check_not_recorded(*, referral: Referral, services: list[str], month: date) -> None:
@@ -536,5 +574,8 @@ def _check_not_recorded(*, referral: Referral, services: list[str], month: date)
     labels = [str(Need(service).label) for service in already.values_list("service", flat=True)]
     if labels:
         raise ValidationError(
-            {"services": f"Already recorded for {month:%B %Y}: {', '.join(sorted(labels))}. Nothing was added."}
+            {
+                "services": _("Already recorded for %(month)s: %(services)s. Nothing was added.")
+                % {"month": format_month_year(month), "services": ", ".join(sorted(labels))}
+            }
         )

@@ -52,7 +52,7 @@ class IllegalMove(Exception):
 
     def __init__(self, move: str, status: Status, allowed: list[Move], other_side: Side | None = None) -> None:
         self.move, self.status, self.allowed = move, status, allowed
-        other = "" if other_side is None else f"the {'sending' if other_side == Side.SENDER else 'receiving'} agency"
+        other = "" if other_side is None else ("sender" if other_side == Side.SENDER else "receiver")
         super().__init__(wording.refusal(move=move, status=status, allowed=allowed, other_side_may=other))
 
 

@@ -16,6 +16,7 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies.access import AuthenticatedRequest, requires
@@ -24,10 +25,9 @@ from agencies.roles import Action
 from audit.models import AuditEvent
 from audit.selectors import audit_entries_about
 from audit.services import audit_record
-from cases import exports, selectors, services, wording
+from cases import exports, selectors, services, text_check, wording
 from cases.access_audit import referral_list_record_view, referral_record_not_found
-from cases.choices import DeclineReason, Outcome, Status
-from cases.deidentification import find_identifiers
+from cases.choices import Status
 from cases.forms import (
     COUNTY_OPTIONS,
     CommentForm,
@@ -43,6 +43,7 @@ from cases.search import SearchForm, search_run, search_term_refusal
 from cases.suggestions import Suggestion, suggest_receivers
 from cases.transitions import IllegalMove, Side, allowed_moves
 from toolkit.parsing import whole_number
+from toolkit.ratelimit import rate_allows
 
 
 @requires(Action.HANDLE_REFERRALS)
@@ -99,7 +100,9 @@ def referral_create(request: AuthenticatedRequest) -> HttpResponse:
             _add_errors(form, error)
         else:
             messages.success(
-                request, f"Referral {referral.reference_code} sent. Call the receiving agency for the warm hand-off."
+                request,
+                _("Referral %(code)s sent. Call the receiving agency for the warm hand-off.")
+                % {"code": referral.reference_code},
             )
             if form.person_code_input() is None:
                 # The referral's page shows the new code once, prominently. The session holds the referral's
@@ -179,7 +182,7 @@ def referral_transition(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     referral = _referral_get(request, pk)
     form = TransitionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "That change could not be read; nothing was changed.")
+        messages.error(request, _("That change could not be read; nothing was changed."))
         return redirect("cases:referral_detail", pk=pk)
     move = form.cleaned_data["move"]
     asks_first = move in wording.CONFIRMED_MOVES
@@ -195,7 +198,7 @@ def referral_transition(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             # The typed note is not sent back (it may be what the guard refused): the person retypes it.
             return _confirm_move(request, referral, move, error=" ".join(error.messages), status=400)
         return _detail_again(request, referral, 400, move_error=" ".join(error.messages), failed_move=move)
-    messages.success(request, "Status updated.")
+    messages.success(request, _("Status updated."))
     return redirect("cases:referral_detail", pk=pk)
 
 
@@ -206,15 +209,15 @@ def _confirmed(request: AuthenticatedRequest) -> bool:
 def _confirm_move(
     request: AuthenticatedRequest, referral: Referral, move: str, *, error: str = "", status: int = 200
 ) -> HttpResponse:
-    """The confirmation step of a move: what is about to happen, the reason or outcome (none preselected), an
-    optional note, Confirm and Go back."""
-    choices = {"close": Outcome.choices, "decline": DeclineReason.choices}[move]
+    """The confirmation step of a move: what is about to happen, the reason or outcome if the move has one (none
+    preselected), an optional note, Confirm and Go back."""
+    reason = wording.CONFIRMATION_REASONS.get(move)  # withdrawing asks for no reason
     context = {
         "referral": referral,
         "move": move,
         "confirmation": wording.CONFIRMATIONS[move],
-        "reason_label": "Outcome" if move == "close" else "Reason for declining",
-        "reason_choices": choices,
+        "reason_label": reason[0] if reason else "",
+        "reason_choices": reason[1].choices if reason else [],
         "note_max": NOTE_MAX_LENGTH,
         "error": error,
     }
@@ -236,7 +239,7 @@ def referral_contact(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         return redirect("cases:referral_detail", pk=pk)
     except ValidationError as error:
         return _detail_again(request, referral, 400, contact_error=" ".join(error.messages))
-    messages.success(request, "Contact updated.")
+    messages.success(request, _("Contact updated."))
     return redirect("cases:referral_detail", pk=pk)
 
 
@@ -251,7 +254,7 @@ def referral_comment(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error("body", error.message_dict.get("body", error.messages))
         else:
-            messages.success(request, "Comment added.")
+            messages.success(request, _("Comment added."))
             return redirect("cases:referral_detail", pk=pk)
     # The refused text is not sent back: the person retypes it without the identifier.
     return _detail_again(request, referral, 400, comment_form=_without_value(form))
@@ -278,7 +281,7 @@ def referral_services(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             for field, field_messages in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, field_messages)
         else:
-            messages.success(request, "Services recorded.")
+            messages.success(request, _("Services recorded."))
             return redirect("cases:referral_detail", pk=pk)
     return _detail_again(request, referral, 400, service_form=form)
 
@@ -299,7 +302,7 @@ def consent_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "Consent withdrawn. The receiving agency no longer has access to this referral.")
+        messages.success(request, _("Consent withdrawn. The receiving agency no longer has access to this referral."))
     return redirect("cases:referral_detail", pk=pk)
 
 
@@ -308,7 +311,9 @@ def consent_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def referral_flag(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     referral = _referral_get(request, pk)
     services.referral_flag_for_review(referral=referral, actor=request.user)
-    messages.success(request, f"{referral.reference_code} is flagged for the next case-review meeting.")
+    messages.success(
+        request, _("%(code)s is flagged for the next case-review meeting.") % {"code": referral.reference_code}
+    )
     return redirect("cases:referral_detail", pk=pk)
 
 
@@ -337,14 +342,16 @@ def referral_export(request: AuthenticatedRequest, file_format: str) -> HttpResp
 @require_POST
 @requires(Action.VIEW_TASKFORCE_CONTENT)
 def check_text(request: AuthenticatedRequest) -> JsonResponse:
-    """The warning before submit: the same guard, asked while typing. Nothing is stored or logged."""
+    """The check before submit (cases/text_check.py): the guard's findings per field, kinds and positions only.
+    Nothing is stored, audited or logged; the text is never sent back."""
+    if not rate_allows(f"cases:text-check:{request.user.pk}", text_check.RATE):
+        return JsonResponse({"detail": _("Too many checks: wait a minute, then try again.")}, status=429)
     try:
-        text = json.loads(request.body or b"{}").get("text", "")
-    except (ValueError, AttributeError, RecursionError):  # RecursionError: a body nested thousands deep
-        return JsonResponse({"detail": 'Send JSON: {"text": "..."}'}, status=400)
-    if not isinstance(text, str) or len(text) > NOTE_MAX_LENGTH * 2:
-        return JsonResponse({"detail": "The text is too long or not a string."}, status=400)
-    return JsonResponse({"findings": [f.message() for f in find_identifiers(text)]})
+        fields = text_check.text_fields(json.loads(request.body or b"{}"))
+    except (ValueError, RecursionError) as error:  # RecursionError: a body nested thousands deep
+        detail = str(error) if isinstance(error, text_check.TextCheckRefused) else _("Send JSON.")
+        return JsonResponse({"detail": detail}, status=400)
+    return JsonResponse({"fields": text_check.text_check_report(fields=fields)})
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -11,6 +11,8 @@ from django.core.validators import RegexValidator
 from django.db.models import Field, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
@@ -27,6 +29,7 @@ from api.errors import pk_from_url
 from api.filters import BoundedIsoDateTimeFilter, PortalFilterSet, StrictBooleanFilter
 from api.pagination import PortalCursorPagination
 from api.permissions import acting_user, action_permission
+from api.v1 import text_check
 from cases import choices, selectors, services
 from cases.access_audit import (
     referral_comments_record_view,
@@ -373,7 +376,7 @@ class ReferralFilter(PortalFilterSet):
     reference = filters.CharFilter(
         method="filter_reference",
         max_length=20,
-        validators=[RegexValidator(selectors.REFERENCE_PREFIX, "Give letters, digits and hyphens only.")],
+        validators=[RegexValidator(selectors.REFERENCE_PREFIX, gettext_lazy("Give letters, digits and hyphens only."))],
         help_text="A reference code, or its beginning (JC-2026), in any case.",
     )
     escalated = filters.ChoiceFilter(
@@ -427,7 +430,7 @@ DIRECTIONS = ("", "incoming", "outgoing")
 def _direction(request: Request) -> str:
     direction = request.query_params.get("direction", "")
     if direction not in DIRECTIONS:
-        raise serializers.ValidationError({"direction": ["Give incoming or outgoing, or leave this parameter out."]})
+        raise serializers.ValidationError({"direction": [_("Give incoming or outgoing, or leave this parameter out.")]})
     return direction
 
 
@@ -634,3 +637,4 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 def register(router: SimpleRouter) -> None:
     """Endpoints of this area are registered here."""
     router.register("referrals", ReferralViewSet, basename="referral")
+    text_check.register(router)  # the guard asked before sending a referral's (or any) free text

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, viewsets
@@ -177,7 +178,7 @@ class GapsQuerySerializer(serializers.Serializer):
     def validate_period(self, value: str) -> Period:
         period = period_from_slug(value)
         if period is None:
-            raise serializers.ValidationError("Give a quarter or a half-year: 2025-q1, 2025-h2.")
+            raise serializers.ValidationError(_("Give a quarter or a half-year: 2025-q1, 2025-h2."))
         return period
 
 

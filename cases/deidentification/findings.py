@@ -33,38 +33,64 @@ class IdentifierKind(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return _LABELS[self]
+        """In plain words, in the active language ("a phone number")."""
+        return gettext(_LABELS[self])
 
 
 K = IdentifierKind  # short alias for the tables below; not exported
 
+
+def gettext_noop(text: str) -> str:
+    """Marks a string for the translation catalog (makemessages reads this name); translated when read."""
+    return text
+
+
+def gettext(text: str) -> str:
+    """Django's gettext in the active language; the text as written where Django is not set up (the guard
+    itself must not need Django)."""
+    try:
+        from django.conf import settings
+        from django.utils.translation import gettext as django_gettext
+    except ImportError:
+        return text
+    return django_gettext(text) if settings.configured else text
+
+
 _LABELS: dict[IdentifierKind, str] = {
-    K.PHONE: "a phone number",
-    K.EMAIL: "an email address",
-    K.SSN: "a Social Security number",
-    K.ID_NUMBER: "an ID number",
-    K.CARD_OR_ACCOUNT: "a card or account number",
-    K.STREET_ADDRESS: "a street address",
-    K.DATE: "a full date",
-    K.DATE_OF_BIRTH: "a date of birth",
-    K.PERSON_NAME: "a person's name",
-    K.LICENSE_PLATE: "a license plate",
-    K.SOCIAL_HANDLE: "a social media handle",
-    K.URL: "a web address",
-    K.IP_ADDRESS: "an IP address",
-    K.CASE_NUMBER: "a case or docket number",
-    K.PERSON_CODE: "a person code",
+    K.PHONE: gettext_noop("a phone number"),
+    K.EMAIL: gettext_noop("an email address"),
+    K.SSN: gettext_noop("a Social Security number"),
+    K.ID_NUMBER: gettext_noop("an ID number"),
+    K.CARD_OR_ACCOUNT: gettext_noop("a card or account number"),
+    K.STREET_ADDRESS: gettext_noop("a street address"),
+    K.DATE: gettext_noop("a full date"),
+    K.DATE_OF_BIRTH: gettext_noop("a date of birth"),
+    K.PERSON_NAME: gettext_noop("a person's name"),
+    K.LICENSE_PLATE: gettext_noop("a license plate"),
+    K.SOCIAL_HANDLE: gettext_noop("a social media handle"),
+    K.URL: gettext_noop("a web address"),
+    K.IP_ADDRESS: gettext_noop("an IP address"),
+    K.CASE_NUMBER: gettext_noop("a case or docket number"),
+    K.PERSON_CODE: gettext_noop("a person code"),
 }
 
-_WHY = "the portal must not hold anything that identifies a survivor."
+_WHY = gettext_noop("the portal must not hold anything that identifies a survivor.")
 # What to write instead, where that is not obvious.
 _HINTS: dict[IdentifierKind, str] = {
-    K.DATE: " Month and year alone are fine.",
-    K.DATE_OF_BIRTH: " An age (or 'a minor') is fine.",
-    K.CASE_NUMBER: " A referral's reference code alone is fine, without 'docket' or 'case number' before it.",
-    K.PERSON_CODE: " It belongs in the referral's person code field only, where it is seen as the referral is.",
-    K.PERSON_NAME: " Refer to people by their role (client, mother, employer) or by the reference code.",
+    K.DATE: gettext_noop("Month and year alone are fine."),
+    K.DATE_OF_BIRTH: gettext_noop("An age (or 'a minor') is fine."),
+    K.CASE_NUMBER: gettext_noop(
+        "A referral's reference code alone is fine, without 'docket' or 'case number' before it."
+    ),
+    K.PERSON_CODE: gettext_noop(
+        "It belongs in the referral's person code field only, where it is seen as the referral is."
+    ),
+    K.PERSON_NAME: gettext_noop("Refer to people by their role (client, mother, employer) or by the reference code."),
 }
+
+
+def _hint(kind: IdentifierKind) -> str:
+    return f" {gettext(_HINTS[kind])}" if kind in _HINTS else ""
 
 
 @dataclass(frozen=True)
@@ -77,14 +103,18 @@ class Finding:
 
     def describe(self) -> str:
         """Kind and 1-based inclusive character range; never the value itself."""
-        return f"{self.kind.label}, characters {self.start + 1}-{self.end}"
+        return gettext("%(label)s, characters %(first)d-%(last)d") % {
+            "label": self.kind.label,
+            "first": self.start + 1,
+            "last": self.end,
+        }
 
     def message(self) -> str:
         """One sentence for the caseworker who typed the text."""
-        return (
-            f"This text looks like it contains {self.kind.label} "
-            f"(characters {self.start + 1}-{self.end}). Remove it: {_WHY}{_HINTS.get(self.kind, '')}"
-        )
+        text = gettext(
+            "This text looks like it contains %(label)s (characters %(first)d-%(last)d). Remove it: %(why)s"
+        ) % {"label": self.kind.label, "first": self.start + 1, "last": self.end, "why": gettext(_WHY)}
+        return text + _hint(self.kind)
 
 
 class DeidentificationError(ValueError):
@@ -99,7 +129,10 @@ def _summary(findings: list[Finding]) -> str:
     if len(findings) == 1:
         return findings[0].message()
     listed = "; ".join(f.describe() for f in findings)
-    return f"This text looks like it contains identifying details: {listed}. Remove them: {_WHY}"
+    return gettext("This text looks like it contains identifying details: %(listed)s. Remove them: %(why)s") % {
+        "listed": listed,
+        "why": gettext(_WHY),
+    }
 
 
 class Candidate(NamedTuple):

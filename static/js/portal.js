@@ -7,18 +7,19 @@
     return input ? input.value : "";
   }
 
+  // The same check as text_check.js (cases/text_check.py), asked while the person types: its sentences only.
   function checkText(area, box) {
     if (!area.value.trim()) { box.textContent = ""; return; }
     fetch("/referrals/check-text/", {
       method: "POST", credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
-      body: JSON.stringify({ text: area.value })
-    }).then(function (response) { return response.ok ? response.json() : { findings: [] }; })
+      body: JSON.stringify({ fields: { text: area.value } })
+    }).then(function (response) { return response.ok ? response.json() : { fields: {} }; })
       .then(function (data) {
         box.textContent = "";
-        (data.findings || []).forEach(function (message) {
+        ((data.fields && data.fields.text) || []).forEach(function (finding) {
           var p = document.createElement("p");
-          p.textContent = message;
+          p.textContent = finding.message;
           box.appendChild(p);
         });
       }).catch(function () { box.textContent = ""; });
@@ -31,6 +32,11 @@
     window.location.replace(target);
   }
   document.addEventListener("DOMContentLoaded", function () {
+    // A form sent back with errors: its error summary (partials/error_summary.html) takes the focus, so that
+    // the person hears "There is a problem" and can follow its links to each field.
+    var errorSummary = document.querySelector("[data-error-summary]");
+    if (errorSummary) { errorSummary.focus(); }
+
     if (document.body.hasAttribute("data-quick-exit")) {
       document.addEventListener("keydown", function (event) {
         if (event.key === "Escape") { quickExit(); }

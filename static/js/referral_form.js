@@ -83,7 +83,9 @@
       receiver.value = button.getAttribute("data-choose-receiver");
       receiver.dispatchEvent(new Event("change", { bubbles: true }));
       if (announce) {
-        announce.textContent = "You chose " + button.getAttribute("data-agency-name") + ". Check the facts, then send.";
+        // The sentence comes translated from the page (data-chosen-template), with {agency} in it.
+        var template = announce.getAttribute("data-chosen-template") || "You chose {agency}. Check the facts, then send.";
+        announce.textContent = template.replace("{agency}", button.getAttribute("data-agency-name"));
       }
       receiver.focus();
     });

@@ -69,6 +69,8 @@ ROUTES: dict[str, Spec] = {
     # let in all the same (not refused); tests/api/test_search_post.py checks the JSON search itself.
     "api:v1:search": Spec(method="post", data={"q": "shelter"}),
     "cases:search": Spec(method="post", data={"q": "shelter"}),
+    # The guard asked before sending free text (cases/text_check.py): everyone who writes guarded text.
+    "api:v1:text-check-list": Spec(method="post", data={"fields": {"note": "shelter"}}),
     "api:v1:referral-detail": Spec(roles=OFFICERS, kwargs=_referral),
     "api:v1:referral-transitions": Spec(roles=OFFICERS, kwargs=_referral, **_POST),
     "api:v1:referral-comments": Spec(roles=OFFICERS, kwargs=_referral),

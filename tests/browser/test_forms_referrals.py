@@ -4,7 +4,7 @@ security settings (cases/templates/cases/referral_detail.html and search.html). 
 test_it_lets_the_receiver_decline_and_the_sender_reopen_and_withdraw
   - "Decline…", then the reason and a note on the confirmation step (receiver)
   - "Reopen" with the required note (sender)
-  - "Withdraw" with a note (sender)
+  - "Withdraw…", then a note on the confirmation step (sender)
 test_it_takes_an_accepted_referral_through_in_progress_to_closed_and_reopens_it
   - "Mark in progress", "Close…" then the outcome and a note on the confirmation step, "Reopen" (receiver)
 test_it_flags_comments_and_withdraws_consent_and_the_receiver_loses_the_referral
@@ -85,9 +85,12 @@ def test_it_lets_the_receiver_decline_and_the_sender_reopen_and_withdraw(
     referral.refresh_from_db()
     assert (referral.status, referral.decline_reason) == (Status.SENT, "")
 
+    submit(page, page.get_by_role("button", name="Withdraw…", exact=True))
+    page.get_by_role("heading", name="You are about to withdraw this referral").wait_for()
     page.get_by_label("Note (optional)").fill("The survivor chose another provider.")
-    submit(page, page.get_by_role("button", name="Withdraw", exact=True))
+    submit(page, page.get_by_role("button", name="Withdraw the referral"))
     _moved(page, "Withdrawn")
+    assert page.get_by_text("The survivor chose another provider.").is_visible()
     referral.refresh_from_db()
     assert referral.status == Status.WITHDRAWN
     assert [event.move for event in referral.timeline.order_by("pk")] == ["send", "decline", "reopen", "withdraw"]

@@ -1,6 +1,6 @@
 """The confirmation step in the page before what cannot be undone on a referral (issue 20), in Chromium under
 the production security settings: "Close…" (the outcome is chosen on the confirmation step, none preselected)
-and "Record withdrawal of consent…". No browser confirm() dialog is involved: a dialog fails the test."""
+"Withdraw…" and "Record withdrawal of consent…". No browser confirm() dialog is involved: a dialog fails the test."""
 
 from __future__ import annotations
 
@@ -98,4 +98,33 @@ def test_it_records_a_withdrawal_of_consent_only_after_confirming(page, live_ser
     page.get_by_text("Consent withdrawn. The receiving agency no longer has access to this referral.").wait_for()
     referral.consent.refresh_from_db()
     assert referral.consent.revoked_at is not None and referral.consent.revoked_by == advocate
+    assert dialogs == [] and failed_responses == []
+
+
+def test_it_withdraws_a_referral_only_after_confirming(page, live_server, advocate, nurse, failed_responses):
+    referral = referral_in(Status.SENT, sender=advocate, receiver=nurse)
+    dialogs = _no_dialogs(page)
+    sign_in_as(page, live_server, advocate)
+    _open(page, referral)
+    assert page.get_by_label("Note (optional)").count() == 0  # the note is written on the confirmation step
+
+    submit(page, page.get_by_role("button", name="Withdraw…", exact=True))
+    page.get_by_role("heading", name="You are about to withdraw this referral").wait_for()
+    page.get_by_text("This cannot be undone.").wait_for()
+    page.get_by_text("The receiving agency sees that your agency withdrew it").wait_for()
+    screenshot(page, "referral-withdraw-confirmation")
+    referral.refresh_from_db()
+    assert referral.status == Status.SENT
+
+    # "Go back" leaves it as it was.
+    page.get_by_role("link", name="Go back").click()
+    page.get_by_role("heading", name=f"Referral {referral.reference_code}").wait_for()
+    expect(page.locator(".lede .status")).to_have_text("Sent")
+
+    submit(page, page.get_by_role("button", name="Withdraw…", exact=True))
+    submit(page, page.get_by_role("button", name="Withdraw the referral"))
+    expect(page.locator(".lede .status")).to_have_text("Withdrawn")
+    page.get_by_text("Withdrawn by Safe Harbor Survivor Center").wait_for()
+    referral.refresh_from_db()
+    assert referral.status == Status.WITHDRAWN
     assert dialogs == [] and failed_responses == []

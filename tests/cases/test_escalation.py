@@ -196,7 +196,7 @@ def test_the_notification_says_who_when_and_how_urgent_and_nothing_of_the_case(
         (to_cochair, reverse("agencies:detail", args=[other_agency.pk])),
     ]:
         text = bodies(message)
-        assert "A referral sent to Elsewhere County Sheriff on March 2, 2026" in text
+        assert "A referral sent to Elsewhere County Sheriff on Monday, March 2, 2026" in text
         assert "with urgency “Urgent (within 24 hours)” has had no answer." in text
         assert link in message.body
         assert referral.reference_code not in text and referral.person_code.code not in text
@@ -263,7 +263,7 @@ def test_both_sides_see_that_it_was_escalated(officer, outsider_officer, coordin
     with time_machine.travel(local(2026, 3, 3, 10, 30), tick=False):
         for person in (officer, outsider_officer):
             page = page_text(client_for(person), referral)
-            assert "Escalated to Elsewhere County Sheriff's administrators on Mar 3, 2026 10:00:" in page
+            assert "Escalated to Elsewhere County Sheriff's administrators on Mar 3, 2026, 10:00 AM:" in page
             assert "co-chairs" not in page
             answer = client_for(person).get(f"/api/v1/referrals/{referral.pk}/").json()
             assert answer["awaiting_since"] == "2026-03-02T16:00:00Z"
@@ -271,7 +271,7 @@ def test_both_sides_see_that_it_was_escalated(officer, outsider_officer, coordin
             assert answer["escalated_to_cochairs_at"] is None
     sweep_at(local(2026, 3, 4, 10))
     with time_machine.travel(local(2026, 3, 4, 10, 30), tick=False):
-        assert "administrators on Mar 3, 2026 10:00 and to the co-chairs on Mar 4, 2026 10:00:" in page_text(
+        assert "administrators on Mar 3, 2026, 10:00 AM and to the co-chairs on Mar 4, 2026, 10:00 AM:" in page_text(
             client_for(officer), referral
         )
         listed = client_for(officer).get("/api/v1/referrals/?direction=outgoing").json()["results"]

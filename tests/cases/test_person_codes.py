@@ -348,9 +348,11 @@ def test_the_guard_answers_alike_for_issued_and_made_up_codes(officer):
     assert [[(f.kind, f.start, f.end) for f in findings] for findings in said] == [
         [(f.kind, f.start, f.end) for f in said[1]]
     ] * 2
-    response = client_for(officer).post(reverse("cases:check_text"), {"text": f"see {issued.code}"})
-    other = client_for(officer).post(reverse("cases:check_text"), {"text": f"see {made_up}"})
-    assert response.status_code == other.status_code and response.json() == other.json()
+    url, as_json = reverse("cases:check_text"), "application/json"
+    response = client_for(officer).post(url, {"fields": {"note": f"see {issued.code}"}}, content_type=as_json)
+    other = client_for(officer).post(url, {"fields": {"note": f"see {made_up}"}}, content_type=as_json)
+    assert response.status_code == other.status_code == 200 and response.json() == other.json()
+    assert [f["kind"] for f in response.json()["fields"]["note"]] == ["person_code"]
 
 
 def test_the_guard_never_lets_a_code_cancel_a_cue(officer):

@@ -80,12 +80,12 @@ def test_it_refuses_an_identifier_in_the_note_without_echoing_it(officer, other_
 def test_it_warns_before_submit_through_the_check_endpoint(officer):
     client = client_for(officer)
     url = reverse("cases:check_text")
-    found = client.post(url, {"text": "Reach her at rosa@example.org"}, content_type="application/json").json()
-    assert found["findings"] and "an email address" in found["findings"][0]
-    assert "rosa@" not in found["findings"][0]
-    assert client.post(url, {"text": "Age 17, needs shelter"}, content_type="application/json").json() == {
-        "findings": []
-    }
+    found = client.post(url, {"fields": {"note": "Reach her at rosa@example.org"}}, content_type="application/json")
+    [finding] = found.json()["fields"]["note"]
+    assert finding["kind"] == "email" and finding["label"] == "an email address"
+    assert "rosa@" not in found.content.decode()
+    clean = client.post(url, {"fields": {"note": "Age 17, needs shelter"}}, content_type="application/json")
+    assert clean.json() == {"fields": {"note": []}}
     assert client.post(url, "not json", content_type="application/json").status_code == 400
 
 

@@ -54,7 +54,8 @@ def test_it_shows_plain_words_on_the_referral_page_and_no_codes(officer, outside
     assert f"Sent by {officer.agency.name}" in page
     assert f"Marked in progress by {outsider_officer.agency.name}" in page
     assert ">Close…</button>" in page
-    assert "→" not in page and "<strong>send</strong>" not in page
+    main = page[page.index("<main") :]  # the layout's table cue ends with an arrow of its own
+    assert "→" not in main and "<strong>send</strong>" not in main
 
 
 def test_it_keeps_the_page_and_says_why_when_a_move_is_refused_on_the_web_and_in_the_api(officer, outsider_officer):

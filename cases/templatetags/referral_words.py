@@ -1,0 +1,15 @@
+"""`{% load referral_words %}`: the words of cases/wording.py in templates, in the reader's language."""
+
+from __future__ import annotations
+
+from django import template
+
+from cases import wording
+
+register = template.Library()
+
+
+@register.filter
+def referral_status(status: str) -> str:
+    """A referral's status code ("in_progress") in plain words ("In progress")."""
+    return wording.status_name(status)
