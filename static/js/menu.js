@@ -38,7 +38,12 @@
     if (label) { return label; }
     var heading = table.previousElementSibling;
     while (heading && !/^H[1-6]$/.test(heading.tagName)) { heading = heading.previousElementSibling; }
-    return heading ? heading.textContent.trim() : "Table";
+    return heading ? heading.textContent.trim() : words("tableName", "Table");
+  }
+
+  // The words come from the page (base.html's <body data-...>, translated there), English if absent.
+  function words(name, fallback) {
+    return document.body.dataset[name] || fallback;
   }
 
   function fitTables() {
@@ -52,13 +57,13 @@
       region.className = "table-scroll";
       region.setAttribute("role", "region");
       region.setAttribute("tabindex", "0");
-      region.setAttribute("aria-label", labelFor(table) + " (scrolls sideways)");
+      region.setAttribute("aria-label", words("tableRegion", "{table} (scrolls sideways)").replace("{table}", labelFor(table)));
       parent.insertBefore(region, table);
       region.appendChild(table);
       var cue = document.createElement("p");
       cue.className = "scroll-cue small";
       cue.setAttribute("aria-hidden", "true");
-      cue.textContent = "Swipe or scroll sideways to see the whole table →";
+      cue.textContent = words("tableCue", "Swipe or scroll sideways to see the whole table →");
       region.insertAdjacentElement("beforebegin", cue);  // above: seen before the long table
     });
   }
