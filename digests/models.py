@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -28,13 +29,13 @@ class Frequency(models.TextChoices):
 
 
 class Weekday(models.IntegerChoices):
-    MONDAY = 0, _("Monday")
-    TUESDAY = 1, _("Tuesday")
-    WEDNESDAY = 2, _("Wednesday")
-    THURSDAY = 3, _("Thursday")
-    FRIDAY = 4, _("Friday")
-    SATURDAY = 5, _("Saturday")
-    SUNDAY = 6, _("Sunday")
+    MONDAY = 0, pgettext_lazy("day of the week, as a choice", "Monday")
+    TUESDAY = 1, pgettext_lazy("day of the week, as a choice", "Tuesday")
+    WEDNESDAY = 2, pgettext_lazy("day of the week, as a choice", "Wednesday")
+    THURSDAY = 3, pgettext_lazy("day of the week, as a choice", "Thursday")
+    FRIDAY = 4, pgettext_lazy("day of the week, as a choice", "Friday")
+    SATURDAY = 5, pgettext_lazy("day of the week, as a choice", "Saturday")
+    SUNDAY = 6, pgettext_lazy("day of the week, as a choice", "Sunday")
 
 
 HOURS = [(hour, f"{hour:02d}:00") for hour in range(24)]

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.utils.functional import Promise
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from agencies.templatetags.times import format_day
@@ -57,13 +57,13 @@ GENDER_PHRASES: dict[str, Promise] = {
 }
 
 WEEKDAYS: dict[int, Promise] = {
-    1: _("Monday"),
-    2: _("Tuesday"),
-    3: _("Wednesday"),
-    4: _("Thursday"),
-    5: _("Friday"),
-    6: _("Saturday"),
-    7: _("Sunday"),
+    1: pgettext_lazy("day of the week, as a choice", "Monday"),
+    2: pgettext_lazy("day of the week, as a choice", "Tuesday"),
+    3: pgettext_lazy("day of the week, as a choice", "Wednesday"),
+    4: pgettext_lazy("day of the week, as a choice", "Thursday"),
+    5: pgettext_lazy("day of the week, as a choice", "Friday"),
+    6: pgettext_lazy("day of the week, as a choice", "Saturday"),
+    7: pgettext_lazy("day of the week, as a choice", "Sunday"),
 }
 
 # The codes a profile may hold, per field (validated on every write).
