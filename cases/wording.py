@@ -172,6 +172,19 @@ def status_name(status: str) -> str:
     return str(STATUS_NAMES.get(status, status))
 
 
+# The state of a meeting's minutes, as the search results name it beside a hit in the minutes (meetings'
+# MinutesStatus codes; cases sits below meetings, so it names them here rather than importing them).
+MINUTES_STATUS_NAMES: dict[str, Promise] = {
+    "draft": pgettext_lazy("minutes status", "draft"),
+    "circulated": pgettext_lazy("minutes status", "circulated for review"),
+    "approved": pgettext_lazy("minutes status", "approved"),
+}
+
+
+def minutes_status_name(status: str) -> str:
+    return str(MINUTES_STATUS_NAMES.get(status, status))
+
+
 def _reason_label(reason: str) -> str:
     for choices in (DeclineReason, Outcome):
         if reason in choices.values:

@@ -71,7 +71,8 @@ def test_it_shows_audit_times_in_local_time_with_the_zone_and_utc_on_hover(as_co
     assert "When (UTC)" not in page
     assert "America/Chicago" in page
     assert (
-        '<time datetime="2026-12-04T16:49:05Z" title="2026-12-04 16:49:05 UTC">2026-12-04 10:49:05 CST</time>' in page
+        '<time datetime="2026-12-04T16:49:05Z" title="Dec 4, 2026, 4:49:05 PM UTC">Dec 4, 2026, 10:49:05 AM CST</time>'
+        in page
     )
 
 

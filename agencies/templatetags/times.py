@@ -54,7 +54,9 @@ def _shape(name: str) -> str:
 def _format(value: object, name: str) -> str:
     """A date or datetime in the named shape of the active language, in the current time zone; "" otherwise."""
     if isinstance(value, datetime):
-        if timezone.is_aware(value):
+        # In the current time zone (Python callers pass stored UTC times), unless the template put it in a
+        # zone on purpose (`|utc`, `{% timezone %}`'s filters mark their result so, as `date` honours).
+        if timezone.is_aware(value) and getattr(value, "convert_to_local_time", True):
             value = timezone.localtime(value)
         return dateformat.format(value, _shape(name))
     if isinstance(value, date):

@@ -100,7 +100,7 @@ def test_it_refuses_a_referral_until_a_coordinator_records_the_agreement(
         page.get_by_role("button", name="Record the agreement").click()
     assert incomplete.value.status == 400
     expect(page.get_by_role("alert").filter(has_text="Nothing was recorded.")).to_be_visible()
-    expect(page.get_by_text("Say what the agreement covers")).to_be_visible()
+    expect(page.locator("#id_scope_error")).to_contain_text("Say what the agreement covers")
     assert not DataSharingAgreement.objects.filter(agency=legal_aid).exists()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     screenshot(page, "agreement-form-errors-390px")

@@ -84,7 +84,8 @@ def test_it_issues_a_code_for_a_new_person_and_takes_it_typed_again_for_the_next
     page.get_by_label("A person who already has a person code").check()
     page.get_by_label("Person code", exact=True).fill("PC-000-000-000")
     page.get_by_role("button", name="Send the referral").click()
-    page.get_by_text("No referral your agency can see carries this person code").wait_for()
+    refused = page.locator("#id_person_code_error")
+    refused.get_by_text("No referral your agency can see carries this person code").wait_for()
     assert Referral.objects.count() == 2
     assert failed_responses == ["400 POST /referrals/new/"]
 
