@@ -97,12 +97,12 @@ class AgreementForm(forms.Form):
 
     agency = forms.ModelChoiceField(queryset=Agency.objects.none(), label=_("Agency"))
     kind = forms.ChoiceField(choices=AgreementKind.choices, label=_("Kind of agreement"), widget=forms.RadioSelect)
-    signed_on = forms.DateField(label=_("Signed on"), widget=forms.DateInput(attrs={"type": "date"}))
+    signed_on = forms.DateField(label=_("Signed on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     expires_on = forms.DateField(
         label=_("Expires on"),
         required=False,
         help_text=_("The last day the agreement is in force. Leave empty if it has no end date."),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     scope = forms.MultipleChoiceField(
         choices=SCOPE_CHOICES,

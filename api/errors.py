@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
@@ -63,6 +63,8 @@ _DOMAIN_ERRORS: tuple[tuple[type[Exception], Callable[[Any], exceptions.APIExcep
     (DeidentificationError, lambda error: exceptions.ValidationError({"detail": str(error)})),
     (FiguresChanged, lambda error: FiguresMoved()),
     (ReleaseCorrupted, lambda error: SnapshotBroken()),
+    # A body over DATA_UPLOAD_MAX_MEMORY_SIZE: a JSON 400 like every refusal, not Django's HTML page.
+    (RequestDataTooBig, lambda error: exceptions.ParseError(_("The body is too large."))),
 )
 
 

@@ -65,7 +65,7 @@ class ReferralForm(forms.ModelForm):
         choices=choices.ConsentMethod.choices, required=False, label=_("How consent was given")
     )
     consent_given_on = forms.DateField(
-        required=False, label=_("Consent given on"), widget=forms.DateInput(attrs={"type": "date"})
+        required=False, label=_("Consent given on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     consent_scope = forms.ChoiceField(
         choices=choices.ConsentScope.choices, required=False, label=_("What the survivor agreed to share")
@@ -73,7 +73,7 @@ class ReferralForm(forms.ModelForm):
     consent_expires_on = forms.DateField(
         required=False,
         label=_("Consent expires on"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=format_lazy(
             _("Consent must be time-limited; the default is {days} days, at most a year."), days=CONSENT_DEFAULT_DAYS
         ),
@@ -210,10 +210,10 @@ class ReferralListFilterForm(forms.Form):
     age_band = forms.ChoiceField(choices=[_ANY, *choices.AgeBand.choices], required=False, label=_("Age band"))
     need = forms.ChoiceField(choices=[_ANY, *choices.Need.choices], required=False, label=_("Need"))
     created_after = forms.DateField(
-        required=False, label=_("Sent on or after"), widget=forms.DateInput(attrs={"type": "date"})
+        required=False, label=_("Sent on or after"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     created_before = forms.DateField(
-        required=False, label=_("Sent before"), widget=forms.DateInput(attrs={"type": "date"})
+        required=False, label=_("Sent before"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     reference = forms.CharField(
         required=False,

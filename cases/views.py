@@ -344,7 +344,7 @@ def referral_export(request: AuthenticatedRequest, file_format: str) -> HttpResp
 def check_text(request: AuthenticatedRequest) -> JsonResponse:
     """The check before submit (cases/text_check.py): the guard's findings per field, kinds and positions only.
     Nothing is stored, audited or logged; the text is never sent back."""
-    if not rate_allows(f"cases:text-check:{request.user.pk}", text_check.RATE):
+    if not rate_allows(text_check.rate_key(request.user.pk), text_check.RATE):
         return JsonResponse({"detail": _("Too many checks: wait a minute, then try again.")}, status=429)
     try:
         fields = text_check.text_fields(json.loads(request.body or b"{}"))

@@ -221,7 +221,7 @@ class ActionItemForm(forms.Form):
     title = forms.CharField(max_length=300, label=_("What is to be done"))
     owner_agency = forms.ModelChoiceField(queryset=Agency.objects.filter(is_active=True), label=_("Owner agency"))
     owner_person = PersonChoiceField(queryset=_people(), required=False, label=_("Owner (person, optional)"))
-    due_on = forms.DateField(label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
 class ActionStatusForm(forms.Form):

@@ -44,10 +44,14 @@ class ReportForm(forms.Form):
         label=gettext_lazy("Half-year"), coerce=int, empty_value=None, required=False, choices=HALVES
     )
     start = forms.DateField(
-        label=gettext_lazy("First day"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("First day"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     end = forms.DateField(
-        label=gettext_lazy("Last day"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Last day"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     template = forms.ChoiceField(
         label=gettext_lazy("Award's form (for the funder copy)"),

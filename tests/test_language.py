@@ -139,3 +139,49 @@ def test_one_date_style_per_language() -> None:
         assert format_clock(moment) == "14:30"
         assert format_month_year(moment) == "diciembre de 2026"
     assert format_day(None) == "" and format_day("not a date") == ""
+
+
+def _portal_forms() -> list[type]:
+    import importlib
+    import inspect
+
+    from django import forms
+
+    from toolkit.i18n import BASE_DIR
+
+    found = []
+    for module_path in sorted(BASE_DIR.glob("*/forms.py")):
+        module = importlib.import_module(f"{module_path.parent.name}.forms")
+        found += [
+            value
+            for value in vars(module).values()
+            if inspect.isclass(value) and issubclass(value, forms.BaseForm) and value.__module__ == module.__name__
+        ]
+    return found
+
+
+def test_date_and_time_inputs_keep_the_browsers_format_in_every_language() -> None:
+    """A browser's date input takes only 2026-12-07 (and a time input 14:30), whatever the page's language: a
+    value written in Spanish style (07/12/2026) is dropped and the box shows empty, as the consent dates of a
+    referral were for a Spanish reader (user's walk). Every such widget names its format."""
+    wire = {"date": "%Y-%m-%d", "time": "%H:%M", "datetime-local": "%Y-%m-%dT%H:%M"}
+    wrong = []
+    forms_seen = _portal_forms()
+    for form_class in forms_seen:
+        for name, field in form_class.base_fields.items():
+            kind = field.widget.attrs.get("type")
+            if kind in wire and getattr(field.widget, "format", None) != wire[kind]:
+                wrong.append(f"{form_class.__module__}.{form_class.__name__}.{name}")
+    assert len(forms_seen) > 20
+    assert not wrong, f"date or time inputs without their wire format: {wrong}"
+
+
+def test_the_referral_forms_consent_dates_show_in_spanish(agency) -> None:
+    from django.utils import timezone
+
+    from cases.forms import ReferralForm
+
+    officer = UserFactory(agency=agency, role="referral_officer")
+    with translation.override("es"):
+        rendered = str(ReferralForm(actor=officer)["consent_given_on"])
+    assert f'value="{timezone.localdate().isoformat()}"' in rendered

@@ -31,12 +31,20 @@ class TextCheckRateThrottle(UserRateThrottle):
     def get_rate(self) -> str:
         return text_check.RATE
 
+    def get_cache_key(self, request: Request, view: object) -> str | None:
+        """The pages' window (cases/text_check.py rate_key): one count per person, web and API together."""
+        if not request.user or not request.user.is_authenticated:
+            return None
+        return text_check.rate_key(request.user.pk)
+
 
 class TextCheckSerializer(serializers.Serializer):
     # The JSON key is "fields", the name of a Serializer attribute too: DRF moves declared fields aside, so
     # this works; the stubs only see the name.
+    # Any JSON value here: text_check.text_fields checks names and values with messages that never repeat what
+    # was sent (DRF's CharField reported a bad value under its key, so it echoed a key holding a name).
     fields = serializers.DictField(  # type: ignore[assignment]
-        child=serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=text_check.MAX_TEXT),
+        child=serializers.JSONField(allow_null=True),
         allow_empty=False,
         help_text='The texts to check, by field name: {"note": "the text"}.',
     )

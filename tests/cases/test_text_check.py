@@ -89,7 +89,7 @@ def test_it_speaks_the_persons_language(agency):
     person = UserFactory(agency=agency, language="es")
     [finding] = _check(client_for(person), {"note": f"Llamar al {PHONE}"}).json()["fields"]["note"]
     assert finding["kind"] == "phone" and finding["label"] == "un número de teléfono"
-    assert finding["message"].startswith("Parece un número de teléfono")
+    assert finding["message"].startswith("Parece haber un número de teléfono (caracteres ")
 
 
 def test_the_api_twin_answers_alike(officer):
@@ -113,3 +113,40 @@ def test_the_api_twin_refuses_bad_bodies_and_speaks_spanish(officer):
 def test_the_api_twin_is_in_the_schema():
     schema = SchemaGenerator(api_version="v1").get_schema(request=None, public=True)
     assert "post" in schema["paths"]["/api/v1/text-check/"]
+
+
+def test_it_bounds_the_work_of_one_check(officer):
+    """The guard's work grows with the text (a ligature such as U+FDFA unfolds into 18 letters): 20 fields of
+    2,000 characters took 5 s of a worker (attacker's review). A check takes a form's few fields, and
+    MAX_TOTAL characters in all."""
+    client = client_for(officer)
+    too_many = {f"field{n}": "ok" for n in range(text_check.MAX_FIELDS + 1)}
+    assert _check(client, too_many).status_code == 400
+    half = text_check.MAX_TOTAL // 2 + 1
+    response = _check(client, {"note": "\ufdfa" * half, "other": "\ufdfa" * half})
+    assert response.status_code == 400 and "\ufdfa" not in response.content.decode()
+
+
+def test_the_pages_and_the_api_count_in_one_window(officer, monkeypatch):
+    monkeypatch.setattr(text_check, "RATE", "2/m")
+    client = client_for(officer)
+    assert _check(client, {"note": "ok"}).status_code == 200
+    assert _check(client, {"note": "ok"}, url="/api/v1/text-check/").status_code == 200
+    assert _check(client, {"note": "ok"}, url="/api/v1/text-check/").status_code == 429
+    assert _check(client, {"note": "ok"}).status_code == 429
+
+
+@pytest.mark.parametrize("value", [None, 5035550123, {"a": "b"}, "x" * (text_check.MAX_TEXT + 1)])
+def test_the_api_twin_never_repeats_a_field_name_it_refuses(officer, value):
+    """DRF reported a bad value under its key, so a key holding a name came back in the 400."""
+    name = "Jane_Doe_5035550123"
+    response = _check(client_for(officer), {name: value}, url="/api/v1/text-check/")
+    assert response.status_code == 400
+    assert name not in response.content.decode() and "5035550123" not in response.content.decode()
+
+
+def test_a_body_too_large_gets_a_json_400(officer, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = '{"fields": {"note": "' + "x" * 2000 + '"}}'
+    response = client_for(officer).post("/api/v1/text-check/", body, content_type=AS_JSON)
+    assert response.status_code == 400 and response["Content-Type"] == AS_JSON
