@@ -1,4 +1,5 @@
-"""Benchmarks run in this process: 4 (XLSX) and 6 (the grant report against one hand-written aggregate)."""
+"""Benchmarks run in this process: 4 (XLSX), 6 (the grant report against one hand-written aggregate) and 7
+(a person's digest sections, whose cost should not grow with the agency's history)."""
 
 from __future__ import annotations
 
@@ -7,13 +8,18 @@ import os
 import statistics
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from agencies.models import Agency, User
+from agencies.roles import Role
 from benchmarks.http_load import PeakSampler, rss_kib
 from cases.exports import coded_rows, xlsx_workbook
 from cases.models import Referral
+from digests.sections import DigestWindow, digest_sections_build
 from reports.engine import report_compute
 from reports.measures import measure_keys
 from reports.periods import PeriodKind, period_build
@@ -94,3 +100,41 @@ def _median_seconds(work: Callable[[], object]) -> float:
         work()
         runs.append(time.perf_counter() - started)
     return statistics.median(runs)
+
+
+def digest_per_person(people: list[User]) -> dict:
+    """7: the sections of a daily digest (digests.sections, the same code the workers run, without
+    rendering and sending), per person, for the cast and an officer of each of the first agencies.
+    One warm-up pass, then the median of REPEATS passes per person; the figure is the median person."""
+    now = timezone.now()
+    window = DigestWindow(start=now - timedelta(days=1), end=now, now=now)
+    for person in people:
+        digest_sections_build(person=person, window=window)
+    per_person, queries = [], []
+    for person in people:
+        runs = []
+        for _ in range(REPEATS):
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                digest_sections_build(person=person, window=window)
+                runs.append(time.perf_counter() - started)
+            queries.append(len(captured))
+        per_person.append(statistics.median(runs) * 1000)
+    per_person.sort()
+    return {
+        "people": len(people),
+        "median_ms": round(statistics.median(per_person), 2),
+        "p95_ms": round(per_person[min(len(per_person) - 1, int(len(per_person) * 0.95))], 2),
+        "queries_per_person": max(queries),
+        "window": "daily",
+    }
+
+
+def digest_people(cast_people: list[User], *, officers: int = 15) -> list[User]:
+    """The cast, and the first referral officer of each of the first `officers` agencies (by id)."""
+    chosen = {person.pk: person for person in cast_people}
+    for agency_id in Agency.objects.order_by("pk").values_list("pk", flat=True)[:officers]:
+        person = User.objects.filter(agency_id=agency_id, role=Role.REFERRAL_OFFICER, is_active=True).first()
+        if person is not None:
+            chosen.setdefault(person.pk, person)
+    return list(chosen.values())

@@ -180,7 +180,7 @@ def _api_lists(cast: Cast) -> Iterator[dict]:
         for size in SIZES:
             sized = f"{url}{'&' if '?' in url else '?'}page_size={size}"
             status, counts[size], body = _count(client, sized, headers)
-            rows[size] = len(json.loads(body)["results"]) if status == 200 else None
+            rows[size] = _rows(json.loads(body)) if status == 200 else None
         yield _result(f"api: {url}", url, person, counts, rows)
 
 
@@ -190,10 +190,17 @@ def _best_person(client: Client, cast: Cast, url: str) -> tuple[str, dict[str, s
     for name in PEOPLE_ORDER:
         with _quiet():  # the roles without the right get 403, logged as a warning
             response = client.get(url, {"page_size": 50}, headers=_bearer(cast, name))
-        rows = len(response.json()["results"]) if response.status_code == 200 else -1
+        rows = _rows(response.json()) if response.status_code == 200 else -1
         if rows > best_rows:
             best, best_rows = name, rows
     return best, _bearer(cast, best)
+
+
+def _rows(body: object) -> int:
+    """Rows of a page: DRF's paginated body, or a plain list (an endpoint without pagination)."""
+    if isinstance(body, dict):
+        return len(body.get("results", []))
+    return len(body) if isinstance(body, list) else 0
 
 
 @contextmanager

@@ -1,8 +1,10 @@
 """HTTP and data benchmarks of the portal (issue 7): every figure as a ratio of a ceiling of the same run.
 
-    .venv/bin/python benchmarks/run.py --setup     # first time: creates, migrates and seeds scale_bench (~3 min)
-    .venv/bin/python benchmarks/run.py             # every benchmark (~7 min); --only 1,2,8 for some
+    .venv/bin/python benchmarks/run.py --setup     # first time: creates, migrates and seeds scale_bench (~1 min)
+    .venv/bin/python benchmarks/run.py             # every benchmark (~8 min); --only 1,2,8 for some
     .venv/bin/python benchmarks/run.py --help
+    .venv/bin/python benchmarks/run.py --growth --setup   # issue 21: the county and the state datasets
+        # (bench_county, bench_state: seeded once, ~1 and ~12 min), then state / county per figure
 
 gunicorn (sync workers, as in the Procfile) on loopback with benchmarks.settings (production plus
 the benchmark-only ceiling views), PostgreSQL and Redis; load from wrk in its own process. Prints a
@@ -22,7 +24,7 @@ import sys
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 if TYPE_CHECKING:  # imported for real only after django.setup()
@@ -31,11 +33,20 @@ if TYPE_CHECKING:  # imported for real only after django.setup()
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/scale_bench"
-ALL = ("1", "2", "3", "4", "5", "6", "8")
+ALL = ("1", "2", "3", "4", "5", "6", "7", "8")
+GROWTH_URLS = {
+    "county": "postgres://postgres@127.0.0.1:5432/bench_county",
+    "state": "postgres://postgres@127.0.0.1:5432/bench_state",
+}
 
 
 def main() -> int:
     args = _arguments()
+    if args.growth:
+        sys.path.insert(0, str(ROOT))
+        from benchmarks.growth import growth
+
+        return growth({"county": args.county_url, "state": args.state_url}, _child_arguments(sys.argv[1:]))
     env = _environment(args)
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
@@ -44,7 +55,7 @@ def main() -> int:
     import django
 
     django.setup()
-    _prepare_database(setup=args.setup)
+    _prepare_database(setup=args.setup, size=args.size)
     return _run(args, env)
 
 
@@ -53,6 +64,12 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--database-url", default=DEFAULT_DATABASE, help=f"default {DEFAULT_DATABASE}")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/5", help="cache and throttle (default db 5)")
     parser.add_argument("--setup", action="store_true", help="create the database if missing, migrate, seed_scale")
+    parser.add_argument("--size", choices=("county", "state"), default="county", help="what --setup seeds")
+    parser.add_argument("--record", help="write the record to this path (default benchmarks/results/http-*.json)")
+    parser.add_argument("--growth", action="store_true", help="run at both sizes and compare (issue 21)")
+    parser.add_argument("--county-url", default=GROWTH_URLS["county"], help="--growth: the county database")
+    parser.add_argument("--state-url", default=GROWTH_URLS["state"], help="--growth: the state database")
+    parser.add_argument("--digest-officers", type=int, default=15, help="7: officers of the first N agencies")
     parser.add_argument("--only", default=",".join(ALL), help="benchmarks to run, e.g. 1,2,8 (default: all)")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (default 2: one per core)")
@@ -67,6 +84,20 @@ def _arguments() -> argparse.Namespace:
     return parser.parse_args()
 
 
+def _child_arguments(argv: list[str]) -> list[str]:
+    """This command's arguments for one size's run: without --growth and the databases it chooses."""
+    out, skip = [], False
+    for argument in argv:
+        name = argument.split("=", 1)[0]
+        if skip:
+            skip = False
+        elif name in ("--county-url", "--state-url", "--database-url", "--size", "--record"):
+            skip = "=" not in argument
+        elif name != "--growth":
+            out.append(argument)
+    return out
+
+
 def _environment(args: argparse.Namespace) -> dict[str, str]:
     return {
         **os.environ,
@@ -75,6 +106,7 @@ def _environment(args: argparse.Namespace) -> dict[str, str]:
         "DATABASE_URL": args.database_url,
         "REDIS_URL": args.redis_url,
         "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "PORTAL_BASE_URL": os.environ.get("PORTAL_BASE_URL") or "https://portal.example.org",  # digest links
         "SECURE_SSL_REDIRECT": "false",
         "LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(ROOT),
@@ -93,11 +125,12 @@ def _create_database(url: str) -> None:
             print(f"created database {name}", flush=True)
 
 
-def _prepare_database(*, setup: bool) -> None:
+def _prepare_database(*, setup: bool, size: str) -> None:
     from django.core.management import call_command
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
+    from benchmarks.scale.sizes import SIZES
     from benchmarks.seed_scale import seed_scale
     from cases.models import Referral
 
@@ -109,10 +142,13 @@ def _prepare_database(*, setup: bool) -> None:
     if setup:
         call_command("migrate", interactive=False, verbosity=0)
         if not Referral.objects.exists():
-            seed_scale()
+            seed_scale(size=size)
     call_command("collectstatic", interactive=False, verbosity=0)
-    if Referral.objects.count() < 200_000:
-        print("warning: fewer than 200,000 referrals; the figures are not those of the scale dataset", flush=True)
+    expected = SIZES[size].referrals
+    if Referral.objects.count() < expected:
+        print(
+            f"warning: fewer than {expected:,} referrals; the figures are not those of the {size} dataset", flush=True
+        )
 
 
 def _run(args: argparse.Namespace, env: dict[str, str]) -> int:
@@ -120,7 +156,14 @@ def _run(args: argparse.Namespace, env: dict[str, str]) -> int:
 
     only = set(args.only.split(","))
     started = datetime.now(UTC)
-    record = {"started": started.isoformat(timespec="seconds"), "machine": _machine(), "settings": vars(args)}
+    from cases.models import Referral
+
+    record: dict[str, Any] = {
+        "started": started.isoformat(timespec="seconds"),
+        "machine": _machine(),
+        "settings": vars(args),
+        "referrals": Referral.objects.count(),
+    }
     cast = cast_assemble()
     try:
         record["http"] = _http(args, env, cast, only)
@@ -131,9 +174,9 @@ def _run(args: argparse.Namespace, env: dict[str, str]) -> int:
     record["verdicts"] = verdicts(record)
     _print(record)
     RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / f"http-{started:%Y%m%dT%H%M%SZ}.json"
+    path = Path(args.record) if args.record else RESULTS / f"http-{started:%Y%m%dT%H%M%SZ}.json"
     path.write_text(json.dumps(record, indent=2, default=str))
-    print(f"\nwritten: {path.relative_to(ROOT)}")
+    print(f"\nwritten: {path}")
     return 0 if all(v["pass"] is not False for v in record["verdicts"]) else 1
 
 
@@ -179,6 +222,9 @@ def _inprocess(args: argparse.Namespace, cast: Cast, only: set[str]) -> dict:
     if "6" in only:
         year = args.fiscal_year or inprocess.last_ended_fiscal_year(timezone.localdate())
         results["report"] = inprocess.grant_report(year)
+    if "7" in only:
+        people = inprocess.digest_people(list(cast.by_name().values()), officers=args.digest_officers)
+        results["digest"] = inprocess.digest_per_person(people)
     return results
 
 
@@ -221,6 +267,11 @@ def verdicts(record: dict) -> list[dict]:
                 report["engine_s"] < 2,
             )
         )
+    if "digest" in local:
+        digest = local["digest"]
+        value = f"median {digest['median_ms']:.1f} ms, p95 {digest['p95_ms']:.1f} ms"
+        value += f", {digest['queries_per_person']} queries"
+        out.append(_verdict("7", f"digest sections, {digest['people']} people", value, "-", None))
     if "detail" in http:
         detail = http["detail"]["detail"]
         ratio = http["detail"]["detail_vs_ceiling"]

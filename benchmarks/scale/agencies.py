@@ -21,15 +21,15 @@ _ROLE_WEIGHTS = [
 ]
 
 
-def build(*, agencies: int, people: int, rng: random.Random) -> list[Agency]:
+def build(*, agencies: int, people: int, counties: int, rng: random.Random) -> list[Agency]:
     rows = [
         Agency(
             name=f"Scale Agency {index:03d}",
             sector=_SECTORS[index % len(_SECTORS)],
-            county=f"County {index % 20:02d}",
+            county=f"County {index % counties:02d}",
             is_cochair=index < 4,
             is_confidential_provider=_SECTORS[index % len(_SECTORS)] == Sector.VICTIM_SERVICES,
-            referral_prefix=f"S{index % 20:02d}",
+            referral_prefix=f"S{index % counties:02d}",
         )
         for index in range(agencies)
     ]
@@ -39,7 +39,8 @@ def build(*, agencies: int, people: int, rng: random.Random) -> list[Agency]:
     users = []
     for index in range(people):
         agency = created[index % len(created)]
-        role = rng.choice(roles)
+        # Each agency's first person handles referrals: every agency can send and receive.
+        role = Role.REFERRAL_OFFICER if index < len(created) else rng.choice(roles)
         if role == Role.COORDINATOR and not agency.is_cochair:
             role = Role.MEMBER
         users.append(
@@ -52,5 +53,5 @@ def build(*, agencies: int, people: int, rng: random.Random) -> list[Agency]:
                 last_name=f"Person {index:05d}",
             )
         )
-    User.objects.bulk_create(users, batch_size=2000)
+    User.objects.bulk_create(users, batch_size=5000)
     return created

@@ -1,22 +1,31 @@
-"""The scale dataset's referrals, with their needs, consent, timelines and comments (bulk inserts)."""
+"""The scale dataset's referrals and consents, spread over the years of the size, in bulk (COPY).
+
+History as a task force's looks after some years: referrals arrive at a steady rate; the older a referral,
+the likelier it is closed, declined or withdrawn (`_BANDS`), so most of the table is old and ended and a
+few weeks' worth is still waiting or in progress. Their needs, timelines, comments and audit rows are
+benchmarks/scale/history.py's.
+"""
 
 from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from agencies.models import Agency, User
 from agencies.roles import Role
+from audit.models import AuditEntry
+from benchmarks.scale import history
+from benchmarks.scale.bulk import IdBlock, rows_copy, sequences_reset
 from cases import choices
 from cases.models import Comment, Consent, ReferenceSequence, Referral, ReferralNeed, TimelineEvent
 
-BATCH = 5000
-# Per referral: when it was sent, its final status, an officer of the receiver and one of the sender.
-_Moves = tuple[datetime, str, User, User]
+BATCH = 20_000
 _NOTES = [
     "",
     "",
@@ -25,140 +34,225 @@ _NOTES = [
     "Asked about legal help with wages owed.",
     "Follow up after the clinic visit.",
 ]
-_FINAL = [
-    choices.Status.SENT,
-    choices.Status.ACCEPTED,
-    choices.Status.IN_PROGRESS,
-    choices.Status.CLOSED,
-    choices.Status.CLOSED,
-    choices.Status.DECLINED,
-    choices.Status.WITHDRAWN,
+# Share of each final status by the referral's age (days, up to the bound); the last band has no bound.
+_BANDS: list[tuple[float, dict[str, float]]] = [
+    (14, {"sent": 35, "accepted": 25, "in_progress": 25, "closed": 5, "declined": 7, "withdrawn": 3}),
+    (90, {"sent": 8, "accepted": 10, "in_progress": 32, "closed": 35, "declined": 10, "withdrawn": 5}),
+    (365, {"sent": 2, "accepted": 2, "in_progress": 10, "closed": 64, "declined": 14, "withdrawn": 8}),
+    (float("inf"), {"sent": 0.5, "accepted": 0.5, "in_progress": 2, "closed": 74, "declined": 15, "withdrawn": 8}),
+]
+_PICK = 200  # statuses per band, drawn with one random number
+_BAND_PICKS = [
+    (bound, [s for s, w in weights.items() for _ in range(round(w * _PICK / sum(weights.values())))])
+    for bound, weights in _BANDS
+]
+_CHOICES = {
+    name: list(values)
+    for name, values in {
+        "trafficking_type": choices.TraffickingType.values,
+        "victim_status": choices.VictimStatus.values,
+        "age_band": choices.AgeBand.values,
+        "gender": choices.Gender.values,
+        "citizenship": choices.Citizenship.values,
+        "source_type": choices.SourceType.values,
+        "urgency": choices.Urgency.values,
+        "decline_reason": choices.DeclineReason.values,
+        "outcome": choices.Outcome.values,
+    }.items()
+}
+_LANGUAGES = ["en", "es", "vi", "quc", "ar"]
+_REFERRAL_COLUMNS = [
+    "id",
+    "reference_code",
+    "sending_agency",
+    "receiving_agency",
+    "sent_by",
+    "consent",
+    "status",
+    "trafficking_type",
+    "victim_status",
+    "age_band",
+    "gender",
+    "citizenship",
+    "county",
+    "language",
+    "interpreter_needed",
+    "source_type",
+    "urgency",
+    "note",
+    "decline_reason",
+    "outcome",
+    "created_at",
+    "updated_at",
+    "accepted_at",
+    "closed_at",
+    "awaiting_since",
+    "receiver_contact",
+]
+_CONSENT_COLUMNS = [
+    "id",
+    "sending_agency",
+    "receiving_agency",
+    "method",
+    "given_on",
+    "scope",
+    "expires_on",
+    "recorded_by",
+    "recorded_at",
 ]
 
 
-def build(*, referrals: int, rng: random.Random, progress: Callable[[int], None]) -> None:
-    officers: dict[int, list[User]] = {}
-    for user in User.objects.filter(role=Role.REFERRAL_OFFICER).only("id", "agency_id"):
-        officers.setdefault(user.agency_id, []).append(user)
-    agencies = list(Agency.objects.filter(pk__in=officers).order_by("pk"))
-    start = timezone.now() - timedelta(days=730)
-    sequence: dict[str, int] = {}
+@dataclass(frozen=True)
+class Side:
+    """An agency and the people who handle its referrals (id, email), as the builders need them."""
+
+    id: int
+    name: str
+    prefix: str
+    county: str
+    confidential: bool
+    officers: list[tuple[int, str]]
+
+
+@dataclass(frozen=True)
+class Case:
+    """One referral as history.py needs it: who, when, and how it ended (or where it stands)."""
+
+    id: int
+    code: str
+    sender: Side
+    receiver: Side
+    sender_officer: tuple[int, str]
+    receiver_officer: tuple[int, str]
+    status: str
+    created: datetime
+    decided: datetime | None  # accepted, declined or withdrawn
+    closed: datetime | None
+
+
+@dataclass
+class Clock:
+    now: datetime
+    start: datetime
+    step: float  # seconds between two referrals
+
+
+def build(*, referrals: int, years: int, rng: random.Random, progress: Callable[[int], None]) -> None:
+    sides = _sides()
+    now = timezone.now()
+    span = timedelta(days=365 * years)
+    clock = Clock(now=now, start=now - span, step=span.total_seconds() / max(1, referrals))
+    tables: tuple[type[Model], ...] = (Referral, Consent, ReferralNeed, TimelineEvent, Comment, AuditEntry)
+    ids: dict[type, IdBlock] = {model: IdBlock(model) for model in tables}
+    sequence: dict[tuple[str, int], int] = {}
     for offset in range(0, referrals, BATCH):
+        size = min(BATCH, referrals - offset)
         with transaction.atomic():
-            _batch(offset, min(BATCH, referrals - offset), agencies, officers, start, sequence, rng)
-        progress(offset + min(BATCH, referrals - offset))
+            cases = _batch(offset, size, sides, clock, ids, sequence, rng)
+            history.write(cases, now=now, ids=ids, rng=rng)
+        progress(offset + size)
     ReferenceSequence.objects.bulk_create(
-        [
-            ReferenceSequence(prefix=key.split(":")[0], year=int(key.split(":")[1]), last=last)
-            for key, last in sequence.items()
-        ]
+        [ReferenceSequence(prefix=prefix, year=year, last=last) for (prefix, year), last in sequence.items()]
     )
+    sequences_reset(list(ids))
+
+
+def _sides() -> list[Side]:
+    officers: dict[int, list[tuple[int, str]]] = {}
+    for pk, agency_id, email in (
+        User.objects.filter(role=Role.REFERRAL_OFFICER).order_by("pk").values_list("pk", "agency_id", "email")
+    ):
+        officers.setdefault(agency_id, []).append((pk, email))
+    return [
+        Side(a.pk, a.name, a.referral_prefix, a.county, a.is_confidential_provider, officers[a.pk])
+        for a in Agency.objects.filter(pk__in=officers).order_by("pk")
+    ]
 
 
 def _batch(
     offset: int,
     size: int,
-    agencies: list[Agency],
-    officers: dict[int, list[User]],
-    start: datetime,
-    sequence: dict[str, int],
+    sides: list[Side],
+    clock: Clock,
+    ids: dict[type, IdBlock],
+    sequence: dict[tuple[str, int], int],
     rng: random.Random,
-) -> None:
-    rows: list[Referral] = []
-    consents: list[Consent] = []
-    moves: list[_Moves] = []
+) -> list[Case]:
+    referrals: list[tuple[object, ...]] = []
+    consents: list[tuple[object, ...]] = []
+    cases: list[Case] = []
     for index in range(offset, offset + size):
-        sender, receiver = rng.sample(agencies, 2)
-        created = start + timedelta(minutes=index * 5 + rng.randint(0, 4))
-        key = f"{sender.referral_prefix}:{created.year}"
+        sender, receiver = rng.sample(sides, 2)
+        created = clock.start + timedelta(seconds=(index + rng.random()) * clock.step)
+        key = (sender.prefix, created.year)
         sequence[key] = sequence.get(key, 0) + 1
-        status = rng.choice(_FINAL)
-        consent = None
-        if sender.is_confidential_provider:
-            consent = Consent(
-                sending_agency=sender,
-                receiving_agency=receiver,
-                method="written",
-                given_on=created.date(),
-                scope="facts",
-                expires_on=created.date() + timedelta(days=365),
-                recorded_by=officers[sender.pk][0],
-            )
-            consents.append(consent)
-        referral = Referral(
-            reference_code=f"{sender.referral_prefix}-{created.year}-{sequence[key]:05d}",
-            created_at=created,
-            sending_agency=sender,
-            receiving_agency=receiver,
-            sent_by=rng.choice(officers[sender.pk]),
-            consent=consent,
-            status=status,
-            trafficking_type=rng.choice(choices.TraffickingType.values),
-            victim_status=rng.choice(choices.VictimStatus.values),
-            age_band=rng.choice(choices.AgeBand.values),
-            gender=rng.choice(choices.Gender.values),
-            citizenship=rng.choice(choices.Citizenship.values),
-            county=sender.county,
-            language=rng.choice(["en", "es", "vi", "quc", "ar"]),
-            interpreter_needed=rng.random() < 0.3,
-            source_type=rng.choice(choices.SourceType.values),
-            urgency=rng.choice(choices.Urgency.values),
-            note=rng.choice(_NOTES),
-            decline_reason=rng.choice(choices.DeclineReason.values) if status == "declined" else "",
-            outcome=rng.choice(choices.Outcome.values) if status == "closed" else "",
-            accepted_at=created + timedelta(days=rng.randint(0, 5))
-            if status in ("accepted", "in_progress", "closed")
-            else None,
-            closed_at=created + timedelta(days=rng.randint(6, 60)) if status == "closed" else None,
+        case = _case(
+            ids[Referral].take(),
+            f"{sender.prefix}-{created.year}-{sequence[key]:05d}",
+            sender,
+            receiver,
+            created,
+            clock.now,
+            rng,
         )
-        rows.append(referral)
-        moves.append((created, status, rng.choice(officers[receiver.pk]), rng.choice(officers[sender.pk])))
-    Consent.objects.bulk_create(consents, batch_size=BATCH)
-    for referral in rows:
-        referral.consent_id = referral.consent.pk if referral.consent else None
-    Referral.objects.bulk_create(rows, batch_size=BATCH)
-    _children(rows, moves, rng)
-
-
-def _children(rows: list[Referral], moves: list[_Moves], rng: random.Random) -> None:
-    needs: list[ReferralNeed] = []
-    events: list[TimelineEvent] = []
-    comments: list[Comment] = []
-    for referral, (created, status, receiver_officer, sender_officer) in zip(rows, moves, strict=True):
-        for need in rng.sample(choices.Need.values, k=rng.randint(1, 3)):
-            needs.append(ReferralNeed(referral=referral, need=need))
-        events.append(
-            TimelineEvent(
-                referral=referral,
-                actor=sender_officer,
-                agency_id=referral.sending_agency_id,
-                move="send",
-                to_status="sent",
-                created_at=created,
-            )
-        )
-        if status != "sent":
-            events.append(
-                TimelineEvent(
-                    referral=referral,
-                    actor=receiver_officer,
-                    agency_id=referral.receiving_agency_id,
-                    move="accept",
-                    from_status="sent",
-                    to_status=status,
-                    created_at=created + timedelta(days=1),
+        consent_id = None
+        if sender.confidential:
+            consent_id = ids[Consent].take()
+            day = created.date()
+            consents.append(
+                (
+                    consent_id,
+                    sender.id,
+                    receiver.id,
+                    "written",
+                    day,
+                    "facts",
+                    day + timedelta(days=365),
+                    case.sender_officer[0],
+                    created,
                 )
             )
-        if rng.random() < 0.3:
-            comments.append(
-                Comment(
-                    referral=referral,
-                    author=receiver_officer,
-                    agency_id=referral.receiving_agency_id,
-                    body="Hand-off call made; services arranged.",
-                    created_at=created + timedelta(days=2),
-                )
-            )
-    ReferralNeed.objects.bulk_create(needs, batch_size=BATCH)
-    TimelineEvent.objects.bulk_create(events, batch_size=BATCH)
-    Comment.objects.bulk_create(comments, batch_size=BATCH)
+        referrals.append(_referral_row(case, consent_id, rng))
+        cases.append(case)
+    rows_copy(Consent, _CONSENT_COLUMNS, consents)
+    rows_copy(Referral, _REFERRAL_COLUMNS, referrals)
+    return cases
+
+
+def _case(
+    pk: int, code: str, sender: Side, receiver: Side, created: datetime, now: datetime, rng: random.Random
+) -> Case:
+    age = (now - created).days
+    status = next(picks for bound, picks in _BAND_PICKS if age <= bound)[int(rng.random() * _PICK) % _PICK]
+    decided = closed = None
+    if status != "sent":
+        decided = min(now, created + timedelta(hours=rng.uniform(2, 120 if status != "withdrawn" else 240)))
+    if status == "closed" and decided is not None:
+        closed = min(now, decided + timedelta(days=rng.uniform(5, 120)))
+    return Case(
+        pk,
+        code,
+        sender,
+        receiver,
+        rng.choice(sender.officers),
+        rng.choice(receiver.officers),
+        status,
+        created,
+        decided,
+        closed,
+    )
+
+
+def _referral_row(case: Case, consent_id: int | None, rng: random.Random) -> tuple[object, ...]:
+    c = _CHOICES
+    accepted = case.decided if case.status in ("accepted", "in_progress", "closed") else None
+    return (
+        case.id, case.code, case.sender.id, case.receiver.id, case.sender_officer[0], consent_id, case.status,
+        rng.choice(c["trafficking_type"]), rng.choice(c["victim_status"]), rng.choice(c["age_band"]),
+        rng.choice(c["gender"]), rng.choice(c["citizenship"]), case.sender.county, rng.choice(_LANGUAGES),
+        rng.random() < 0.3, rng.choice(c["source_type"]), rng.choice(c["urgency"]), rng.choice(_NOTES),
+        rng.choice(c["decline_reason"]) if case.status == "declined" else "",
+        rng.choice(c["outcome"]) if case.status == "closed" else "",
+        case.created, case.closed or case.decided or case.created, accepted, case.closed, case.created,
+        case.receiver_officer[0] if accepted else None,
+    )  # fmt: skip

@@ -24,23 +24,25 @@ _MINUTES = (
 )
 
 
-def build(*, meetings: int, trainings: int, rng: random.Random, progress: Callable[[str], None]) -> None:
+def build(*, meetings: int, trainings: int, years: int, rng: random.Random, progress: Callable[[str], None]) -> None:
     agencies = list(Agency.objects.order_by("pk"))
     people = list(
         User.objects.filter(role__in=[Role.COORDINATOR, Role.MEMBER, Role.AGENCY_ADMIN]).only("id", "agency_id")
     )
     coordinator = User.objects.filter(role=Role.COORDINATOR).first() or people[0]
-    codes = list(Referral.objects.order_by("?").values_list("reference_code", flat=True)[:500])
+    codes = list(Referral.objects.order_by("-id").values_list("reference_code", flat=True)[:500])
+    span = timedelta(days=365 * years)
     with transaction.atomic():
-        _meetings(meetings, agencies, people, coordinator, codes, rng)
+        _meetings(meetings, span, agencies, people, coordinator, codes, rng)
     progress(f"{meetings:,} meetings with minutes, attendance and action items")
     with transaction.atomic():
-        _trainings(trainings, agencies, people, coordinator, rng)
+        _trainings(trainings, span, agencies, people, coordinator, rng)
     progress(f"{trainings:,} trainings with registrations")
 
 
 def _meetings(
     count: int,
+    span: timedelta,
     agencies: list[Agency],
     people: list[User],
     coordinator: User,
@@ -48,9 +50,10 @@ def _meetings(
     rng: random.Random,
 ) -> None:
     now = timezone.now()
+    step = span * 1.02 / max(1, count)  # a few weeks of them still to come
     rows = []
     for index in range(count):
-        starts = now - timedelta(days=730) + timedelta(hours=index * 9)
+        starts = now - span + index * step
         kind = MeetingKind.CASE_REVIEW if index % 5 == 0 else MeetingKind.FULL
         rows.append(
             Meeting(
@@ -107,11 +110,14 @@ def _minutes(meeting: Meeting, coordinator: User, codes: list[str], rng: random.
     )
 
 
-def _trainings(count: int, agencies: list[Agency], people: list[User], coordinator: User, rng: random.Random) -> None:
+def _trainings(
+    count: int, span: timedelta, agencies: list[Agency], people: list[User], coordinator: User, rng: random.Random
+) -> None:
     now = timezone.now()
+    step = span * 1.1 / max(1, count)  # some months of them still to come
     rows = []
     for index in range(count):
-        starts = now - timedelta(days=700) + timedelta(days=index * 1.6)
+        starts = now - span + index * step
         rows.append(
             Training(
                 title=f"Recognizing trafficking, session {index + 1}",
@@ -130,7 +136,7 @@ def _trainings(count: int, agencies: list[Agency], people: list[User], coordinat
     registrations: list[TrainingRegistration] = []
     trained: list[PeopleTrained] = []
     for training in rows:
-        for person in rng.sample(people, k=20):
+        for person in rng.sample(people, k=min(20, len(people))):
             registrations.append(
                 TrainingRegistration(training=training, person=person, status=RegistrationStatus.REGISTERED)
             )
