@@ -18,6 +18,7 @@ ReportsConfig.ready() imports this module, as it imports meetings' and cases'.
 from __future__ import annotations
 
 from django.db.models import Sum
+from django.utils.translation import gettext_noop
 
 from activity.choices import ActivityMeasure
 from activity.models import ActivityFigure
@@ -58,20 +59,25 @@ FUNDER_ITEMS: dict[str, str] = {
 
 # Rows of the enforcement table: (row key, label, sex-trafficking measure, labor-trafficking measure).
 ENFORCEMENT_ROWS = (
-    ("investigations", "Investigations opened", _M.INVESTIGATIONS_SEX, _M.INVESTIGATIONS_LABOR),
-    ("arrests", "Arrests", _M.ARRESTS_SEX, _M.ARRESTS_LABOR),
-    ("charges_trafficking", "Trafficking charges", _M.CHARGES_TRAFFICKING_SEX, _M.CHARGES_TRAFFICKING_LABOR),
-    ("charges_other", "Other charges", _M.CHARGES_OTHER_SEX, _M.CHARGES_OTHER_LABOR),
-    ("convictions", "Convictions", _M.CONVICTIONS_SEX, _M.CONVICTIONS_LABOR),
+    ("investigations", gettext_noop("Investigations opened"), _M.INVESTIGATIONS_SEX, _M.INVESTIGATIONS_LABOR),
+    ("arrests", gettext_noop("Arrests"), _M.ARRESTS_SEX, _M.ARRESTS_LABOR),
+    (
+        "charges_trafficking",
+        gettext_noop("Trafficking charges"),
+        _M.CHARGES_TRAFFICKING_SEX,
+        _M.CHARGES_TRAFFICKING_LABOR,
+    ),
+    ("charges_other", gettext_noop("Other charges"), _M.CHARGES_OTHER_SEX, _M.CHARGES_OTHER_LABOR),
+    ("convictions", gettext_noop("Convictions"), _M.CONVICTIONS_SEX, _M.CONVICTIONS_LABOR),
 )
 # Rows of the outreach table: (measure, label, counts people).
 OUTREACH_ROWS = (
-    (_M.AWARENESS_EVENTS, "Public-awareness events held", False),
-    (_M.AWARENESS_PEOPLE, "People reached by public-awareness events", True),
-    (_M.TA_RECEIVED, "Technical-assistance requests received", False),
-    (_M.TA_ANSWERED, "Technical-assistance requests answered", False),
+    (_M.AWARENESS_EVENTS, gettext_noop("Public-awareness events held"), False),
+    (_M.AWARENESS_PEOPLE, gettext_noop("People reached by public-awareness events"), True),
+    (_M.TA_RECEIVED, gettext_noop("Technical-assistance requests received"), False),
+    (_M.TA_ANSWERED, gettext_noop("Technical-assistance requests answered"), False),
 )
-AS_ENTERED = (
+AS_ENTERED = gettext_noop(
     "As entered by the agencies for the calendar quarters of the period, summed across agencies; an agency that "
     "has not entered a quarter adds nothing to it."
 )
@@ -96,12 +102,18 @@ def enforcement(period: Period) -> MeasureResult:
         counts += [Count(key(sex), sex_value), Count(key(labor), labor_value), Count(key(row), sex_value + labor_value)]
         relations.append(Relation(key(row), (key(sex), key(labor))))
         rows.append(Row(row, label, (key(sex), key(labor), key(row))))
-    columns = (Column("sex", "Sex trafficking"), Column("labor", "Labor trafficking"), Column("all", "All"))
+    columns = (
+        Column("sex", gettext_noop("Sex trafficking")),
+        Column("labor", gettext_noop("Labor trafficking")),
+        Column("all", gettext_noop("All")),
+    )
     notes = (
         AS_ENTERED,
-        "Investigations and arrests are entered by law-enforcement agencies; charges and convictions by the "
-        "prosecutor's office only, so that a case is not counted by both.",
-        "Other charges: charges other than trafficking filed in trafficking cases.",
+        gettext_noop(
+            "Investigations and arrests are entered by law-enforcement agencies; charges and convictions by the "
+            "prosecutor's office only, so that a case is not counted by both."
+        ),
+        gettext_noop("Other charges: charges other than trafficking filed in trafficking cases."),
     )
     return MeasureResult(columns, tuple(rows), tuple(counts), tuple(relations), notes=notes)
 
@@ -110,8 +122,11 @@ def outreach(period: Period) -> MeasureResult:
     found = totals(period)
     counts = tuple(Count(key(m), found.get(m, 0), sensitive=people) for m, _, people in OUTREACH_ROWS)
     rows = tuple(Row(m.value, label, (key(m),)) for m, label, _ in OUTREACH_ROWS)
-    notes = (AS_ENTERED, "Entered by the co-chair agencies. Trainings are counted apart, under Trainings.")
-    return MeasureResult((Column("figure", "Number"),), rows, counts, notes=notes)
+    notes = (
+        AS_ENTERED,
+        gettext_noop("Entered by the co-chair agencies. Trainings are counted apart, under Trainings."),
+    )
+    return MeasureResult((Column("figure", gettext_noop("Number")),), rows, counts, notes=notes)
 
 
 register(
@@ -119,11 +134,13 @@ register(
         key="activity_enforcement",
         group=GROUP,
         order=100,
-        title="Investigations, arrests, charges and convictions",
+        title=gettext_noop("Investigations, arrests, charges and convictions"),
         sheet="Investigations and charges",
-        definition="Human trafficking investigations opened and arrests made by law-enforcement agencies, charges "
-        "filed and convictions obtained by the prosecutor's office, by type of trafficking, as the agencies entered "
-        "them for each calendar quarter of the period.",
+        definition=gettext_noop(
+            "Human trafficking investigations opened and arrests made by law-enforcement agencies, charges "
+            "filed and convictions obtained by the prosecutor's office, by type of trafficking, as the agencies "
+            "entered them for each calendar quarter of the period."
+        ),
         compute=enforcement,
     )
 )
@@ -132,10 +149,12 @@ register(
         key="activity_outreach",
         group=GROUP,
         order=110,
-        title="Public awareness and technical assistance",
+        title=gettext_noop("Public awareness and technical assistance"),
         sheet="Awareness and assistance",
-        definition="Public-awareness events held and the people they reached, and technical-assistance requests "
-        "received and answered, as the co-chair agencies entered them for each calendar quarter of the period.",
+        definition=gettext_noop(
+            "Public-awareness events held and the people they reached, and technical-assistance requests "
+            "received and answered, as the co-chair agencies entered them for each calendar quarter of the period."
+        ),
         compute=outreach,
     )
 )

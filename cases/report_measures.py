@@ -36,6 +36,7 @@ from datetime import timedelta
 from django.db.models import Count as CountOf
 from django.db.models import DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext_noop, ngettext
 
 from agencies.models import Agency, Sector
 from cases import choices
@@ -51,6 +52,7 @@ from reports.measures import (
     Row,
     RowKind,
     Statistic,
+    phrase,
     register,
 )
 from reports.periods import Period, task_force_zone
@@ -60,9 +62,15 @@ TOTAL = "referrals.total"
 DECLINED = "referrals.declined"
 CLOSED = "referrals.closed"
 ACCEPTED_EVER = "referrals.accepted_ever"
-REFERRALS = (Column("referrals", "Referrals"),)
-SENT_IN_PERIOD = "Referrals sent in the period (the date each was sent, in the task force's time zone)"
+REFERRALS = (Column("referrals", gettext_noop("Referrals")),)
 NOT_RECORDED = "not_recorded"
+NOT_RECORDED_LABEL = gettext_noop("Not recorded")
+# Words of the published content are English, marked for the pages that translate them (reports/display.py):
+# a definition is one whole sentence, a label made of a fixed wording and a choice is a declared phrase.
+MINORS_BAND = phrase(gettext_noop("Minors: %(band)s"))
+ADULTS_BAND = phrase(gettext_noop("Adults: %(band)s"))
+DECLINED_FOR = phrase(gettext_noop("Declined: %(reason)s"))
+CLOSED_WITH = phrase(gettext_noop("Closed: %(outcome)s"))
 
 
 def referrals_sent_in(period: Period) -> QuerySet[Referral]:
@@ -74,7 +82,7 @@ def _group_counts(queryset: QuerySet, field: str) -> dict[str, int]:
     return dict(queryset.values_list(field).annotate(n=CountOf("pk")).order_by())
 
 
-def _total_row(label: str = "All referrals", columns: int = 1) -> Row:
+def _total_row(label: str = gettext_noop("All referrals"), columns: int = 1) -> Row:
     return Row("total", label, (TOTAL,) * columns, RowKind.TOTAL)
 
 
@@ -85,7 +93,7 @@ def _one_way(key: str, counts_by_value: dict[str, int], options: Iterable[tuple[
     known = {value for value, _ in options}
     stray = sum(n for value, n in counts_by_value.items() if value not in known)
     if stray:
-        options.append((NOT_RECORDED, "Not recorded"))
+        options.append((NOT_RECORDED, NOT_RECORDED_LABEL))
         counts_by_value = {**counts_by_value, NOT_RECORDED: stray}
     cells = [f"{key}.{value}" for value, _ in options]
     rows = [Row(value, str(label), (cell,)) for (value, label), cell in zip(options, cells, strict=True)]
@@ -101,7 +109,7 @@ def breakdown(
     options: type[choices.models.TextChoices],
     order: int,
     title: str,
-    definition: str | None = None,
+    definition: str,
     chart: ChartSpec | None = None,
     sheet: str = "",
 ) -> Measure:
@@ -110,8 +118,6 @@ def breakdown(
     def compute(period: Period) -> MeasureResult:
         return _one_way(key, _group_counts(referrals_sent_in(period), field), options.choices)
 
-    if definition is None:
-        definition = f"{SENT_IN_PERIOD}, by {title.lower()}."
     return register(
         Measure(
             key=key,
@@ -131,7 +137,7 @@ def sent_and_received_by_sector(period: Period) -> MeasureResult:
     referrals = referrals_sent_in(period)
     sent = _group_counts(referrals, "sending_agency__sector")
     received = _group_counts(referrals, "receiving_agency__sector")
-    columns = (Column("sent", "Sent"), Column("received", "Received"))
+    columns = (Column("sent", gettext_noop("Sent")), Column("received", gettext_noop("Received")))
     rows = [
         Row(value, str(label), (f"sector.sent.{value}", f"sector.received.{value}")) for value, label in Sector.choices
     ]
@@ -142,11 +148,18 @@ def sent_and_received_by_sector(period: Period) -> MeasureResult:
         Relation(TOTAL, tuple(f"sector.sent.{value}" for value in Sector.values)),
         Relation(TOTAL, tuple(f"sector.received.{value}" for value in Sector.values)),
     )
-    notes = ("Each referral goes from one member agency to another: the task force sent as many as it received.",)
+    notes = (
+        gettext_noop(
+            "Each referral goes from one member agency to another: the task force sent as many as it received."
+        ),
+    )
     return MeasureResult(columns, (*rows, _total_row(columns=2)), tuple(counts), relations, notes=notes)
 
 
 # --- adult or minor, and age band -----------------------------------------------------------------
+MINORS = gettext_noop("Minors (under 18)")
+ADULTS = gettext_noop("Adults (18 or older)")
+AGE_UNKNOWN = gettext_noop("Age unknown")
 _MINORS = [choices.AgeBand.UNDER_12, choices.AgeBand.AGE_12_17]
 _ADULTS = [choices.AgeBand.AGE_18_24, choices.AgeBand.AGE_25_59, choices.AgeBand.AGE_60_PLUS]
 
@@ -158,11 +171,11 @@ def adult_or_minor_and_age(period: Period) -> MeasureResult:
     minors = sum(by_band.get(value, 0) for value in _MINORS)
     adults = sum(by_band.get(value, 0) for value in _ADULTS)
     counts += [Count("age.minors", minors), Count("age.adults", adults), Count(TOTAL, sum(c.value for c in counts))]
-    rows = [Row("minors", "Minors (under 18)", ("age.minors",), RowKind.SUBTOTAL)]
-    rows += [Row(v, f"Minors: {choices.AgeBand(v).label}", (band[v],)) for v in _MINORS]
-    rows += [Row("adults", "Adults (18 or older)", ("age.adults",), RowKind.SUBTOTAL)]
-    rows += [Row(v, f"Adults: {choices.AgeBand(v).label}", (band[v],)) for v in _ADULTS]
-    rows += [Row(choices.AgeBand.UNKNOWN, "Age unknown", (band[choices.AgeBand.UNKNOWN],)), _total_row()]
+    rows = [Row("minors", MINORS, ("age.minors",), RowKind.SUBTOTAL)]
+    rows += [Row(v, MINORS_BAND % {"band": choices.AgeBand(v).label}, (band[v],)) for v in _MINORS]
+    rows += [Row("adults", ADULTS, ("age.adults",), RowKind.SUBTOTAL)]
+    rows += [Row(v, ADULTS_BAND % {"band": choices.AgeBand(v).label}, (band[v],)) for v in _ADULTS]
+    rows += [Row(choices.AgeBand.UNKNOWN, AGE_UNKNOWN, (band[choices.AgeBand.UNKNOWN],)), _total_row()]
     relations = (
         Relation("age.minors", tuple(band[v] for v in _MINORS)),
         Relation("age.adults", tuple(band[v] for v in _ADULTS)),
@@ -184,8 +197,10 @@ def needs(period: Period) -> MeasureResult:
         counts += [Count(f"needs.{value}", having), Count(f"needs.{value}.without", total - having, published=False)]
         relations.append(Relation(TOTAL, (f"needs.{value}", f"needs.{value}.without")))
         rows.append(Row(value, str(label), (f"needs.{value}",)))
-    rows.append(_total_row("All referrals (each may list several needs)"))
-    notes = ("A referral may list several needs, so the needs add up to more than the number of referrals.",)
+    rows.append(_total_row(gettext_noop("All referrals (each may list several needs)")))
+    notes = (
+        gettext_noop("A referral may list several needs, so the needs add up to more than the number of referrals."),
+    )
     return MeasureResult(REFERRALS, tuple(rows), tuple(counts), tuple(relations), notes=notes)
 
 
@@ -209,16 +224,19 @@ def outcomes_and_decline_reasons(period: Period) -> MeasureResult:
         Relation(CLOSED, tuple(f"outcomes.{bucket}" for bucket in outcomes)),
     )
     rows = [
-        Row("awaiting", "Awaiting an answer", ("outcomes.awaiting",)),
-        Row("accepted", "Accepted or in progress", ("outcomes.accepted",)),
-        Row("declined", "Declined", (DECLINED,), RowKind.SUBTOTAL),
+        Row("awaiting", gettext_noop("Awaiting an answer"), ("outcomes.awaiting",)),
+        Row("accepted", gettext_noop("Accepted or in progress"), ("outcomes.accepted",)),
+        Row("declined", gettext_noop("Declined"), (DECLINED,), RowKind.SUBTOTAL),
         *(
-            Row(f"declined.{v}", f"Declined: {label}", (f"outcomes.declined.{v}",))
+            Row(f"declined.{v}", DECLINED_FOR % {"reason": label}, (f"outcomes.declined.{v}",))
             for v, label in choices.DeclineReason.choices
         ),
-        Row("closed", "Closed", (CLOSED,), RowKind.SUBTOTAL),
-        *(Row(f"closed.{v}", f"Closed: {label}", (f"outcomes.closed.{v}",)) for v, label in choices.Outcome.choices),
-        Row("withdrawn", "Withdrawn by the sending agency", ("outcomes.withdrawn",)),
+        Row("closed", gettext_noop("Closed"), (CLOSED,), RowKind.SUBTOTAL),
+        *(
+            Row(f"closed.{v}", CLOSED_WITH % {"outcome": label}, (f"outcomes.closed.{v}",))
+            for v, label in choices.Outcome.choices
+        ),
+        Row("withdrawn", gettext_noop("Withdrawn by the sending agency"), ("outcomes.withdrawn",)),
         _total_row(),
     ]
     return MeasureResult(REFERRALS, tuple(rows), tuple(counts), relations)
@@ -244,12 +262,17 @@ def median_days(period: Period) -> MeasureResult:
         Statistic("medians.accept", _median_days(accepted, "accepted_at"), basis=ACCEPTED_EVER),
         Statistic("medians.close", _median_days(closed.filter(closed_at__isnull=False), "closed_at"), basis=CLOSED),
     )
-    columns = (Column("referrals", "Referrals counted"), Column("median_days", "Median days"))
-    rows = (
-        Row("accept", "From sending to acceptance (referrals accepted)", (ACCEPTED_EVER, "medians.accept")),
-        Row("close", "From sending to closing (referrals closed)", (CLOSED, "medians.close")),
+    columns = (
+        Column("referrals", gettext_noop("Referrals counted")),
+        Column("median_days", gettext_noop("Median days")),
     )
-    notes = ("A median resting on fewer referrals than the suppression threshold is withheld.",)
+    rows = (
+        Row(
+            "accept", gettext_noop("From sending to acceptance (referrals accepted)"), (ACCEPTED_EVER, "medians.accept")
+        ),
+        Row("close", gettext_noop("From sending to closing (referrals closed)"), (CLOSED, "medians.close")),
+    )
+    notes = (gettext_noop("A median resting on fewer referrals than the suppression threshold is withheld."),)
     return MeasureResult(columns, rows, counts, statistics=statistics, notes=notes)
 
 
@@ -286,12 +309,17 @@ def active_partner_agencies(period: Period) -> MeasureResult:
         counts += [Count(cell, found.get(v, 0), sensitive=False) for cell, v in zip(cells, Sector.values, strict=True)]
         counts.append(Count(f"agencies.{column}", sum(found.values()), sensitive=False))
         relations.append(Relation(f"agencies.{column}", tuple(cells)))
-    columns = (Column("active", "Active partner agencies"), Column("members", "Member agencies"))
+    columns = (
+        Column("active", gettext_noop("Active partner agencies")),
+        Column("members", gettext_noop("Member agencies")),
+    )
     rows = [Row(v, str(label), (f"agencies.active.{v}", f"agencies.members.{v}")) for v, label in Sector.choices]
-    rows.append(Row("total", "All agencies", ("agencies.active", "agencies.members"), RowKind.TOTAL))
+    rows.append(Row("total", gettext_noop("All agencies"), ("agencies.active", "agencies.members"), RowKind.TOTAL))
     notes = (
-        "Active partner agency: a member agency that sent or received at least one referral in the period.",
-        "Member agencies: admitted before the end of the period and still members.",
+        gettext_noop(
+            "Active partner agency: a member agency that sent or received at least one referral in the period."
+        ),
+        gettext_noop("Member agencies: admitted before the end of the period and still members."),
     )
     return MeasureResult(columns, tuple(rows), tuple(counts), tuple(relations), notes=notes)
 
@@ -311,7 +339,8 @@ def referrals_by_month(period: Period) -> MeasureResult:
     counts = [Count(f"month.{m}", by_month.get(m, 0)) for m in months]
     counts.append(Count(TOTAL, sum(by_month.values())))
     rows = [Row(m, first.strftime("%B %Y"), (f"month.{m}",)) for m, first in zip(months, period.months(), strict=True)]
-    notes = ("The first and last months count only the days inside the period.",) if _partial(period) else ()
+    partial = gettext_noop("The first and last months count only the days inside the period.")
+    notes = (partial,) if _partial(period) else ()
     relation = Relation(TOTAL, tuple(f"month.{m}" for m in months))
     return MeasureResult(REFERRALS, (*rows, _total_row()), tuple(counts), (relation,), notes=notes)
 
@@ -326,11 +355,16 @@ register(
         key="referrals_by_month",
         group=Group.REFERRALS,
         order=5,
-        title="Referrals by month",
+        title=gettext_noop("Referrals by month"),
         sheet="By month",
-        definition=f"{SENT_IN_PERIOD}, by the calendar month in which each was sent.",
+        definition=gettext_noop(
+            "Referrals sent in the period (the date each was sent, in the task force's time zone), by the calendar "
+            "month in which each was sent."
+        ),
         compute=referrals_by_month,
-        chart=ChartSpec("columns", ("referrals",), "Column chart of the number of referrals sent each month"),
+        chart=ChartSpec(
+            "columns", ("referrals",), gettext_noop("Column chart of the number of referrals sent each month")
+        ),
     )
 )
 register(
@@ -338,11 +372,16 @@ register(
         key="sent_received_by_sector",
         group=Group.REFERRALS,
         order=10,
-        title="Referrals sent and received by sector",
+        title=gettext_noop("Referrals sent and received by sector"),
         sheet="Sent and received by sector",
-        definition=f"{SENT_IN_PERIOD}, by the sector of the sending agency and of the receiving agency.",
+        definition=gettext_noop(
+            "Referrals sent in the period (the date each was sent, in the task force's time zone), by the sector of "
+            "the sending agency and of the receiving agency."
+        ),
         compute=sent_and_received_by_sector,
-        chart=ChartSpec("bars", ("sent", "received"), "Bar chart of referrals sent and received by each sector"),
+        chart=ChartSpec(
+            "bars", ("sent", "received"), gettext_noop("Bar chart of referrals sent and received by each sector")
+        ),
     )
 )
 breakdown(
@@ -350,15 +389,22 @@ breakdown(
     field="trafficking_type",
     options=choices.TraffickingType,
     order=20,
-    title="Trafficking type",
-    chart=ChartSpec("bars", ("referrals",), "Bar chart of referrals by trafficking type"),
+    title=gettext_noop("Trafficking type"),
+    definition=gettext_noop(
+        "Referrals sent in the period (the date each was sent, in the task force's time zone), by trafficking type."
+    ),
+    chart=ChartSpec("bars", ("referrals",), gettext_noop("Bar chart of referrals by trafficking type")),
 )
 breakdown(
     key="victim_status",
     field="victim_status",
     options=choices.VictimStatus,
     order=30,
-    title="Potential or confirmed victim",
+    title=gettext_noop("Potential or confirmed victim"),
+    definition=gettext_noop(
+        "Referrals sent in the period (the date each was sent, in the task force's time zone), by potential or "
+        "confirmed victim."
+    ),
     sheet="Potential or confirmed",
 )
 register(
@@ -366,24 +412,56 @@ register(
         key="age",
         group=Group.REFERRALS,
         order=40,
-        title="Adult or minor, and age band",
+        title=gettext_noop("Adult or minor, and age band"),
         sheet="Adult or minor and age",
-        definition=f"{SENT_IN_PERIOD}, by age band; minors are the bands under 18.",
+        definition=gettext_noop(
+            "Referrals sent in the period (the date each was sent, in the task force's time zone), by age band; minors "
+            "are the bands under 18."
+        ),
         compute=adult_or_minor_and_age,
     )
 )
-breakdown(key="gender", field="gender", options=choices.Gender, order=50, title="Gender")
-breakdown(key="citizenship", field="citizenship", options=choices.Citizenship, order=60, title="Citizenship category")
-breakdown(key="source_type", field="source_type", options=choices.SourceType, order=65, title="Referral source")
+breakdown(
+    key="gender",
+    field="gender",
+    options=choices.Gender,
+    order=50,
+    title=gettext_noop("Gender"),
+    definition=gettext_noop(
+        "Referrals sent in the period (the date each was sent, in the task force's time zone), by gender."
+    ),
+)
+breakdown(
+    key="citizenship",
+    field="citizenship",
+    options=choices.Citizenship,
+    order=60,
+    title=gettext_noop("Citizenship category"),
+    definition=gettext_noop(
+        "Referrals sent in the period (the date each was sent, in the task force's time zone), by citizenship category."
+    ),
+)
+breakdown(
+    key="source_type",
+    field="source_type",
+    options=choices.SourceType,
+    order=65,
+    title=gettext_noop("Referral source"),
+    definition=gettext_noop(
+        "Referrals sent in the period (the date each was sent, in the task force's time zone), by referral source."
+    ),
+)
 register(
     Measure(
         key="needs",
         group=Group.REFERRALS,
         order=70,
-        title="Needs",
-        definition=f"{SENT_IN_PERIOD} that list each need.",
+        title=gettext_noop("Needs"),
+        definition=gettext_noop(
+            "Referrals sent in the period (the date each was sent, in the task force's time zone) that list each need."
+        ),
         compute=needs,
-        chart=ChartSpec("bars", ("referrals",), "Bar chart of the number of referrals listing each need"),
+        chart=ChartSpec("bars", ("referrals",), gettext_noop("Bar chart of the number of referrals listing each need")),
     )
 )
 register(
@@ -391,10 +469,13 @@ register(
         key="outcomes",
         group=Group.REFERRALS,
         order=80,
-        title="Outcomes and decline reasons",
+        title=gettext_noop("Outcomes and decline reasons"),
         sheet="Outcomes",
-        definition=f"{SENT_IN_PERIOD}, by where each stands when the report is computed "
-        "(for an approved report: when it was approved).",
+        definition=gettext_noop(
+            "Referrals sent in the period (the date each was sent, in the task force's time zone), by where each "
+            "stands when the "
+            "report is computed (for an approved report: when it was approved)."
+        ),
         compute=outcomes_and_decline_reasons,
     )
 )
@@ -403,10 +484,13 @@ register(
         key="median_days",
         group=Group.REFERRALS,
         order=90,
-        title="Median days to accept and to close",
+        title=gettext_noop("Median days to accept and to close"),
         sheet="Median days",
-        definition=f"{SENT_IN_PERIOD} that were accepted (or closed): the median time from sending to acceptance "
-        "(or to closing), in days.",
+        definition=gettext_noop(
+            "Referrals sent in the period (the date each was sent, in the task force's time zone) that were accepted "
+            "(or closed): "
+            "the median time from sending to acceptance (or to closing), in days."
+        ),
         compute=median_days,
     )
 )
@@ -415,8 +499,10 @@ register(
         key="active_agencies",
         group=Group.REFERRALS,
         order=100,
-        title="Active partner agencies",
-        definition="Member agencies that sent or received at least one referral in the period, by sector.",
+        title=gettext_noop("Active partner agencies"),
+        definition=gettext_noop(
+            "Member agencies that sent or received at least one referral in the period, by sector."
+        ),
         compute=active_partner_agencies,
     )
 )
@@ -427,11 +513,8 @@ PEOPLE = "people.total"
 CODED = "referrals.coded"
 UNCODED = "referrals.uncoded"
 SERVED = "served.total"
-PEOPLE_COLUMN = (Column("people", "People"),)
-PEOPLE_IN_PERIOD = (
-    "People identified in the period: the person codes on referrals sent in the period, each counted once"
-)
-LATEST_COUNTS = (
+PEOPLE_COLUMN = (Column("people", gettext_noop("People")),)
+LATEST_COUNTS = gettext_noop(
     "A person whose referrals in the period disagree is described by the latest referral sent in the period."
 )
 
@@ -479,20 +562,26 @@ def people_identified(period: Period) -> MeasureResult:
         Relation(PEOPLE, ("people.potential", "people.confirmed")),
         Relation(TOTAL, (CODED, UNCODED)),
     )
-    columns = (Column("number", "Number"),)
+    columns = (Column("number", gettext_noop("Number")),)
     rows = (
-        Row("people", "People identified (each person once)", (PEOPLE,), RowKind.TOTAL),
-        Row("new", "New in the period", ("people.new",)),
-        Row("continuing", "Continuing (referred before the period)", ("people.continuing",)),
-        Row("potential", "Potential victims", ("people.potential",)),
-        Row("confirmed", "Confirmed victims", ("people.confirmed",)),
-        Row("referrals", "Referrals sent in the period", (TOTAL,), RowKind.TOTAL),
-        Row("coded", "Referrals with a person code", (CODED,)),
-        Row("uncoded", "Referrals without a person code (their people are not counted above)", (UNCODED,)),
+        Row("people", gettext_noop("People identified (each person once)"), (PEOPLE,), RowKind.TOTAL),
+        Row("new", gettext_noop("New in the period"), ("people.new",)),
+        Row("continuing", gettext_noop("Continuing (referred before the period)"), ("people.continuing",)),
+        Row("potential", gettext_noop("Potential victims"), ("people.potential",)),
+        Row("confirmed", gettext_noop("Confirmed victims"), ("people.confirmed",)),
+        Row("referrals", gettext_noop("Referrals sent in the period"), (TOTAL,), RowKind.TOTAL),
+        Row("coded", gettext_noop("Referrals with a person code"), (CODED,)),
+        Row(
+            "uncoded",
+            gettext_noop("Referrals without a person code (their people are not counted above)"),
+            (UNCODED,),
+        ),
     )
     notes = (
-        "One person referred to three agencies is one person and three referrals.",
-        "Confirmed: any referral with the person's code, sent up to the end of the period, says confirmed.",
+        gettext_noop("One person referred to three agencies is one person and three referrals."),
+        gettext_noop(
+            "Confirmed: any referral with the person's code, sent up to the end of the period, says confirmed."
+        ),
     )
     return MeasureResult(columns, rows, counts, relations, notes=notes)
 
@@ -504,19 +593,19 @@ def _people_by(key: str, by_value: dict[str, int], options: Iterable[tuple[str, 
     known = {value for value, _ in options}
     stray = sum(n for value, n in by_value.items() if value not in known)
     if stray:
-        options.append((NOT_RECORDED, "Not recorded"))
+        options.append((NOT_RECORDED, NOT_RECORDED_LABEL))
         by_value = {**by_value, NOT_RECORDED: stray}
     cells = [f"{key}.{value}" for value, _ in options]
     rows = [Row(value, str(label), (cell,)) for (value, label), cell in zip(options, cells, strict=True)]
     counts = [Count(cell, by_value.get(value, 0)) for (value, _), cell in zip(options, cells, strict=True)]
     counts.append(Count(PEOPLE, sum(c.value for c in counts)))
-    total = Row("total", "All people identified", (PEOPLE,), RowKind.TOTAL)
+    total = Row("total", gettext_noop("All people identified"), (PEOPLE,), RowKind.TOTAL)
     return MeasureResult(
         PEOPLE_COLUMN, (*rows, total), tuple(counts), (Relation(PEOPLE, tuple(cells)),), notes=(LATEST_COUNTS,)
     )
 
 
-AGE_GROUPS = (("minor", "Minors (under 18)"), ("adult", "Adults (18 or older)"), ("unknown", "Age unknown"))
+AGE_GROUPS = (("minor", MINORS), ("adult", ADULTS), ("unknown", AGE_UNKNOWN))
 
 
 def people_by_age(period: Period) -> MeasureResult:
@@ -527,7 +616,14 @@ def people_by_age(period: Period) -> MeasureResult:
 
 
 def people_breakdown(
-    *, key: str, field: str, options: type[choices.models.TextChoices], order: int, title: str, sheet: str
+    *,
+    key: str,
+    field: str,
+    options: type[choices.models.TextChoices],
+    order: int,
+    title: str,
+    sheet: str,
+    definition: str,
 ) -> Measure:
     """A measure counting people identified in the period by one coded fact of their latest referral."""
 
@@ -541,7 +637,7 @@ def people_breakdown(
             order=order,
             title=title,
             sheet=sheet,
-            definition=f"{PEOPLE_IN_PERIOD}, by {title.removeprefix('People by ').lower()}. {LATEST_COUNTS}",
+            definition=definition,
             compute=compute,
         )
     )
@@ -573,15 +669,23 @@ def people_served(period: Period) -> MeasureResult:
         rows.append(Row(value, str(label), (f"served.{value}",)))
     counts.append(Count("served.uncoded", totals["uncoded"]))
     rows += [
-        Row("total", "People served (each once, whatever the services)", (SERVED,), RowKind.TOTAL),
-        Row("uncoded", "Referrals without a person code that were served (not counted above)", ("served.uncoded",)),
+        Row("total", gettext_noop("People served (each once, whatever the services)"), (SERVED,), RowKind.TOTAL),
+        Row(
+            "uncoded",
+            gettext_noop("Referrals without a person code that were served (not counted above)"),
+            ("served.uncoded",),
+        ),
     ]
     notes = (
-        "A person may receive several services, so the services add up to more than the number of people served.",
-        "Services are recorded by month: a period that starts or ends inside a month counts that whole month.",
+        gettext_noop(
+            "A person may receive several services, so the services add up to more than the number of people served."
+        ),
+        gettext_noop(
+            "Services are recorded by month: a period that starts or ends inside a month counts that whole month."
+        ),
     )
     return MeasureResult(
-        (Column("people", "People served"),), tuple(rows), tuple(counts), tuple(relations), notes=notes
+        (Column("people", gettext_noop("People served")),), tuple(rows), tuple(counts), tuple(relations), notes=notes
     )
 
 
@@ -590,11 +694,14 @@ register(
         key="people_identified",
         group=Group.REFERRALS,
         order=6,
-        title="People identified, new and continuing",
+        title=gettext_noop("People identified, new and continuing"),
         sheet="People identified",
-        definition=f"{PEOPLE_IN_PERIOD}. New: no referral with the code was sent before the period started; "
-        "continuing: one was. Confirmed: any referral with the code sent up to the end of the period says "
-        "confirmed; potential otherwise. Referrals without a person code are counted apart and add no person.",
+        definition=gettext_noop(
+            "People identified in the period: the person codes on referrals sent in the period, each counted once. "
+            "New: no referral with the code was sent before the period started; continuing: one was. "
+            "Confirmed: any referral with the code sent up to the end of the period says confirmed; potential "
+            "otherwise. Referrals without a person code are counted apart and add no person."
+        ),
         compute=people_identified,
     )
 )
@@ -603,18 +710,26 @@ people_breakdown(
     field="trafficking_type",
     options=choices.TraffickingType,
     order=7,
-    title="People by trafficking type",
+    title=gettext_noop("People by trafficking type"),
     sheet="People by type",
+    definition=gettext_noop(
+        "People identified in the period: the person codes on referrals sent in the period, each counted once, by "
+        "trafficking type. A person whose referrals in the period disagree is described by the latest referral sent in "
+        "the period."
+    ),
 )
 register(
     Measure(
         key="people_age",
         group=Group.REFERRALS,
         order=8,
-        title="People by adult or minor",
+        title=gettext_noop("People by adult or minor"),
         sheet="People by age",
-        definition=f"{PEOPLE_IN_PERIOD}, by the age band of their latest referral in the period: minors are the "
-        f"bands under 18. {LATEST_COUNTS}",
+        definition=gettext_noop(
+            "People identified in the period: the person codes on referrals sent in the period, each counted once, by "
+            "the age band of their latest referral in the period: minors are the bands under 18. A person whose "
+            "referrals in the period disagree is described by the latest referral sent in the period."
+        ),
         compute=people_by_age,
     )
 )
@@ -623,29 +738,43 @@ people_breakdown(
     field="gender",
     options=choices.Gender,
     order=9,
-    title="People by gender",
+    title=gettext_noop("People by gender"),
     sheet="People by gender",
+    definition=gettext_noop(
+        "People identified in the period: the person codes on referrals sent in the period, each counted once, by "
+        "gender. A person whose referrals in the period disagree is described by the latest referral sent in the "
+        "period."
+    ),
 )
 people_breakdown(
     key="people.citizenship",
     field="citizenship",
     options=choices.Citizenship,
     order=9,
-    title="People by citizenship category",
+    title=gettext_noop("People by citizenship category"),
     sheet="People by citizenship",
+    definition=gettext_noop(
+        "People identified in the period: the person codes on referrals sent in the period, each counted once, by "
+        "citizenship category. A person whose referrals in the period disagree is described by the latest referral "
+        "sent in the period."
+    ),
 )
 register(
     Measure(
         key="people_served",
         group=Group.REFERRALS,
         order=75,
-        title="People served by service type",
+        title=gettext_noop("People served by service type"),
         sheet="People served",
-        definition="People (person codes) whose referral's receiving agency recorded a service provided in a "
-        "month of the period, each counted once per service type and once in the total. Services on referrals "
-        "without a person code are counted apart, as referrals.",
+        definition=gettext_noop(
+            "People (person codes) whose referral's receiving agency recorded a service provided in a month of the "
+            "period, each counted once per service type and once in the total. Services on referrals without a "
+            "person code are counted apart, as referrals."
+        ),
         compute=people_served,
-        chart=ChartSpec("bars", ("people",), "Bar chart of the number of people served with each service"),
+        chart=ChartSpec(
+            "bars", ("people",), gettext_noop("Bar chart of the number of people served with each service")
+        ),
     )
 )
 
@@ -717,7 +846,12 @@ def referrals_without_person_code(period: Period) -> list[Gap]:
         Gap(
             agency_id=agency_id,
             agency_name=name,
-            what=f"sent {n} referral{'' if n == 1 else 's'} in {period.label} without a person code",
+            what=ngettext(
+                "sent %(count)s referral in %(period)s without a person code",
+                "sent %(count)s referrals in %(period)s without a person code",
+                n,
+            )
+            % {"count": n, "period": period.label},
             count=n,
         )
         for agency_id, name, n in grouped

@@ -26,6 +26,7 @@ from django.db.models import Count as CountOf
 from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import Exact
+from django.utils.translation import gettext_noop
 
 from agencies.models import Agency, Sector
 from meetings.choices import ActionStatus, Audience, MeetingKind, RequestStatus, TrainingSector
@@ -50,14 +51,10 @@ ATTENDANCES = "meetings.attendances"
 AGENCIES_ATTENDING = "meetings.agencies_attending"
 DELIVERED = "trainings.delivered"
 PEOPLE_TRAINED = "trainings.people"
-HELD_IN_PERIOD = (
-    "Meetings held in the period: not cancelled, and started in the period (in the task force's time zone) "
-    "before the report was computed"
-)
-DELIVERED_IN_PERIOD = (
-    "Trainings delivered in the period: not cancelled, started in the period (in the task force's time zone) "
-    "and ended before the report was computed"
-)
+ALL_TRAININGS = gettext_noop("All trainings delivered")
+TRAININGS = gettext_noop("Trainings")
+# Words of the published content are English, marked for the pages that translate them (reports/display.py);
+# a definition is one whole sentence.
 
 
 def _held(period: Period) -> QuerySet[Meeting]:
@@ -96,12 +93,17 @@ def meetings_held_by_kind(period: Period) -> MeasureResult:
         Count(ATTENDANCES, sum(found.get(kind, (0, 0))[1] for kind in MeetingKind.values)),
     ]
     relations = (Relation(HELD, tuple(held.values())), Relation(ATTENDANCES, tuple(present.values())))
-    columns = (Column("meetings", "Meetings held"), Column("attendances", "Attendances of people"))
+    columns = (
+        Column("meetings", gettext_noop("Meetings held")),
+        Column("attendances", gettext_noop("Attendances of people")),
+    )
     rows = [Row(kind, str(label), (held[kind], present[kind])) for kind, label in MeetingKind.choices]
-    rows.append(Row("total", "All meetings held", (HELD, ATTENDANCES), RowKind.TOTAL))
+    rows.append(Row("total", gettext_noop("All meetings held"), (HELD, ATTENDANCES), RowKind.TOTAL))
     notes = (
-        "Attendances of people: each person recorded present at a meeting held, once per meeting (someone at "
-        "three meetings counts three times). An agency recorded present without naming who came adds none.",
+        gettext_noop(
+            "Attendances of people: each person recorded present at a meeting held, once per meeting (someone at "
+            "three meetings counts three times). An agency recorded present without naming who came adds none."
+        ),
     )
     return MeasureResult(columns, tuple(rows), tuple(counts), relations, notes=notes)
 
@@ -115,9 +117,11 @@ def agencies_attending(period: Period) -> MeasureResult:
     # Each agency has one sector: the sectors add up to the distinct agencies attending.
     counts.append(Count(AGENCIES_ATTENDING, sum(by_sector.get(value, 0) for value in Sector.values), sensitive=False))
     rows = [Row(value, str(label), (cells[value],)) for value, label in Sector.choices]
-    rows.append(Row("total", "All agencies attending", (AGENCIES_ATTENDING,), RowKind.TOTAL))
+    rows.append(Row("total", gettext_noop("All agencies attending"), (AGENCIES_ATTENDING,), RowKind.TOTAL))
     relation = Relation(AGENCIES_ATTENDING, tuple(cells.values()))
-    return MeasureResult((Column("agencies", "Agencies attending"),), tuple(rows), tuple(counts), (relation,))
+    return MeasureResult(
+        (Column("agencies", gettext_noop("Agencies attending")),), tuple(rows), tuple(counts), (relation,)
+    )
 
 
 # --- attendance rate by agency ------------------------------------------------------------------------------
@@ -175,19 +179,26 @@ def attendance_by_agency(period: Period) -> MeasureResult:
         # which every member sees in the directory and which the funder asks for ("agencies attending").
         rows.append(Row(f"agency-{pk}", name, (f"{key}.open", f"{key}.attended", f"{key}.rate")))
     columns = (
-        Column("open", "Open to it"),
-        Column("attended", "Attended"),
-        Column("rate", "Rate (%)"),
+        Column("open", gettext_noop("Open to it")),
+        Column("attended", gettext_noop("Attended")),
+        Column("rate", gettext_noop("Rate (%)")),
     )
     notes = (
-        "Meetings open to an agency: meetings held whose audience included it (all members; a committee it or "
-        "one of its people sits on; the co-chairs, for a co-chair agency; its own designated organizer), plus any "
-        "other meeting it attended as a guest. Committees and co-chairs as they are when the report is computed.",
-        "Only member agencies admitted before a meeting are in its audience; an agency that is no longer a member "
-        "counts only the meetings it attended.",
-        "Attended: the agency, or one of its people, was recorded present. Rate: meetings attended out of those "
-        "open to it. A rate resting on fewer meetings than the suppression threshold is withheld, like any rate "
-        "or median; the counts beside it are meetings, not people, and are shown.",
+        gettext_noop(
+            "Meetings open to an agency: meetings held whose audience included it (all members; a committee it or "
+            "one of its people sits on; the co-chairs, for a co-chair agency; its own designated organizer), plus "
+            "any other meeting it attended as a guest. Committees and co-chairs as they are when the report is "
+            "computed."
+        ),
+        gettext_noop(
+            "Only member agencies admitted before a meeting are in its audience; an agency that is no longer a "
+            "member counts only the meetings it attended."
+        ),
+        gettext_noop(
+            "Attended: the agency, or one of its people, was recorded present. Rate: meetings attended out of those "
+            "open to it. A rate resting on fewer meetings than the suppression threshold is withheld, like any rate "
+            "or median; the counts beside it are meetings, not people, and are shown."
+        ),
     )
     return MeasureResult(columns, tuple(rows), tuple(counts), statistics=tuple(statistics), notes=notes)
 
@@ -200,17 +211,19 @@ def action_items(period: Period) -> MeasureResult:
         dropped=CountOf("pk", filter=Q(_in_period("closed_at", period), status=ActionStatus.DROPPED)),
     )
     labels = {
-        "opened": "Opened (created in the period)",
-        "completed": "Completed (marked done in the period)",
-        "dropped": "Dropped (marked dropped in the period)",
+        "opened": gettext_noop("Opened (created in the period)"),
+        "completed": gettext_noop("Completed (marked done in the period)"),
+        "dropped": gettext_noop("Dropped (marked dropped in the period)"),
     }
     counts = tuple(Count(f"actions.{name}", figures[name], sensitive=False) for name in labels)
     rows = tuple(Row(name, label, (f"actions.{name}",)) for name, label in labels.items())
     notes = (
-        "Completed and dropped items count by the moment they were last marked so; an item reopened since "
-        "counts as neither. An item opened in the period may be completed in a later one.",
+        gettext_noop(
+            "Completed and dropped items count by the moment they were last marked so; an item reopened since "
+            "counts as neither. An item opened in the period may be completed in a later one."
+        ),
     )
-    return MeasureResult((Column("items", "Action items"),), rows, counts, notes=notes)
+    return MeasureResult((Column("items", gettext_noop("Action items")),), rows, counts, notes=notes)
 
 
 # --- trainings delivered -----------------------------------------------------------------------------------
@@ -225,12 +238,12 @@ def trainings_delivered(period: Period) -> MeasureResult:
         Count(DELIVERED, figures["total"], sensitive=False),
     )
     rows = (
-        Row("recorded", "People trained recorded by the host", (recorded,)),
-        Row("not_recorded", "People trained not recorded yet", (waiting,)),
-        Row("total", "All trainings delivered", (DELIVERED,), RowKind.TOTAL),
+        Row("recorded", gettext_noop("People trained recorded by the host"), (recorded,)),
+        Row("not_recorded", gettext_noop("People trained not recorded yet"), (waiting,)),
+        Row("total", ALL_TRAININGS, (DELIVERED,), RowKind.TOTAL),
     )
     relation = Relation(DELIVERED, (recorded, waiting))
-    return MeasureResult((Column("trainings", "Trainings"),), rows, counts, (relation,))
+    return MeasureResult((Column("trainings", TRAININGS),), rows, counts, (relation,))
 
 
 # --- trainings and people trained, by sector --------------------------------------------------------------------
@@ -251,13 +264,17 @@ def trainings_by_sector(period: Period) -> MeasureResult:
     rows = [
         Row(s, str(label), (f"trainings.sector.{s}", f"{PEOPLE_TRAINED}.{s}")) for s, label in TrainingSector.choices
     ]
-    rows.append(Row("total", "All trainings delivered", (DELIVERED, PEOPLE_TRAINED), RowKind.TOTAL))
-    columns = (Column("trainings", "Trainings"), Column("people", "People trained"))
+    rows.append(Row("total", ALL_TRAININGS, (DELIVERED, PEOPLE_TRAINED), RowKind.TOTAL))
+    columns = (Column("trainings", TRAININGS), Column("people", gettext_noop("People trained")))
     notes = (
-        "Trainings: those whose audience included the sector; a training may address several sectors, so the "
-        "sectors add up to more than the trainings delivered.",
-        "People trained: the counts the host recorded after each training, by the sector of the people trained "
-        "(someone at two trainings counts twice). A training without a record adds no one.",
+        gettext_noop(
+            "Trainings: those whose audience included the sector; a training may address several sectors, so the "
+            "sectors add up to more than the trainings delivered."
+        ),
+        gettext_noop(
+            "People trained: the counts the host recorded after each training, by the sector of the people trained "
+            "(someone at two trainings counts twice). A training without a record adds no one."
+        ),
     )
     return MeasureResult(columns, tuple(rows), tuple(counts), (relation,), notes=notes)
 
@@ -270,14 +287,14 @@ def training_requests(period: Period) -> MeasureResult:
         declined=CountOf("pk", filter=Q(_in_period("closed_at", period), status=RequestStatus.DECLINED)),
     )
     labels = {
-        "received": "Received (submitted in the period)",
-        "fulfilled": "Fulfilled (marked done in the period)",
-        "declined": "Declined (in the period)",
+        "received": gettext_noop("Received (submitted in the period)"),
+        "fulfilled": gettext_noop("Fulfilled (marked done in the period)"),
+        "declined": gettext_noop("Declined (in the period)"),
     }
     counts = tuple(Count(f"requests.{name}", figures[name], sensitive=False) for name in labels)
     rows = tuple(Row(name, label, (f"requests.{name}",)) for name, label in labels.items())
-    notes = ("A request received in the period may be fulfilled or declined in a later one.",)
-    return MeasureResult((Column("requests", "Training requests"),), rows, counts, notes=notes)
+    notes = (gettext_noop("A request received in the period may be fulfilled or declined in a later one."),)
+    return MeasureResult((Column("requests", gettext_noop("Training requests")),), rows, counts, notes=notes)
 
 
 # --- the registry entries ---------------------------------------------------------------------------------------
@@ -286,8 +303,11 @@ register(
         key="meetings_held",
         group=Group.MEETINGS,
         order=10,
-        title="Meetings held by kind",
-        definition=f"{HELD_IN_PERIOD}, by kind, with the people recorded present at them.",
+        title=gettext_noop("Meetings held by kind"),
+        definition=gettext_noop(
+            "Meetings held in the period: not cancelled, and started in the period (in the task force's time zone) "
+            "before the report was computed, by kind, with the people recorded present at them."
+        ),
         compute=meetings_held_by_kind,
     )
 )
@@ -296,9 +316,12 @@ register(
         key="agencies_attending",
         group=Group.MEETINGS,
         order=20,
-        title="Agencies attending",
-        definition="Distinct agencies recorded present (the agency or one of its people) at a meeting held in the "
-        f"period, by sector. {HELD_IN_PERIOD}.",
+        title=gettext_noop("Agencies attending"),
+        definition=gettext_noop(
+            "Distinct agencies recorded present (the agency or one of its people) at a meeting held in the period, by "
+            "sector. Meetings held in the period: not cancelled, and started in the period (in the task force's time "
+            "zone) before the report was computed."
+        ),
         compute=agencies_attending,
     )
 )
@@ -307,12 +330,17 @@ register(
         key="attendance_by_agency",
         group=Group.MEETINGS,
         order=30,
-        title="Attendance by agency",
-        definition="For each agency, the meetings held in the period that were open to it, those it attended, "
-        f"and its attendance rate (attended out of open to it, in percent). {HELD_IN_PERIOD}.",
+        title=gettext_noop("Attendance by agency"),
+        definition=gettext_noop(
+            "For each agency, the meetings held in the period that were open to it, those it attended, and its "
+            "attendance rate (attended out of open to it, in percent). Meetings held in the period: not cancelled, and "
+            "started in the period (in the task force's time zone) before the report was computed."
+        ),
         compute=attendance_by_agency,
         chart=ChartSpec(
-            "bars", ("attended", "open"), "Bar chart of the meetings each agency attended and of those open to it"
+            "bars",
+            ("attended", "open"),
+            gettext_noop("Bar chart of the meetings each agency attended and of those open to it"),
         ),
     )
 )
@@ -321,10 +349,12 @@ register(
         key="action_items",
         group=Group.MEETINGS,
         order=40,
-        title="Action items opened and completed",
+        title=gettext_noop("Action items opened and completed"),
         sheet="Action items",
-        definition="Action items created in the period, and those marked done (or dropped) in the period, by the "
-        "moment each was created or marked, in the task force's time zone.",
+        definition=gettext_noop(
+            "Action items created in the period, and those marked done (or dropped) in the period, by the "
+            "moment each was created or marked, in the task force's time zone."
+        ),
         compute=action_items,
     )
 )
@@ -333,8 +363,11 @@ register(
         key="trainings_delivered",
         group=Group.TRAININGS,
         order=10,
-        title="Trainings delivered",
-        definition=f"{DELIVERED_IN_PERIOD}, and whether their host has recorded the people trained.",
+        title=gettext_noop("Trainings delivered"),
+        definition=gettext_noop(
+            "Trainings delivered in the period: not cancelled, started in the period (in the task force's time zone) "
+            "and ended before the report was computed, and whether their host has recorded the people trained."
+        ),
         compute=trainings_delivered,
     )
 )
@@ -343,12 +376,15 @@ register(
         key="trainings_by_sector",
         group=Group.TRAININGS,
         order=20,
-        title="Trainings and people trained by sector",
+        title=gettext_noop("Trainings and people trained by sector"),
         sheet="People trained by sector",
-        definition=f"{DELIVERED_IN_PERIOD}: the trainings addressed to each sector, and the people trained from "
-        "each sector as their hosts recorded them.",
+        definition=gettext_noop(
+            "Trainings delivered in the period: not cancelled, started in the period (in the task force's time zone) "
+            "and ended before the report was computed: the trainings addressed to each sector, and the people trained "
+            "from each sector as their hosts recorded them."
+        ),
         compute=trainings_by_sector,
-        chart=ChartSpec("bars", ("people",), "Bar chart of the people trained from each sector"),
+        chart=ChartSpec("bars", ("people",), gettext_noop("Bar chart of the people trained from each sector")),
     )
 )
 register(
@@ -356,10 +392,12 @@ register(
         key="training_requests",
         group=Group.TRAININGS,
         order=30,
-        title="Training requests received and fulfilled",
+        title=gettext_noop("Training requests received and fulfilled"),
         sheet="Training requests",
-        definition="Training requests submitted in the period, and those marked done (fulfilled) or declined in "
-        "the period, by the moment each was submitted or closed, in the task force's time zone.",
+        definition=gettext_noop(
+            "Training requests submitted in the period, and those marked done (fulfilled) or declined in "
+            "the period, by the moment each was submitted or closed, in the task force's time zone."
+        ),
         compute=training_requests,
     )
 )

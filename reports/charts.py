@@ -178,17 +178,20 @@ def describe(measure: dict[str, Any], period_label: str) -> str:
     """The chart's text alternative: what it shows, the largest published figure, what is suppressed."""
     spec = measure["chart"]
     categories, series = _series(measure, spec)
-    parts = [f"{spec['alt']}, {period_label}."]
+    parts = [_("%(chart)s, %(period)s.") % {"chart": spec["alt"], "period": period_label}]
     for name, cells in series:
         shown = [
             (cell["value"], label) for cell, label in zip(cells, categories, strict=True) if cell["status"] == "shown"
         ]
         hidden = sum(1 for cell in cells if cell["status"] in ("small", "withheld"))
-        prefix = f"{name}: " if len(series) > 1 else ""
+        said = []
         if shown and max(shown)[0] > 0:
             value, label = max(shown, key=lambda item: item[0])
-            parts.append(prefix + _("highest %(label)s (%(value)s).") % {"label": label, "value": f"{value:,}"})
+            said.append(_("highest %(label)s (%(value)s).") % {"label": label, "value": f"{value:,}"})
         if hidden:
-            parts.append(prefix + _("%(hidden)s of %(count)s suppressed.") % {"hidden": hidden, "count": len(cells)})
+            said.append(_("%(hidden)s of %(count)s suppressed.") % {"hidden": hidden, "count": len(cells)})
+        if len(series) > 1:  # which series each sentence is about
+            said = [_("%(series)s: %(text)s") % {"series": name, "text": text} for text in said]
+        parts += said
     parts.append(_("The table beside the chart has every figure."))
     return " ".join(parts)

@@ -49,7 +49,8 @@ def report_compute(
     """The published content of a report. Raises KeyError for an unknown measure key."""
     measures = measures_by_key(measure_keys)
     results = []
-    with consistent_reads():
+    # A measure's labels are English whoever computes it (choices' labels are lazy translations).
+    with consistent_reads(), translation.override("en"):
         for done, measure in enumerate(measures, start=1):
             results.append(measure.compute(period))
             if on_progress is not None:

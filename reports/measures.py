@@ -24,6 +24,11 @@ those modules, so the engine does not change. Rules for `compute`:
 - A count that follows from published ones but is not laid out (referrals WITHOUT a need:
   total minus those with it) belongs in `counts` and `relations` anyway: it is protected too.
 - No free text, names or reference codes: labels come from code (choices), never from records.
+- Words are English in published content and translated only on pages (reports/display.py), which looks
+  each one up in the catalogs: mark a fixed word with `gettext_noop` where it is written (a title, a
+  definition as one whole sentence, a note, a column, a row), and a label composed of fixed words and
+  values ("Declined: No capacity") with `phrase(gettext_noop("Declined: %(reason)s"))`, declared at import
+  time, so that a page finds the wording again in the English text and translates it and its values.
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from reports.suppression import Count, Relation
 
@@ -60,6 +65,24 @@ def group_label(group: str) -> str:
     """A group's name in the active language (its value, English, is what published content holds)."""
     label = _GROUP_LABELS.get(group)  # type: ignore[call-overload]  # a StrEnum key matches its plain value
     return str(label) if label is not None else group
+
+
+_PHRASES: list[str] = []
+
+
+def phrase(template: str) -> str:
+    """Declares a wording composed of fixed words and values ("Declined: %(reason)s", values named `%(x)s`),
+    and returns it: published content holds `template % values` in English; a page finds the template again
+    in that text, translates it, and translates each value on its own (reports/display.py). Mark the
+    template with gettext_noop where it is written, so that it is extracted; declare it at import time, so
+    that a page knows it when it shows a report frozen long ago."""
+    if template not in _PHRASES:
+        _PHRASES.append(template)
+    return template
+
+
+def phrases() -> tuple[str, ...]:
+    return tuple(_PHRASES)
 
 
 class RowKind(StrEnum):
@@ -161,5 +184,5 @@ def grouped_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     are left out."""
     groups: dict[str, list[tuple[str, str]]] = {}
     for measure in all_measures():
-        groups.setdefault(group_label(measure.group), []).append((measure.key, str(measure.title)))
+        groups.setdefault(group_label(measure.group), []).append((measure.key, gettext(str(measure.title))))
     return list(groups.items())

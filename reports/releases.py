@@ -32,7 +32,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -128,7 +128,9 @@ def release_get_or_publish(quarter: Period) -> dict[str, Any]:
 
 def _publish_quarter(quarter: Period) -> ReportRelease:
     measures = all_measures()
-    with consistent_reads():
+    # Published content is English whoever opens the quarter first: the measures' labels included (a
+    # choice's label is a lazy translation, made text in `compute`).
+    with consistent_reads(), translation.override("en"):
         results = [measure.compute(quarter) for measure in measures]
     content = publish(period=quarter, measures=measures, results=results)
     statistics = {

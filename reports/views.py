@@ -22,7 +22,7 @@ from agencies.roles import Action, Role
 from reports import selectors, services
 from reports.charts import chart_for
 from reports.completeness import completeness_can_remind, completeness_gaps
-from reports.display import content_for_reader
+from reports.display import content_for_reader, period_days
 from reports.engine import FiguresChanged, figures_fingerprint
 from reports.figures import FiguresCorrupted, FiguresMissing, funder_copy
 from reports.forms import (
@@ -122,6 +122,7 @@ def _detail_context(
     return {
         "report": report,
         "content": shown,
+        "days": period_days(content["period"]),
         "measures": _measures(shown),
         "fingerprint": figures_fingerprint(content),  # of the published content, as approval recomputes it
         "computed_at": datetime.fromisoformat(content["computed_at"]),
@@ -335,7 +336,11 @@ def funder_copy_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     except FiguresMissing as error:
         return render(request, "reports/funder_copy.html", {**context, "missing": str(error)})
     services.funder_copy_record(actor=request.user, report=report, copy=copy, file_format="html", request=request)
-    context |= {"copy": copy, "workflow": _workflow_url(report.template, report.period)}
+    context |= {
+        "copy": copy,
+        "days": period_days(copy["period"]),
+        "workflow": _workflow_url(report.template, report.period),
+    }
     response = render(request, "reports/funder_copy.html", context)
     response["Cache-Control"] = "no-store"
     return response

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import csv
+import html
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -11,10 +14,12 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from agencies.models import User
-from reports.engine import figures_fingerprint
-from reports.models import ExportJob
+from reports.display import content_for_reader
+from reports.engine import figures_fingerprint, sha256_hex
+from reports.measures import measure_keys
+from reports.models import ExportJob, Report
 from reports.periods import period_build
-from reports.selectors import report_content
+from reports.selectors import report_content, snapshot_content
 from reports.services import report_create
 from tests.conftest import client_for
 from tests.factories import UserFactory
@@ -112,3 +117,110 @@ def test_a_spanish_readers_funder_copy_files_stay_english(grant_manager, coordin
     sheet = load_workbook(io.BytesIO(response.content), read_only=True)["Funder form"]
     text = " ".join(str(value) for row in sheet.iter_rows(values_only=True) for value in row if value is not None)
     assert "2025 Q1 (January-March 2025)" in text and "enero" not in text
+
+
+# --- the measures' own words: titles, definitions, notes, columns, rows and chart texts --------------------------
+def _every_measure(actor: User) -> Report:
+    return report_create(actor=actor, period=period_build(**Q1_2025), measures=measure_keys())
+
+
+def _english_words(content: dict) -> dict[str, list[str]]:
+    """Every word of the published measures that a page shows, by kind (agency names are names, not words)."""
+    words: dict[str, list[str]] = {"title": [], "definition": [], "note": [], "column": [], "row": [], "chart": []}
+    for measure in content["measures"]:
+        words["title"].append(measure["title"])
+        words["definition"].append(measure["definition"])
+        words["note"] += measure["notes"]
+        words["column"] += [column["label"] for column in measure["columns"]]
+        if measure["key"] != "attendance_by_agency":
+            words["row"] += [row["label"] for row in measure["rows"]]
+        if measure["chart"]:
+            words["chart"].append(measure["chart"]["alt"])
+    return words
+
+
+def test_every_word_of_every_measure_has_a_spanish_reading(grant_manager, quarter):
+    content = report_content(report=_every_measure(grant_manager))
+    english = _english_words(content)
+    assert "Declined: No capacity" in english["row"] and "Minors: 12-17" in english["row"]  # composed labels
+    with translation.override("es"):
+        spanish = _english_words(content_for_reader(content))
+    untranslated = {
+        kind: [word for word, shown in zip(english[kind], spanish[kind], strict=True) if word == shown]
+        for kind in english
+    }
+    assert untranslated == {kind: [] for kind in english}
+    rows = dict(zip(english["row"], spanish["row"], strict=True))
+    assert rows["Declined: No capacity"] == "Rechazadas: Sin capacidad"
+    assert rows["Closed: Services provided"].startswith("Cerradas: ") and rows["January 2025"] == "enero 2025"
+    assert rows["Minors: 12-17"] == "Menores: 12-17"
+
+
+def test_a_spanish_readers_report_page_shows_no_english_measure_words(grant_manager, quarter):
+    report = _every_measure(grant_manager)
+    english = {word for words in _english_words(report_content(report=report)).values() for word in words}
+    page = client_for(_spanish(grant_manager)).get(reverse("reports:detail", args=[report.pk])).content.decode()
+    shown = [
+        html.unescape(text)
+        for pattern in (
+            r'<h2 id="m-[\w-]+">([^<]*)</h2>',
+            r'<p class="definition">([^<]*)</p>',
+            r'<th scope="(?:col|row)"[^>]*>([^<]*)</th>',
+            r'<p class="small">([^<]*)</p>',
+            r'<img src="data:image/svg\+xml;base64,[^"]*" alt="([^"]*)"',
+        )
+        for text in re.findall(pattern, page)
+    ]
+    assert len(shown) > 300
+    assert sorted(english & set(shown)) == []
+    assert '<h2 id="m-referrals_by_month">Derivaciones por mes</h2>' in page
+    assert "Gráfico de columnas del número de derivaciones enviadas cada mes, 2025 T1 (enero-marzo 2025)." in page
+    # The period's days in the one date style, and the task force's time zone by its everyday name.
+    assert (
+        "del 1 ene 2025 al 31 mar 2025, días contados en la zona horaria del grupo de trabajo (hora del Centro)" in page
+    )
+    assert "America/Chicago" not in page and "2025-01-01" not in page
+
+
+def test_the_english_page_names_the_time_zone_too(grant_manager, quarter):
+    report = draft(grant_manager)
+    page = client_for(grant_manager).get(reverse("reports:detail", args=[report.pk])).content.decode()
+    assert "Jan 1, 2025 to Mar 31, 2025, days counted in the task force's time zone (Central time)" in page
+
+
+def test_the_report_form_lists_the_measures_in_spanish(grant_manager, quarter):
+    page = client_for(_spanish(grant_manager)).get(reverse("reports:new")).content.decode()
+    assert "Derivaciones por mes" in page and "Resultados y motivos de rechazo" in page
+    assert "Referrals by month" not in page and "Outcomes and decline reasons" not in page
+
+
+def test_translating_for_a_page_leaves_the_published_figures_english(grant_manager, quarter):
+    with translation.override("es"):  # a Spanish reader is the first to open the quarter: it is published in English
+        content = report_content(report=_every_measure(grant_manager))
+    published = copy.deepcopy(content)
+    with translation.override("es"):
+        shown = content_for_reader(content)
+    assert content == published and figures_fingerprint(content) == figures_fingerprint(published)
+    outcomes = next(m for m in content["measures"] if m["key"] == "outcomes")
+    assert outcomes["title"] == "Outcomes and decline reasons"
+    assert "Declined: No capacity" in [row["label"] for row in outcomes["rows"]]
+    assert next(m for m in shown["measures"] if m["key"] == "outcomes")["title"] == "Resultados y motivos de rechazo"
+
+
+def test_an_approved_report_still_verifies_and_reads_in_spanish(grant_manager, coordinator, quarter):
+    report = approve(_every_measure(grant_manager), coordinator)
+    frozen = Report.objects.get(pk=report.pk)
+    assert sha256_hex(frozen.content) == frozen.content_hash
+    assert snapshot_content(report=frozen)["measures"][0]["title"] == "Referrals by month"
+    page = client_for(_spanish(grant_manager)).get(reverse("reports:detail", args=[report.pk])).content.decode()
+    assert "Derivaciones por mes" in page and "Referrals by month" not in page
+
+
+def test_a_word_no_catalog_holds_stays_as_published(grant_manager, quarter):
+    """A snapshot frozen with wording since changed still shows: the words found are translated, the rest not."""
+    content = report_content(report=draft(grant_manager, ["outcomes"]))
+    rows = content["measures"][0]["rows"]
+    rows[0]["label"], rows[1]["label"] = "Declined: A reason since retired", "Something since renamed"
+    with translation.override("es"):
+        shown = content_for_reader(content)["measures"][0]["rows"]
+    assert [shown[0]["label"], shown[1]["label"]] == ["Rechazadas: A reason since retired", "Something since renamed"]
