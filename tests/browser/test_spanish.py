@@ -123,6 +123,8 @@ def test_a_person_who_chose_spanish_works_in_spanish_and_can_switch_back(
     assert reason != DeclineReason.UNABLE_TO_CONTACT.label
     page.get_by_label(spanish("Reason for declining")).select_option(label=reason)
     submit(page, page.get_by_role("button", name=spanish("Decline the referral")))
+    # One referral's state, in the feminine singular of "la derivación" (a report's row says "Rechazadas").
+    assert (sent, declined) == ("Enviada", "Rechazada")
     expect(page.locator(".lede .status")).to_have_text(declined)
     referral.refresh_from_db()
     assert referral.status == Status.DECLINED
