@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -26,20 +26,36 @@ from digests.sections import DigestItem, DigestWindow, SectionContent, portal_ur
 
 
 def referral_counts(*, person: User, window: DigestWindow) -> dict[str, int]:
-    """Waiting for the person's agency, new to it in the window, and changed by another agency in the window."""
+    """Waiting for the person's agency, new to it in the window, and changed by another agency in the window.
+
+    Neither statement reads the agency's referrals themselves, nor the consent table, beyond the rows
+    counted: the waiting referrals come from a partial index (status "sent") and the new ones from
+    (receiving agency, created_at); the changes are the window's timeline events and comments (read
+    from their (created_at, ...) indexes alone) matched against the agency's referral ids (read from
+    its (agency, id) indexes alone). Consent is checked for the rows found only.
+    tests/digests/test_referral_counts_scale.py holds the statements to that."""
     agency_id = person.agency_id
-    if agency_id is None:  # no agency, no referrals: for_user() below would find none
+    if agency_id is None or not person.can(Action.HANDLE_REFERRALS):  # as for_user(): no referrals
         return {"waiting": 0, "new": 0, "changed": 0}
     in_window = Q(created_at__gte=window.start, created_at__lt=window.end)
-    moved_by_others = TimelineEvent.objects.filter(in_window, referral=OuterRef("pk")).exclude(agency_id=agency_id)
-    commented_by_others = Comment.objects.filter(in_window, referral=OuterRef("pk")).exclude(agency_id=agency_id)
-    counts = Referral.objects.for_user(person).aggregate(
-        waiting=Count("pk", filter=Q(receiving_agency_id=agency_id, status=Status.SENT)),
-        new=Count("pk", filter=Q(in_window, receiving_agency_id=agency_id)),
-        # A referral sent by another agency is "new", not "changed".
-        changed=Count("pk", filter=Exists(moved_by_others.exclude(move="send")) | Exists(commented_by_others)),
+    received = Referral.objects.filter(consent_in_force(), receiving_agency_id=agency_id)
+    counts = received.filter(Q(status=Status.SENT) | in_window).aggregate(
+        waiting=Count("pk", filter=Q(status=Status.SENT)),
+        new=Count("pk", filter=in_window),
     )
-    return {key: value or 0 for key, value in counts.items()}
+    # The agency's referral ids, each side from its (agency, id) index alone (no referral is on both sides:
+    # an agency never refers to itself), matched against the window's changes by another agency. A referral
+    # sent by another agency is "new", not "changed".
+    sent, got = (Referral.objects.filter(**{side: agency_id}).order_by().values("pk") for side in _SIDES)
+    ours = Q(referral_id__in=sent.union(got, all=True))
+    moved = TimelineEvent.objects.filter(in_window, ours).exclude(agency_id=agency_id).exclude(move="send")
+    commented = Comment.objects.filter(in_window, ours).exclude(agency_id=agency_id)
+    touched = moved.order_by().values("referral_id").union(commented.order_by().values("referral_id"))
+    changed = Referral.objects.for_user(person).filter(pk__in=touched).count()
+    return {"waiting": counts["waiting"] or 0, "new": counts["new"] or 0, "changed": changed}
+
+
+_SIDES = ("sending_agency_id", "receiving_agency_id")
 
 
 class ReferralsSection:

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils import timezone
 
 from agencies.roles import Action
@@ -35,6 +35,19 @@ CODED_FIELDS = (
     "interpreter_needed",
     "source_type",
 )
+
+
+# The referral list's default order (cases.selectors.URGENCY_THEN_AGE): emergency first, then urgent, then
+# routine. Defined here for the indexes that serve that order; an index serves it only while the list orders
+# by this very expression.
+URGENCY_RANKS: dict[str, int] = {choices.Urgency.EMERGENCY: 0, choices.Urgency.URGENT: 1, choices.Urgency.ROUTINE: 2}
+URGENCY_RANK = Case(
+    *(When(urgency=urgency, then=Value(rank)) for urgency, rank in URGENCY_RANKS.items()),
+    default=Value(len(URGENCY_RANKS)),
+    output_field=IntegerField(),
+)
+# A referral still waiting for an answer or being worked on. The web list opens on these.
+OPEN_STATUSES: tuple[str, ...] = (choices.Status.SENT, choices.Status.ACCEPTED, choices.Status.IN_PROGRESS)
 
 
 class Consent(models.Model):
@@ -205,6 +218,20 @@ class Referral(models.Model):
             models.Index(fields=["created_at"]),
             # The escalation sweep reads the referrals still waiting for an answer, and only those.
             models.Index(fields=["awaiting_since"], condition=Q(status="sent"), name="referral_awaiting_answer"),
+            # A digest counts, per agency, the referrals waiting for its answer and those sent to it in the
+            # window (cases/digest_sections.py): both read only those rows, whatever the agency's history.
+            models.Index(fields=["receiving_agency"], condition=Q(status="sent"), name="referral_waiting_for"),
+            models.Index(fields=["receiving_agency", "created_at"], name="referral_received_when"),
+            # The list's default order, a page at a time: every status (the API), and the open ones (the web).
+            models.Index(F("receiving_agency"), URGENCY_RANK, F("created_at"), F("id"), name="referral_received_rank"),
+            models.Index(
+                F("receiving_agency"),
+                URGENCY_RANK,
+                F("created_at"),
+                F("id"),
+                condition=Q(status__in=OPEN_STATUSES),
+                name="referral_received_open_rank",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -265,6 +292,11 @@ class TimelineEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        # A digest reads the window's changes from this index alone (cases/digest_sections.py); a referral's
+        # sending is news of another kind ("new"), left out.
+        indexes = [
+            models.Index(fields=["created_at", "referral", "agency"], condition=~Q(move="send"), name="timeline_window")
+        ]
 
     def __str__(self) -> str:
         return f"{self.referral} {self.move}"
@@ -279,6 +311,8 @@ class Comment(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        # A digest reads the window's comments from this index alone (cases/digest_sections.py).
+        indexes = [models.Index(fields=["created_at", "referral", "agency"], name="comment_window")]
 
     def __str__(self) -> str:
         return f"Comment on {self.referral}"

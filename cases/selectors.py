@@ -11,14 +11,21 @@ from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Prefetch, QuerySet, Value, When
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
+from django.db.models.fields.tuple_lookups import (  # type: ignore[import-untyped]  # Django 5.2 has no stubs for it
+    Tuple,
+    TupleGreaterThan,
+    TupleLessThan,
+)
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from agencies.models import Agency, User
-from cases.choices import Status, Urgency
 from cases.models import (
     CODED_FIELDS,
+    OPEN_STATUSES,
+    URGENCY_RANK,
+    URGENCY_RANKS,
     Comment,
     Referral,
     ReferralNeed,
@@ -210,16 +217,9 @@ def referrals_matching(*, user: User, text: str, limit: int) -> list[dict]:
 
 # --- The referral list: open referrals first, the most urgent and the oldest on top --------------------
 
-# A referral still waiting for an answer or being worked on. The list opens on these.
-OPEN_STATUSES: tuple[str, ...] = (Status.SENT, Status.ACCEPTED, Status.IN_PROGRESS)
-# Emergency first, then urgent, then routine; the list sorts on it, then on age (oldest first).
-URGENCY_RANKS: dict[str, int] = {Urgency.EMERGENCY: 0, Urgency.URGENT: 1, Urgency.ROUTINE: 2}
-URGENCY_RANK = Case(
-    *(When(urgency=urgency, then=Value(rank)) for urgency, rank in URGENCY_RANKS.items()),
-    default=Value(len(URGENCY_RANKS)),
-    output_field=IntegerField(),
-)
-# The list's order, ties broken by id so that every page (and the API's cursor) is stable.
+# OPEN_STATUSES (what the list opens on) and URGENCY_RANK (emergency, urgent, routine) live in cases.models,
+# beside the indexes that serve this order: the list sorts on the rank, then on age (oldest first), ties
+# broken by id so that every page (and the API's cursor) is stable.
 URGENCY_THEN_AGE = (URGENCY_RANK.asc(), F("created_at").asc(), F("id").asc())
 
 # A reference code, or its beginning ("JC-2026-00012", "jc-2026"): letters, digits and hyphens only.
@@ -290,6 +290,18 @@ def referrals_escalated(queryset: _Q) -> _Q:
 
 def referrals_by_urgency(queryset: _Q) -> _Q:
     return queryset.order_by(*URGENCY_THEN_AGE)
+
+
+def referrals_past(queryset: _Q, *, rank: int, created_at: datetime, pk: int, back: bool = False) -> _Q:
+    """The rows after (before, `back`) the place (rank, created_at, id) in the urgency order, for a cursor.
+
+    One row comparison, `(rank, created_at, id) > (...)`, which PostgreSQL reads as a range of the
+    (receiving agency, rank, created_at, id) indexes: a page costs a page at any depth. Spelled as
+    an OR of three conditions, it was a filter over every row before the place."""
+    place = (TupleLessThan if back else TupleGreaterThan)(
+        Tuple(URGENCY_RANK, F("created_at"), F("id")), (rank, created_at, pk)
+    )
+    return queryset.filter(place)
 
 
 def urgency_rank(urgency: str) -> int:

@@ -298,7 +298,7 @@ class ReferralListPagination(PortalCursorPagination):
         self.place: str | None = None if position is None else str(position)
         rows = queryset.alias(urgency_rank=selectors.URGENCY_RANK)
         if self.place is not None:
-            rows = rows.filter(_beyond(self.place, back=back))
+            rows = _beyond(rows, self.place, back=back)
         order = ("-urgency_rank", "-created_at", "-id") if back else ("urgency_rank", "created_at", "id")
         found = list(rows.order_by(*order)[: self.page_size + 1])
         more, self.page = len(found) > self.page_size, found[: self.page_size]
@@ -329,8 +329,8 @@ def _place(row: Mapping[str, Any]) -> str:
     return f"{selectors.urgency_rank(row['urgency'])}~{row['created_at'].isoformat()}~{row['id']}"
 
 
-def _beyond(place: str, *, back: bool) -> Q:
-    """The rows after `place` in the urgency order (before it, `back`): a tuple comparison, spelled out."""
+def _beyond(rows: QuerySet, place: str, *, back: bool) -> QuerySet:
+    """The rows after `place` in the urgency order (before it, `back`): one row comparison (cases.selectors)."""
     refused = NotFound(ReferralListPagination.invalid_cursor_message)
     try:
         rank_text, created_text, id_text = place.split("~")
@@ -340,12 +340,7 @@ def _beyond(place: str, *, back: bool) -> Q:
     rank, pk = whole_number(rank_text), whole_number(id_text)  # None beyond a primary key's range, too
     if rank is None or pk is None or created_at.tzinfo is None:
         raise refused
-    after = "lt" if back else "gt"
-    return (
-        Q(**{f"urgency_rank__{after}": rank})
-        | Q(urgency_rank=rank, **{f"created_at__{after}": created_at})
-        | Q(urgency_rank=rank, created_at=created_at, **{f"id__{after}": pk})
-    )
+    return selectors.referrals_past(rows, rank=rank, created_at=created_at, pk=pk, back=back)
 
 
 class ReferralFilter(PortalFilterSet):
